@@ -36,3 +36,10 @@ impl fmt::Display for AccountStatus {
         f.write_str(self.as_str())
     }
 }
+
+impl TryFrom<String> for AccountStatus {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        value.parse()
+    }
+}

@@ -102,7 +102,14 @@ mod tests {
 
     #[test]
     fn rejects_what_is_not_an_address() {
-        for input in ["ada", "ada@", "@example.com", "ada@@example.com", "ada@localhost", "a b@example.com"] {
+        for input in [
+            "ada",
+            "ada@",
+            "@example.com",
+            "ada@@example.com",
+            "ada@localhost",
+            "a b@example.com",
+        ] {
             assert!(
                 matches!(Email::parse(input), Err(EmailError::Invalid(_))),
                 "{input:?} should be invalid"

@@ -1,0 +1,34 @@
+/// Why a one-time token cannot be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenProblem {
+    Unknown,
+    Expired,
+    Used,
+    Revoked,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("an account with this email address already exists")]
+    EmailTaken,
+    #[error("the token cannot be used: {0:?}")]
+    Token(TokenProblem),
+    #[error("setup is already complete: a super admin exists")]
+    SetupDone,
+    #[error("no such record")]
+    NotFound,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl StoreError {
+    /// Maps the users table's unique index on email to [`StoreError::EmailTaken`].
+    pub(crate) fn from_insert_user(error: sqlx::Error) -> Self {
+        match &error {
+            sqlx::Error::Database(db) if db.is_unique_violation() => Self::EmailTaken,
+            _ => Self::Database(error),
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! Roster's data layer.
+//!
+//! [`Store`] is the only way the rest of Roster reads or writes the database.
+//! It has one implementation per backend ([`SqliteStore`], [`PgStore`]), each
+//! with its own migrations, chosen from the database URL at start-up. Each
+//! method that changes something is one transaction that also writes the
+//! change's audit event (DESIGN invariant 4), so callers cannot forget it.
+
+#[macro_use]
+mod shared;
+
+mod error;
+mod postgres;
+mod records;
+mod sqlite;
+mod url;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use domain::{AccountStatus, Email};
+
+pub use error::{StoreError, TokenProblem};
+pub use postgres::PgStore;
+pub use records::{
+    Actor, AuditRecord, NewSession, NewUser, SessionRecord, SignInRecord, TokenKind, TokenRecord,
+    UserRecord, action,
+};
+pub use sqlite::SqliteStore;
+pub use url::{DatabaseUrl, DatabaseUrlError};
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    fn backend(&self) -> Backend;
+
+    /// Applies the migrations this binary carries; a no-op when up to date.
+    async fn migrate(&self) -> Result<()>;
+
+    /// Answers while the database does (used by `/readyz`).
+    async fn ping(&self) -> Result<()>;
+
+    async fn super_admin_exists(&self) -> Result<bool>;
+
+    /// Creates an account. Fails with [`StoreError::EmailTaken`] when the address is in use.
+    async fn create_user(&self, user: NewUser, by: Actor, at: DateTime<Utc>) -> Result<UserRecord>;
+
+    async fn find_user(&self, id: i64) -> Result<Option<UserRecord>>;
+
+    /// Issues the first-run setup token, revoking any earlier unused one:
+    /// only the most recently printed setup link works.
+    async fn replace_setup_token(
+        &self,
+        token_hash: &str,
+        at: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()>;
+
+    async fn find_token(&self, kind: TokenKind, token_hash: &str) -> Result<Option<TokenRecord>>;
+
+    /// Consumes a setup token and creates the first super admin, atomically:
+    /// of two concurrent attempts with the same link, one wins.
+    async fn complete_setup(
+        &self,
+        token_hash: &str,
+        user: NewUser,
+        by: Actor,
+        at: DateTime<Utc>,
+    ) -> Result<UserRecord>;
+
+    async fn find_sign_in(&self, email: &Email) -> Result<Option<SignInRecord>>;
+
+    /// Starts a session and records the successful sign-in.
+    async fn record_sign_in(&self, session: NewSession, by: Actor) -> Result<()>;
+
+    /// The session with this token hash and its user, whatever their state:
+    /// whether it is still valid is the caller's decision.
+    async fn find_session(&self, token_hash: &str) -> Result<Option<SessionRecord>>;
+
+    async fn touch_session(&self, session_id: i64, at: DateTime<Utc>) -> Result<()>;
+
+    /// Signs one session out.
+    async fn end_session(&self, session_id: i64, by: Actor, at: DateTime<Utc>) -> Result<()>;
+
+    /// Suspends or reactivates an account. Suspension revokes every session of
+    /// the account in the same transaction (DESIGN invariant 2).
+    async fn set_account_status(
+        &self,
+        user_id: i64,
+        status: AccountStatus,
+        by: Actor,
+        at: DateTime<Utc>,
+    ) -> Result<()>;
+
+    /// The most recent audit events, newest first.
+    async fn recent_audit_events(&self, limit: i64) -> Result<Vec<AuditRecord>>;
+
+    /// The stored session token hashes of a user, newest first. For tests and
+    /// audits that prove no token is kept in clear.
+    async fn session_token_hashes(&self, user_id: i64) -> Result<Vec<String>>;
+}
+
+/// Connects to the database the URL names and applies migrations.
+pub async fn connect(url: &DatabaseUrl) -> Result<Arc<dyn Store>> {
+    let store: Arc<dyn Store> = match url {
+        DatabaseUrl::Sqlite(url) => Arc::new(SqliteStore::connect(url).await?),
+        DatabaseUrl::Postgres(url) => Arc::new(PgStore::connect(url).await?),
+    };
+    store.migrate().await?;
+    Ok(store)
+}

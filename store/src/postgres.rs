@@ -1,0 +1,39 @@
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use domain::{AccountStatus, Email};
+use sqlx::{PgConnection, PgPool, postgres::PgPoolOptions};
+
+use crate::{
+    Actor, AuditRecord, Backend, NewSession, NewUser, Result, SessionRecord, SignInRecord, Store,
+    StoreError, TokenKind, TokenProblem, TokenRecord, UserRecord, action, records::SessionRow,
+};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+
+/// The production backend: many stateless `roster` instances may share one database.
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    pub async fn connect(url: &str) -> Result<Self> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .connect(url)
+            .await?;
+        Ok(Self { pool })
+    }
+
+    async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+        Ok(self.pool.begin().await?)
+    }
+}
+
+impl_store! {
+    store: PgStore,
+    conn: PgConnection,
+    backend: Backend::Postgres,
+    migrator: MIGRATOR,
+    // Row locks make concurrent redemptions of one token queue up.
+    for_update: " FOR UPDATE",
+}

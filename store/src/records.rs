@@ -1,0 +1,202 @@
+use chrono::{DateTime, Utc};
+use domain::{AccountStatus, DisplayName, Email};
+
+use crate::TokenProblem;
+
+/// Who made a change, for its audit event. `user_id` is `None` for the
+/// command line and for anonymous flows such as first-run setup.
+#[derive(Debug, Clone, Default)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub ip: Option<String>,
+}
+
+impl Actor {
+    pub fn system() -> Self {
+        Self::default()
+    }
+}
+
+/// The names audit events are recorded under.
+pub mod action {
+    pub const USER_CREATED: &str = "user.created";
+    pub const SETUP_COMPLETED: &str = "setup.completed";
+    pub const SIGNED_IN: &str = "session.signed_in";
+    pub const SIGNED_OUT: &str = "session.signed_out";
+    pub const ACCOUNT_SUSPENDED: &str = "account.suspended";
+    pub const ACCOUNT_REACTIVATED: &str = "account.reactivated";
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct AuditRecord {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor_user_id: Option<i64>,
+    pub actor_ip: Option<String>,
+    pub organization_id: Option<i64>,
+    pub action: String,
+    pub target_user_id: Option<i64>,
+    pub details: String,
+}
+
+pub struct NewUser {
+    pub email: Email,
+    pub name: DisplayName,
+    pub password_hash: String,
+    pub is_super_admin: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct UserRecord {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub is_super_admin: bool,
+    #[sqlx(try_from = "String")]
+    pub status: AccountStatus,
+    pub created_at: DateTime<Utc>,
+    pub last_sign_in_at: Option<DateTime<Utc>>,
+}
+
+/// What sign-in needs to know about an address.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SignInRecord {
+    pub id: i64,
+    pub password_hash: Option<String>,
+    #[sqlx(try_from = "String")]
+    pub status: AccountStatus,
+}
+
+pub struct NewSession {
+    pub user_id: i64,
+    pub token_hash: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionRecord {
+    pub id: i64,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub user: UserRecord,
+}
+
+/// The row shape of a session joined with its user; both stores decode into it.
+#[derive(sqlx::FromRow)]
+pub(crate) struct SessionRow {
+    session_id: i64,
+    session_created_at: DateTime<Utc>,
+    last_seen_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+    revoked_at: Option<DateTime<Utc>>,
+    #[sqlx(flatten)]
+    user: UserRecord,
+}
+
+impl From<SessionRow> for SessionRecord {
+    fn from(row: SessionRow) -> Self {
+        Self {
+            id: row.session_id,
+            created_at: row.session_created_at,
+            last_seen_at: row.last_seen_at,
+            expires_at: row.expires_at,
+            revoked_at: row.revoked_at,
+            user: row.user,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    Setup,
+    Invitation,
+    PasswordReset,
+}
+
+impl TokenKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Setup => "setup",
+            Self::Invitation => "invitation",
+            Self::PasswordReset => "password_reset",
+        }
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TokenRecord {
+    pub id: i64,
+    pub user_id: Option<i64>,
+    pub organization_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl TokenRecord {
+    /// Whether the token can be redeemed at `now`; a used token reports
+    /// "used" even once it has also expired, since that is the better answer.
+    pub fn check(&self, now: DateTime<Utc>) -> Result<(), TokenProblem> {
+        if self.used_at.is_some() {
+            Err(TokenProblem::Used)
+        } else if self.revoked_at.is_some() {
+            Err(TokenProblem::Revoked)
+        } else if now >= self.expires_at {
+            Err(TokenProblem::Expired)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Duration;
+
+    use super::*;
+
+    fn token(now: DateTime<Utc>) -> TokenRecord {
+        TokenRecord {
+            id: 1,
+            user_id: None,
+            organization_id: None,
+            created_at: now,
+            expires_at: now + Duration::hours(1),
+            used_at: None,
+            revoked_at: None,
+        }
+    }
+
+    #[test]
+    fn a_token_is_usable_until_it_expires() {
+        let now = Utc::now();
+        let token = token(now);
+        assert_eq!(token.check(now), Ok(()));
+        assert_eq!(token.check(now + Duration::minutes(59)), Ok(()));
+        assert_eq!(
+            token.check(now + Duration::hours(1)),
+            Err(TokenProblem::Expired)
+        );
+    }
+
+    #[test]
+    fn used_and_revoked_tokens_say_so() {
+        let now = Utc::now();
+        let used = TokenRecord {
+            used_at: Some(now),
+            ..token(now)
+        };
+        assert_eq!(used.check(now + Duration::days(1)), Err(TokenProblem::Used));
+        let revoked = TokenRecord {
+            revoked_at: Some(now),
+            ..token(now)
+        };
+        assert_eq!(revoked.check(now), Err(TokenProblem::Revoked));
+    }
+}

@@ -1,0 +1,288 @@
+//! The one implementation of [`Store`], instantiated for each backend.
+//!
+//! Both dialects accept the same SQL (`$N` placeholders, `RETURNING`), so the
+//! queries and the rules around them are written once, here. A backend
+//! supplies its connection type, a `write()` that opens a write transaction,
+//! its migrator, and the few fragments where the dialects differ.
+
+/// The columns of [`crate::UserRecord`], in a form `concat!` accepts.
+macro_rules! user_columns {
+    () => {
+        "id, email, name, is_super_admin, status, created_at, last_sign_in_at"
+    };
+}
+
+macro_rules! impl_store {
+    (
+        store: $store:ty,
+        conn: $conn:ty,
+        backend: $backend:expr,
+        migrator: $migrator:expr,
+        for_update: $for_update:literal $(,)?
+    ) => {
+        pub(crate) async fn insert_user(conn: &mut $conn, user: &NewUser, at: DateTime<Utc>) -> Result<UserRecord> {
+            sqlx::query_as(concat!(
+                "INSERT INTO users (email, name, password_hash, is_super_admin, created_at)
+                 VALUES ($1, $2, $3, $4, $5) RETURNING ",
+                user_columns!()
+            ))
+            .bind(user.email.as_str())
+            .bind(user.name.as_str())
+            .bind(&user.password_hash)
+            .bind(user.is_super_admin)
+            .bind(at)
+            .fetch_one(conn)
+            .await
+            .map_err(StoreError::from_insert_user)
+        }
+
+        pub(crate) async fn audit(
+            conn: &mut $conn,
+            by: &Actor,
+            at: DateTime<Utc>,
+            action: &str,
+            target_user_id: Option<i64>,
+        ) -> Result<()> {
+            sqlx::query(
+                "INSERT INTO audit_events (at, actor_user_id, actor_ip, action, target_user_id)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(at)
+            .bind(by.user_id)
+            .bind(by.ip.as_deref())
+            .bind(action)
+            .bind(target_user_id)
+            .execute(conn)
+            .await?;
+            Ok(())
+        }
+
+        #[async_trait]
+        impl Store for $store {
+            fn backend(&self) -> Backend {
+                $backend
+            }
+
+            async fn migrate(&self) -> Result<()> {
+                $migrator.run(&self.pool).await?;
+                Ok(())
+            }
+
+            async fn ping(&self) -> Result<()> {
+                sqlx::query("SELECT 1").execute(&self.pool).await?;
+                Ok(())
+            }
+
+            async fn super_admin_exists(&self) -> Result<bool> {
+                Ok(sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE is_super_admin)")
+                    .fetch_one(&self.pool)
+                    .await?)
+            }
+
+            async fn create_user(&self, user: NewUser, by: Actor, at: DateTime<Utc>) -> Result<UserRecord> {
+                let mut tx = self.write().await?;
+                let created = insert_user(&mut tx, &user, at).await?;
+                audit(&mut tx, &by, at, action::USER_CREATED, Some(created.id)).await?;
+                tx.commit().await?;
+                Ok(created)
+            }
+
+            async fn find_user(&self, id: i64) -> Result<Option<UserRecord>> {
+                Ok(sqlx::query_as(concat!("SELECT ", user_columns!(), " FROM users WHERE id = $1"))
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn replace_setup_token(
+                &self,
+                token_hash: &str,
+                at: DateTime<Utc>,
+                expires_at: DateTime<Utc>,
+            ) -> Result<()> {
+                let mut tx = self.write().await?;
+                sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE kind = 'setup' AND used_at IS NULL AND revoked_at IS NULL")
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("INSERT INTO tokens (kind, token_hash, created_at, expires_at) VALUES ('setup', $1, $2, $3)")
+                    .bind(token_hash)
+                    .bind(at)
+                    .bind(expires_at)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn find_token(&self, kind: TokenKind, token_hash: &str) -> Result<Option<TokenRecord>> {
+                Ok(sqlx::query_as(
+                    "SELECT id, user_id, organization_id, created_at, expires_at, used_at, revoked_at
+                     FROM tokens WHERE kind = $1 AND token_hash = $2",
+                )
+                .bind(kind.as_str())
+                .bind(token_hash)
+                .fetch_optional(&self.pool)
+                .await?)
+            }
+
+            async fn complete_setup(
+                &self,
+                token_hash: &str,
+                user: NewUser,
+                by: Actor,
+                at: DateTime<Utc>,
+            ) -> Result<UserRecord> {
+                // The token row is locked (SQLite: the whole database is, by the write
+                // transaction), so a concurrent attempt waits and then sees it used.
+                let mut tx = self.write().await?;
+                let token: TokenRecord = sqlx::query_as(concat!(
+                    "SELECT id, user_id, organization_id, created_at, expires_at, used_at, revoked_at
+                     FROM tokens WHERE kind = 'setup' AND token_hash = $1",
+                    $for_update
+                ))
+                .bind(token_hash)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::Token(TokenProblem::Unknown))?;
+                token.check(at).map_err(StoreError::Token)?;
+                let done: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE is_super_admin)")
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if done {
+                    return Err(StoreError::SetupDone);
+                }
+                let created = insert_user(&mut tx, &user, at).await?;
+                sqlx::query("UPDATE tokens SET used_at = $1, user_id = $2 WHERE id = $3")
+                    .bind(at)
+                    .bind(created.id)
+                    .bind(token.id)
+                    .execute(&mut *tx)
+                    .await?;
+                let by = Actor { user_id: Some(created.id), ..by };
+                audit(&mut tx, &by, at, action::SETUP_COMPLETED, Some(created.id)).await?;
+                tx.commit().await?;
+                Ok(created)
+            }
+
+            async fn find_sign_in(&self, email: &Email) -> Result<Option<SignInRecord>> {
+                Ok(sqlx::query_as("SELECT id, password_hash, status FROM users WHERE email = $1")
+                    .bind(email.as_str())
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn record_sign_in(&self, session: NewSession, by: Actor) -> Result<()> {
+                let mut tx = self.write().await?;
+                sqlx::query(
+                    "INSERT INTO sessions (user_id, token_hash, created_at, last_seen_at, expires_at, ip, user_agent)
+                     VALUES ($1, $2, $3, $3, $4, $5, $6)",
+                )
+                .bind(session.user_id)
+                .bind(&session.token_hash)
+                .bind(session.created_at)
+                .bind(session.expires_at)
+                .bind(session.ip.as_deref())
+                .bind(session.user_agent.as_deref())
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("UPDATE users SET last_sign_in_at = $1 WHERE id = $2")
+                    .bind(session.created_at)
+                    .bind(session.user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                audit(&mut tx, &by, session.created_at, action::SIGNED_IN, Some(session.user_id)).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn find_session(&self, token_hash: &str) -> Result<Option<SessionRecord>> {
+                let row: Option<SessionRow> = sqlx::query_as(
+                    "SELECT s.id AS session_id, s.created_at AS session_created_at, s.last_seen_at,
+                            s.expires_at, s.revoked_at,
+                            u.id, u.email, u.name, u.is_super_admin, u.status, u.created_at, u.last_sign_in_at
+                     FROM sessions s JOIN users u ON u.id = s.user_id
+                     WHERE s.token_hash = $1",
+                )
+                .bind(token_hash)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row.map(SessionRecord::from))
+            }
+
+            async fn touch_session(&self, session_id: i64, at: DateTime<Utc>) -> Result<()> {
+                sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2 AND last_seen_at < $1")
+                    .bind(at)
+                    .bind(session_id)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn end_session(&self, session_id: i64, by: Actor, at: DateTime<Utc>) -> Result<()> {
+                let mut tx = self.write().await?;
+                let user_id: Option<i64> = sqlx::query_scalar(
+                    "UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL RETURNING user_id",
+                )
+                .bind(at)
+                .bind(session_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if let Some(user_id) = user_id {
+                    audit(&mut tx, &by, at, action::SIGNED_OUT, Some(user_id)).await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn set_account_status(
+                &self,
+                user_id: i64,
+                status: AccountStatus,
+                by: Actor,
+                at: DateTime<Utc>,
+            ) -> Result<()> {
+                let mut tx = self.write().await?;
+                let changed = sqlx::query("UPDATE users SET status = $1 WHERE id = $2")
+                    .bind(status.as_str())
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                if changed.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                let action = match status {
+                    AccountStatus::Suspended => {
+                        sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+                            .bind(at)
+                            .bind(user_id)
+                            .execute(&mut *tx)
+                            .await?;
+                        action::ACCOUNT_SUSPENDED
+                    }
+                    AccountStatus::Active => action::ACCOUNT_REACTIVATED,
+                };
+                audit(&mut tx, &by, at, action, Some(user_id)).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn recent_audit_events(&self, limit: i64) -> Result<Vec<AuditRecord>> {
+                Ok(sqlx::query_as(
+                    "SELECT id, at, actor_user_id, actor_ip, organization_id, action, target_user_id, details
+                     FROM audit_events ORDER BY id DESC LIMIT $1",
+                )
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn session_token_hashes(&self, user_id: i64) -> Result<Vec<String>> {
+                Ok(sqlx::query_scalar("SELECT token_hash FROM sessions WHERE user_id = $1 ORDER BY id DESC")
+                    .bind(user_id)
+                    .fetch_all(&self.pool)
+                    .await?)
+            }
+        }
+    };
+}

@@ -1,0 +1,61 @@
+use std::{str::FromStr, time::Duration};
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use domain::{AccountStatus, Email};
+use sqlx::{
+    SqliteConnection, SqlitePool,
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+};
+
+use crate::{
+    Actor, AuditRecord, Backend, DatabaseUrl, NewSession, NewUser, Result, SessionRecord,
+    SignInRecord, Store, StoreError, TokenKind, TokenProblem, TokenRecord, UserRecord, action,
+    records::SessionRow,
+};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+
+/// The embedded backend: one file, WAL, foreign keys on.
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    pub async fn connect(url: &str) -> Result<Self> {
+        if let Some(dir) = DatabaseUrl::sqlite_file(url)
+            .as_deref()
+            .and_then(|f| f.parent())
+        {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
+            }
+        }
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        Ok(Self { pool })
+    }
+
+    /// Writers take the database lock up front: a deferred transaction that
+    /// later tries to upgrade can fail with SQLITE_BUSY despite the timeout.
+    async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+}
+
+impl_store! {
+    store: SqliteStore,
+    conn: SqliteConnection,
+    backend: Backend::Sqlite,
+    migrator: MIGRATOR,
+    // SQLite has no row locks; BEGIN IMMEDIATE already serialises writers.
+    for_update: "",
+}
