@@ -1,0 +1,60 @@
+use leptos::{ev, prelude::*};
+
+use crate::{AuthActions, api::SignedInUser};
+
+/// The bar at the top of every signed-in page.
+#[component]
+pub fn AppHeader(user: SignedInUser) -> impl IntoView {
+    view! {
+        <header class="app-header">
+            <a class="brand" href="/">
+                "Roster"
+            </a>
+            // Issue #3 puts the organization switcher here.
+            <div class="org-switcher"></div>
+            <AccountMenu user />
+        </header>
+    }
+}
+
+/// The signed-in person's name, opening a menu with "Sign out".
+#[component]
+fn AccountMenu(user: SignedInUser) -> impl IntoView {
+    let sign_out = expect_context::<AuthActions>().sign_out;
+    let open = RwSignal::new(false);
+    let close_on_escape = move |event: ev::KeyboardEvent| {
+        if event.key() == "Escape" {
+            open.set(false);
+        }
+    };
+    let role = if user.is_super_admin {
+        "Super admin"
+    } else {
+        "Member"
+    };
+    view! {
+        <div class="account-menu" on:keydown=close_on_escape>
+            <button
+                type="button"
+                class="account-menu-button"
+                aria-expanded=move || if open.get() { "true" } else { "false" }
+                aria-controls="account-menu"
+                on:click=move |_| open.update(|open| *open = !*open)
+            >
+                <span class="visually-hidden">"Account menu for "</span>
+                {user.name.clone()}
+            </button>
+            <div id="account-menu" class="account-menu-panel" hidden=move || !open.get()>
+                <p class="account-menu-who">
+                    <span class="account-menu-email">{user.email.clone()}</span>
+                    <span class="account-menu-role">{role}</span>
+                </p>
+                <ActionForm action=sign_out>
+                    <button type="submit" class="button-secondary">
+                        "Sign out"
+                    </button>
+                </ActionForm>
+            </div>
+        </div>
+    }
+}

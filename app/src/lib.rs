@@ -1,0 +1,100 @@
+//! Roster's user interface and server functions.
+//!
+//! The same code renders every page on the server (feature `ssr`) and
+//! hydrates it in the browser (feature `hydrate`).
+
+pub mod api;
+pub mod components;
+pub mod error;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    SsrMode,
+    components::{ParentRoute, Route, Router, Routes},
+    path,
+};
+
+pub use error::AppError;
+
+use crate::{
+    api::{CompleteSetup, SignIn, SignOut, SignedInUser, current_user},
+    pages::{HomePage, NotFoundPage, SetupPage, SignInPage, SignedInLayout},
+};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    server::csp::send_policy();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The actions that change who is signed in. Kept together in context so
+/// that the current user is fetched again whenever one of them completes.
+#[derive(Clone, Copy)]
+pub struct AuthActions {
+    pub sign_in: ServerAction<SignIn>,
+    pub sign_out: ServerAction<SignOut>,
+    pub complete_setup: ServerAction<CompleteSetup>,
+}
+
+/// The signed-in user (or `None`), shared by the header and the pages.
+#[derive(Clone, Copy)]
+pub struct CurrentUserResource(pub Resource<Result<Option<SignedInUser>, AppError>>);
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+
+    let actions = AuthActions {
+        sign_in: ServerAction::new(),
+        sign_out: ServerAction::new(),
+        complete_setup: ServerAction::new(),
+    };
+    let user = Resource::new(
+        move || {
+            (
+                actions.sign_in.version().get(),
+                actions.sign_out.version().get(),
+                actions.complete_setup.version().get(),
+            )
+        },
+        |_| current_user(),
+    );
+    provide_context(actions);
+    provide_context(CurrentUserResource(user));
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/roster.css" />
+        <Title formatter=|page: String| if page.is_empty() { "Roster".to_owned() } else { format!("{page} · Roster") } />
+        // Pages wait for their data on the server, so the HTML that arrives is
+        // complete and readable before the WebAssembly loads.
+        <Router>
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
+                <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async />
+                <ParentRoute path=path!("") view=SignedInLayout ssr=SsrMode::Async>
+                    <Route path=path!("") view=HomePage />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

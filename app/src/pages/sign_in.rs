@@ -1,0 +1,68 @@
+use leptos::{html::Input, prelude::*};
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::{
+    AppError, AuthActions,
+    components::{FormAlert, FormField},
+};
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let action = expect_context::<AuthActions>().sign_in;
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
+
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let field_error = move |field: &'static str| {
+        Signal::derive(move || {
+            error
+                .get()
+                .filter(|e| e.field() == Some(field))
+                .map(|e| e.to_string())
+        })
+    };
+    let form_error = Signal::derive(move || {
+        error
+            .get()
+            .filter(|e| e.field().is_none())
+            .map(|e| e.to_string())
+    });
+
+    // After a failed attempt the password is cleared and focused, ready for
+    // another try, whether the form was sent with Enter or with the button.
+    let password = NodeRef::<Input>::new();
+    Effect::new(move |_| {
+        if matches!(error.get(), Some(AppError::WrongCredentials)) {
+            if let Some(input) = password.get() {
+                input.set_value("");
+                let _ = input.focus();
+            }
+        }
+    });
+
+    view! {
+        <Title text="Sign in" />
+        <main id="main" class="auth-page">
+            <section class="auth-card" aria-labelledby="sign-in-heading">
+                <h1 id="sign-in-heading">"Sign in to Roster"</h1>
+                <ActionForm action>
+                    <input type="hidden" name="next" value=next />
+                    <FormField label="Email" name="email" input_type="email" autocomplete="username" error=field_error("email") />
+                    <FormField
+                        label="Password"
+                        name="password"
+                        input_type="password"
+                        autocomplete="current-password"
+                        error=field_error("password")
+                        node_ref=password
+                    />
+                    <FormAlert message=form_error />
+                    <button type="submit" class="button-primary" disabled=move || action.pending().get()>
+                        "Sign in"
+                    </button>
+                </ActionForm>
+            </section>
+        </main>
+    }
+}

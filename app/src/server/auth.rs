@@ -1,0 +1,163 @@
+//! Signing in and first-run setup, independent of HTTP.
+
+use chrono::Utc;
+use domain::{AccountStatus, DisplayName, Email, NewPassword};
+use store::{Actor, NewSession, NewUser, TokenKind};
+
+use super::{AppState, RequestContext, passwords, tokens, tokens::IssuedToken};
+use crate::{AppError, error::LinkProblem};
+
+/// Long enough for any password a person would choose (and for the 128
+/// allowed at sign-up); longer input is refused before it reaches the hasher.
+const MAX_PASSWORD_BYTES: usize = 1024;
+
+/// Checks an email and password and starts a session. Every failure that
+/// could reveal whether an address is registered answers the same
+/// [`AppError::WrongCredentials`], after the same amount of hashing work.
+pub async fn sign_in(
+    state: &AppState,
+    request: &RequestContext,
+    email: &str,
+    password: String,
+) -> Result<IssuedToken, AppError> {
+    if email.trim().is_empty() {
+        return Err(AppError::invalid("email", "Enter your email address."));
+    }
+    if password.is_empty() {
+        return Err(AppError::invalid("password", "Enter your password."));
+    }
+    if password.len() > MAX_PASSWORD_BYTES {
+        return Err(AppError::WrongCredentials);
+    }
+    let account = match Email::parse(email) {
+        Ok(email) => state.store.find_sign_in(&email).await?,
+        Err(_) => None,
+    };
+    let stored_hash = account.as_ref().and_then(|a| a.password_hash.clone());
+    let verified = passwords::verify(password, stored_hash).await;
+    let account = account
+        .filter(|_| verified)
+        .ok_or(AppError::WrongCredentials)?;
+    // Only someone who knows the password learns that the account is suspended.
+    if account.status == AccountStatus::Suspended {
+        return Err(AppError::AccountSuspended);
+    }
+    start_session(state, request, account.id).await
+}
+
+/// Starts a session for a user who has just proved who they are.
+pub async fn start_session(
+    state: &AppState,
+    request: &RequestContext,
+    user_id: i64,
+) -> Result<IssuedToken, AppError> {
+    let token = tokens::issue();
+    let now = Utc::now();
+    let session = NewSession {
+        user_id,
+        token_hash: token.hash.clone(),
+        created_at: now,
+        expires_at: now + state.settings.sessions.absolute,
+        ip: request.ip.clone(),
+        user_agent: request.user_agent.clone(),
+    };
+    state
+        .store
+        .record_sign_in(
+            session,
+            Actor {
+                user_id: Some(user_id),
+                ip: request.ip.clone(),
+            },
+        )
+        .await?;
+    Ok(token)
+}
+
+/// Where to send someone after signing in: only a path on this site, so a
+/// crafted `?next=` link cannot bounce them to another origin.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.starts_with("/\\")
+                && !path.chars().any(char::is_control) =>
+        {
+            path.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
+/// Whether a setup link can still be used.
+pub async fn check_setup_link(state: &AppState, token: &str) -> Result<(), AppError> {
+    let record = state
+        .store
+        .find_token(TokenKind::Setup, &tokens::hash(token))
+        .await?
+        .ok_or(AppError::Link(LinkProblem::Invalid))?;
+    record
+        .check(Utc::now())
+        .map_err(|problem| store::StoreError::Token(problem).into())
+}
+
+pub struct SetupForm {
+    pub token: String,
+    pub email: String,
+    pub name: String,
+    pub password: String,
+}
+
+/// Creates the first super admin from a setup link and signs them in.
+pub async fn complete_setup(
+    state: &AppState,
+    request: &RequestContext,
+    form: SetupForm,
+) -> Result<IssuedToken, AppError> {
+    check_setup_link(state, &form.token).await?;
+    let email = Email::parse(&form.email).map_err(|e| AppError::invalid("email", e))?;
+    let name = DisplayName::parse(&form.name).map_err(|e| AppError::invalid("name", e))?;
+    let password =
+        NewPassword::parse(form.password).map_err(|e| AppError::invalid("password", e))?;
+    let user = NewUser {
+        email,
+        name,
+        password_hash: passwords::hash(password).await?,
+        is_super_admin: true,
+    };
+    let created = state
+        .store
+        .complete_setup(
+            &tokens::hash(&form.token),
+            user,
+            request.actor(),
+            Utc::now(),
+        )
+        .await?;
+    start_session(state, request, created.id).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_only_ever_points_at_this_site() {
+        assert_eq!(
+            safe_next(Some("/orgs/acme/users?page=2")),
+            "/orgs/acme/users?page=2"
+        );
+        for hostile in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "",
+            "javascript:alert(1)",
+            "/\r\nx",
+        ] {
+            assert_eq!(safe_next(Some(hostile)), "/", "{hostile:?}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
+}

@@ -1,0 +1,80 @@
+//! What a server function knows about its request.
+
+use http::{HeaderValue, StatusCode, header, request::Parts};
+use leptos::prelude::use_context;
+use leptos_axum::ResponseOptions;
+use store::Actor;
+
+use super::{AppState, CurrentSession, sessions};
+use crate::AppError;
+
+/// Set on every request by the server's session middleware, before any page
+/// renders or server function runs. The caller is never taken from arguments.
+#[derive(Debug, Clone, Default)]
+pub struct RequestContext {
+    pub session: Option<CurrentSession>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+impl RequestContext {
+    /// The actor to record in audit events for this request.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: self.session.as_ref().map(|s| s.user.id),
+            ip: self.ip.clone(),
+        }
+    }
+
+    pub fn require_session(&self) -> Result<&CurrentSession, AppError> {
+        self.session.as_ref().ok_or(AppError::Unauthenticated)
+    }
+}
+
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the server function's context");
+        AppError::Internal
+    })
+}
+
+pub fn request() -> RequestContext {
+    use_context::<Parts>()
+        .and_then(|parts| parts.extensions.get::<RequestContext>().cloned())
+        .unwrap_or_default()
+}
+
+/// Gives an error response the status its error calls for (a server
+/// function's errors are otherwise all 500s).
+pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let (Err(error), Some(response)) = (&result, use_context::<ResponseOptions>()) {
+        response.set_status(
+            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        );
+    }
+    result
+}
+
+/// Hands the browser a session cookie.
+pub fn set_session_cookie(state: &AppState, token: &str) {
+    let value = sessions::session_cookie(
+        token,
+        &state.settings.sessions,
+        state.settings.secure_cookies(),
+    );
+    append_set_cookie(&value);
+}
+
+/// Makes the browser forget its session cookie.
+pub fn clear_session_cookie(state: &AppState) {
+    append_set_cookie(&sessions::expired_cookie(state.settings.secure_cookies()));
+}
+
+fn append_set_cookie(value: &str) {
+    if let (Some(response), Ok(value)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(value),
+    ) {
+        response.append_header(header::SET_COOKIE, value);
+    }
+}

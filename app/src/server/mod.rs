@@ -1,0 +1,17 @@
+//! Server-only support for the server functions: application state, the
+//! request's session, password hashing, tokens and sessions. Nothing here is
+//! compiled into the browser bundle.
+
+pub mod auth;
+pub mod context;
+pub mod csp;
+pub mod passwords;
+pub mod sessions;
+pub mod state;
+pub mod tokens;
+
+mod store_errors;
+
+pub use context::RequestContext;
+pub use sessions::{CurrentSession, SessionPolicy};
+pub use state::{AppState, Settings};

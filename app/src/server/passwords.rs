@@ -1,0 +1,91 @@
+use std::sync::OnceLock;
+
+use argon2::{
+    Algorithm, Argon2, Params, Version,
+    password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
+};
+use domain::NewPassword;
+
+use crate::AppError;
+
+/// OWASP's recommended argon2id configuration: 19 MiB, 2 iterations, 1 lane.
+fn argon2() -> Argon2<'static> {
+    let params = Params::new(19 * 1024, 2, 1, None).expect("constant argon2 parameters are valid");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Hashes a new password on the blocking pool: argon2 takes tens of
+/// milliseconds of CPU and must not stall the async runtime.
+pub async fn hash(password: NewPassword) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>())
+            .map_err(|e| tracing::error!(error = %e, "cannot encode a salt"))?;
+        argon2()
+            .hash_password(password.expose().as_bytes(), &salt)
+            .map(|hash| hash.to_string())
+            .map_err(|e| tracing::error!(error = %e, "cannot hash a password"))
+    })
+    .await
+    .map_err(|e| tracing::error!(error = %e, "password hashing task failed"))
+    .and_then(|result| result)
+    .map_err(|()| AppError::Internal)
+}
+
+/// Checks a password against a stored hash. With no stored hash (no such
+/// account, or one that never set a password) it verifies against a dummy
+/// hash, so the answer takes as long either way and timing reveals nothing.
+pub async fn verify(candidate: String, stored: Option<String>) -> bool {
+    tokio::task::spawn_blocking(move || {
+        let known = stored.is_some();
+        let stored = stored.unwrap_or_else(|| dummy_hash().to_owned());
+        let matches = PasswordHash::new(&stored)
+            .map(|parsed| {
+                argon2()
+                    .verify_password(candidate.as_bytes(), &parsed)
+                    .is_ok()
+            })
+            .unwrap_or(false);
+        known && matches
+    })
+    .await
+    .unwrap_or(false)
+}
+
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| {
+        let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>()).expect("16 bytes encode");
+        let secret = rand::random::<[u8; 32]>();
+        argon2()
+            .hash_password(&secret, &salt)
+            .expect("hashing succeeds")
+            .to_string()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn password(text: &str) -> NewPassword {
+        NewPassword::parse(text.to_owned()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn hashes_with_argon2id_at_owasp_cost_and_verifies() {
+        let stored = hash(password("correct horse battery")).await.unwrap();
+        assert!(
+            stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{stored}"
+        );
+        assert!(verify("correct horse battery".into(), Some(stored.clone())).await);
+        assert!(!verify("Correct horse battery".into(), Some(stored)).await);
+    }
+
+    #[tokio::test]
+    async fn no_stored_hash_never_verifies() {
+        assert!(!verify(String::new(), None).await);
+        assert!(!verify("anything at all".into(), None).await);
+        assert!(!verify("x".into(), Some("not a hash".into())).await);
+    }
+}

@@ -1,0 +1,36 @@
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::prelude::LeptosOptions;
+use store::Store;
+use url::Url;
+
+use super::SessionPolicy;
+
+/// Everything a request handler or server function may need, built once at
+/// start-up and shared (cheaply cloned) by every request.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub store: Arc<dyn Store>,
+    pub settings: Arc<Settings>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The address people reach Roster at; links in emails and the console start with it.
+    pub public_url: Url,
+    pub sessions: SessionPolicy,
+}
+
+impl Settings {
+    /// Cookies are marked `Secure` exactly when Roster is served over HTTPS.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+
+    /// An absolute link to `path` (which must start with `/`).
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{}", self.public_url.as_str().trim_end_matches('/'), path)
+    }
+}

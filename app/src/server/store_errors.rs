@@ -1,0 +1,28 @@
+use store::{StoreError, TokenProblem};
+
+use crate::{AppError, error::LinkProblem};
+
+impl From<StoreError> for AppError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::EmailTaken => AppError::invalid(
+                "email",
+                "An account with this email address already exists.",
+            ),
+            StoreError::Token(problem) => AppError::Link(match problem {
+                TokenProblem::Unknown => LinkProblem::Invalid,
+                TokenProblem::Expired => LinkProblem::Expired,
+                TokenProblem::Used => LinkProblem::Used,
+                TokenProblem::Revoked => LinkProblem::Revoked,
+            }),
+            StoreError::SetupDone => {
+                AppError::Conflict("Roster is already set up. Sign in instead.".to_owned())
+            }
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Database(_) | StoreError::Migrate(_) => {
+                tracing::error!(error = %error, "database error");
+                AppError::Internal
+            }
+        }
+    }
+}

@@ -1,0 +1,28 @@
+use clap::{Parser, Subcommand};
+
+/// Roster: user administration for multi-tenant software.
+///
+/// Configuration comes from environment variables; see the README.
+#[derive(Debug, Parser)]
+#[command(name = "roster", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web application (the default).
+    Serve,
+    /// Apply database migrations, then exit.
+    Migrate,
+    /// Create a super admin account. The password is read from the terminal
+    /// (asked twice, not echoed) or, when piped, from the first line of stdin.
+    CreateSuperAdmin {
+        #[arg(long)]
+        email: String,
+        /// Defaults to the part of the email address before the @.
+        #[arg(long)]
+        name: Option<String>,
+    },
+}

@@ -1,0 +1,138 @@
+//! The `roster` server: configuration, commands, HTTP routing and middleware.
+
+pub mod cli;
+pub mod config;
+mod first_run;
+mod health;
+mod middleware;
+mod router;
+mod super_admin;
+pub mod telemetry;
+
+use std::{net::SocketAddr, sync::Arc};
+
+use app::server::{AppState, Settings};
+use leptos::prelude::LeptosOptions;
+use tokio::net::TcpListener;
+
+pub use cli::{Cli, Command};
+pub use config::{Config, ConfigError};
+
+/// Why `roster` stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("database: {0}")]
+    Store(#[from] store::StoreError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Input(String),
+}
+
+/// Runs the command the user asked for.
+pub async fn run(cli: Cli, config: Config) -> Result<(), Error> {
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let listener = TcpListener::bind(config.bind).await?;
+            let server = Server::new(config).await?;
+            server.serve(listener).await
+        }
+        Command::Migrate => {
+            store::connect(&config.database_url).await?;
+            println!("Migrations applied.");
+            Ok(())
+        }
+        Command::CreateSuperAdmin { email, name } => {
+            super_admin::create(&config, &email, name.as_deref()).await
+        }
+    }
+}
+
+/// A connected, migrated Roster, ready to serve.
+pub struct Server {
+    state: AppState,
+    /// The first-run link, while no super admin exists.
+    pub setup_link: Option<String>,
+}
+
+impl Server {
+    pub async fn new(config: Config) -> Result<Self, Error> {
+        let store = store::connect(&config.database_url).await?;
+        let settings = Arc::new(Settings {
+            public_url: config.public_url.clone(),
+            sessions: config.sessions,
+        });
+        let setup_link = first_run::setup_link(&*store, &settings).await?;
+        let state = AppState {
+            leptos_options: leptos_options(config.bind),
+            store,
+            settings,
+        };
+        Ok(Self { state, setup_link })
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    pub fn router(&self) -> axum::Router {
+        router::build(self.state.clone())
+    }
+
+    /// Serves until Ctrl-C or SIGTERM, finishing requests in flight.
+    pub async fn serve(self, listener: TcpListener) -> Result<(), Error> {
+        if let Some(link) = &self.setup_link {
+            // Printed, not only logged: this is the one way in on a fresh install.
+            println!(
+                "\nRoster has no super admin yet. Open this link to create one (valid for 24 hours):\n\n    {link}\n"
+            );
+        }
+        tracing::info!(
+            address = %listener.local_addr()?,
+            public_url = %self.state.settings.public_url,
+            backend = ?self.state.store.backend(),
+            "Roster is listening"
+        );
+        let app = self
+            .router()
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
+        Ok(())
+    }
+}
+
+/// The site's layout as cargo-leptos builds it (`target/site/pkg/roster.*`),
+/// overridable with `LEPTOS_SITE_ROOT` like any cargo-leptos project.
+fn leptos_options(bind: SocketAddr) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("roster")
+        .site_root(std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".to_owned()))
+        .site_pkg_dir("pkg")
+        .site_addr(bind)
+        .build()
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

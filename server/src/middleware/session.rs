@@ -1,0 +1,138 @@
+use app::server::{AppState, RequestContext, sessions};
+use axum::{
+    extract::{ConnectInfo, Request, State},
+    http::{HeaderValue, Method, StatusCode, header},
+    middleware::Next,
+    response::{IntoResponse, Redirect, Response},
+};
+use chrono::Utc;
+use std::net::SocketAddr;
+
+/// Longer user agents are cut: the value is stored with the session.
+const MAX_USER_AGENT: usize = 512;
+
+/// Finds the session behind the request's cookie (checking the account's
+/// status on every request), hands it to the pages and server functions,
+/// and sends signed-out visitors of protected pages to sign in.
+pub async fn authenticate(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let cookies = request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok());
+    let token = sessions::token_from_cookies(cookies);
+    let session = match &token {
+        Some(token) => {
+            match sessions::authenticate(&*state.store, &state.settings.sessions, token, Utc::now())
+                .await
+            {
+                Ok(session) => session,
+                Err(error) => {
+                    tracing::error!(%error, "session lookup failed");
+                    return (
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "Roster cannot reach its database. Try again shortly.",
+                    )
+                        .into_response();
+                }
+            }
+        }
+        None => None,
+    };
+
+    let signed_in = session.is_some();
+    let path = request.uri().path().to_owned();
+    let is_page_view = matches!(*request.method(), Method::GET | Method::HEAD);
+    if is_page_view && !signed_in && needs_sign_in(&path) {
+        let target = request.uri().path_and_query().map_or("/", |p| p.as_str());
+        return Redirect::to(&sign_in_url(target)).into_response();
+    }
+    if is_page_view && signed_in && path == "/sign-in" {
+        return Redirect::to("/").into_response();
+    }
+
+    let context = RequestContext {
+        session,
+        ip: request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|info| info.0.ip().to_string()),
+        user_agent: request
+            .headers()
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|agent| agent.chars().take(MAX_USER_AGENT).collect()),
+    };
+    request.extensions_mut().insert(context);
+
+    let mut response = next.run(request).await;
+    // A cookie that no longer signs anyone in is dropped, unless this very
+    // response (a sign-in) replaces it.
+    if token.is_some() && !signed_in && !sets_session_cookie(&response) {
+        if let Ok(value) =
+            HeaderValue::from_str(&sessions::expired_cookie(state.settings.secure_cookies()))
+        {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+fn sets_session_cookie(response: &Response) -> bool {
+    let prefix = format!("{}=", sessions::COOKIE_NAME);
+    response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .any(|value| value.to_str().is_ok_and(|v| v.starts_with(&prefix)))
+}
+
+/// Every page needs a signed-in user except these. Server functions check
+/// the session themselves and answer "unauthenticated" in their own format.
+fn needs_sign_in(path: &str) -> bool {
+    const PUBLIC: [&str; 5] = ["/sign-in", "/setup", "/healthz", "/readyz", "/favicon.svg"];
+    !(PUBLIC.contains(&path) || path.starts_with("/api/") || path.starts_with("/pkg/"))
+}
+
+fn sign_in_url(target: &str) -> String {
+    if target == "/" {
+        return "/sign-in".to_owned();
+    }
+    let next: String = url::form_urlencoded::byte_serialize(target.as_bytes()).collect();
+    format!("/sign-in?next={next}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_need_sign_in_unless_public() {
+        for path in ["/", "/orgs/acme/users", "/account", "/anything"] {
+            assert!(needs_sign_in(path), "{path}");
+        }
+        for path in [
+            "/sign-in",
+            "/setup",
+            "/healthz",
+            "/readyz",
+            "/api/sign_in",
+            "/pkg/roster.wasm",
+        ] {
+            assert!(!needs_sign_in(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn sign_in_remembers_where_the_visitor_was_going() {
+        assert_eq!(sign_in_url("/"), "/sign-in");
+        assert_eq!(
+            sign_in_url("/orgs/acme/users?q=ada&page=2"),
+            "/sign-in?next=%2Forgs%2Facme%2Fusers%3Fq%3Dada%26page%3D2"
+        );
+    }
+}

@@ -1,0 +1,39 @@
+use app::{App, server::AppState, shell};
+use axum::{Router, middleware::from_fn, middleware::from_fn_with_state, routing::get};
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use crate::{health, middleware};
+
+/// Every route Roster answers: health checks, the pages, the server
+/// functions (`/api/…`) and the compiled assets (`/pkg/…`).
+pub fn build(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let page = {
+        let options = state.leptos_options.clone();
+        move || shell(options.clone())
+    };
+    Router::new()
+        .route("/healthz", get(health::live))
+        .route("/readyz", get(health::ready))
+        .leptos_routes_with_context(&state, routes, context.clone(), page)
+        .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(from_fn_with_state(state.clone(), middleware::session::authenticate))
+        .layer(from_fn(middleware::security_headers::add))
+        .layer(from_fn(middleware::cross_site::refuse))
+        .layer(
+            // The span names the path only: query strings can carry tokens.
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &axum::http::Request<_>| {
+                    tracing::info_span!("request", method = %request.method(), path = request.uri().path())
+                })
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .with_state(state)
+}

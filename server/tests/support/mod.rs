@@ -1,0 +1,159 @@
+//! Spawns a real Roster on a random port against a fresh database.
+
+use std::{net::SocketAddr, sync::Arc};
+
+use app::server::{SessionPolicy, passwords};
+use chrono::Utc;
+use domain::{DisplayName, Email, NewPassword};
+use reqwest::{StatusCode, header};
+use server::{Config, Server};
+use store::{Actor, NewUser, Store, UserRecord};
+use testkit::TestDatabase;
+use tokio::{net::TcpListener, task::JoinHandle};
+
+pub struct TestApp {
+    pub base: String,
+    pub store: Arc<dyn Store>,
+    pub setup_link: Option<String>,
+    server: JoinHandle<()>,
+}
+
+impl TestApp {
+    pub async fn spawn(db: &TestDatabase) -> Self {
+        Self::spawn_with(db, SessionPolicy::default()).await
+    }
+
+    pub async fn spawn_with(db: &TestDatabase, sessions: SessionPolicy) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a free port");
+        let addr: SocketAddr = listener.local_addr().unwrap();
+        let base = format!("http://{addr}");
+        let config = Config {
+            database_url: db.url.clone(),
+            public_url: base.parse().unwrap(),
+            bind: addr,
+            smtp_url: None,
+            mail_from: "Roster <no-reply@localhost>".into(),
+            sessions,
+        };
+        let server = Server::new(config).await.expect("start Roster");
+        let store = server.state().store.clone();
+        let setup_link = server.setup_link.clone();
+        let server = tokio::spawn(async move {
+            server.serve(listener).await.expect("serve");
+        });
+        Self {
+            base,
+            store,
+            setup_link,
+            server,
+        }
+    }
+
+    pub fn browser(&self) -> Browser {
+        Browser {
+            base: self.base.clone(),
+            http: http_client(),
+            session: None,
+        }
+    }
+
+    /// Creates an active account directly in the store.
+    pub async fn create_user(
+        &self,
+        email: &str,
+        password: &str,
+        is_super_admin: bool,
+    ) -> UserRecord {
+        let password_hash = passwords::hash(NewPassword::parse(password.to_owned()).unwrap())
+            .await
+            .unwrap();
+        let user = NewUser {
+            email: Email::parse(email).unwrap(),
+            name: DisplayName::parse("Grace Hopper").unwrap(),
+            password_hash,
+            is_super_admin,
+        };
+        self.store
+            .create_user(user, Actor::system(), Utc::now())
+            .await
+            .unwrap()
+    }
+
+    pub async fn stop(self) {
+        self.server.abort();
+        let _ = self.server.await;
+    }
+}
+
+fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// A browser stand-in that keeps the session cookie itself and ignores its
+/// `Max-Age`, so tests prove that the *server* ends sessions.
+pub struct Browser {
+    base: String,
+    http: reqwest::Client,
+    pub session: Option<String>,
+}
+
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: header::HeaderMap,
+    pub body: String,
+}
+
+impl Browser {
+    pub async fn get(&mut self, path: &str) -> Answer {
+        let request = self.http.get(format!("{}{path}", self.base));
+        self.send(request).await
+    }
+
+    /// Calls a server function the way an HTML form does.
+    pub async fn call(&mut self, function: &str, form: &[(&str, &str)]) -> Answer {
+        let request = self
+            .http
+            .post(format!("{}/api/{function}", self.base))
+            .form(form);
+        self.send(request).await
+    }
+
+    pub async fn send(&mut self, mut request: reqwest::RequestBuilder) -> Answer {
+        if let Some(token) = &self.session {
+            request = request.header(header::COOKIE, format!("roster_session={token}"));
+        }
+        let response = request.send().await.expect("request reaches Roster");
+        let status = response.status();
+        let headers = response.headers().clone();
+        for value in headers.get_all(header::SET_COOKIE) {
+            let value = value.to_str().unwrap();
+            if let Some(rest) = value.strip_prefix("roster_session=") {
+                let token = rest.split(';').next().unwrap_or_default();
+                self.session = (!token.is_empty()).then(|| token.to_owned());
+            }
+        }
+        Answer {
+            status,
+            headers,
+            body: response.text().await.unwrap_or_default(),
+        }
+    }
+
+    pub async fn sign_in(&mut self, email: &str, password: &str) -> Answer {
+        self.call("sign_in", &[("email", email), ("password", password)])
+            .await
+    }
+
+    /// The signed-in user's email, as the server sees it, or `None`.
+    pub async fn whoami(&mut self) -> Option<String> {
+        let answer = self.call("current_user", &[]).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+        let user: Option<serde_json::Value> = serde_json::from_str(&answer.body).unwrap();
+        user.map(|u| u["email"].as_str().unwrap().to_owned())
+    }
+}
