@@ -54,10 +54,7 @@ fn link_message(problem: LinkProblem) -> &'static str {
 
 impl AppError {
     pub fn invalid(field: &str, message: impl ToString) -> Self {
-        Self::Invalid {
-            field: field.to_owned(),
-            message: message.to_string(),
-        }
+        Self::Invalid { field: field.to_owned(), message: message.to_string() }
     }
 
     /// The HTTP status a response carrying this error should have.
@@ -105,10 +102,7 @@ impl FromServerFnError for AppError {
     }
 
     fn ser(&self) -> Bytes {
-        let wire = WireError {
-            error: self.clone(),
-            message: self.to_string(),
-        };
+        let wire = WireError { error: self.clone(), message: self.to_string() };
         serde_json::to_vec(&wire)
             .map(Bytes::from)
             .unwrap_or_else(|_| Bytes::from_static(b"{\"error\":\"Internal\"}"))
@@ -117,9 +111,7 @@ impl FromServerFnError for AppError {
     fn de(data: Bytes) -> Self {
         serde_json::from_slice::<WireError>(&data)
             .map(|wire| wire.error)
-            .unwrap_or_else(|e| {
-                Self::from_server_fn_error(ServerFnErrorErr::Deserialization(e.to_string()))
-            })
+            .unwrap_or_else(|e| Self::from_server_fn_error(ServerFnErrorErr::Deserialization(e.to_string())))
     }
 }
 
@@ -133,10 +125,7 @@ mod tests {
             AppError::Link(LinkProblem::Expired).to_string(),
             "This link has expired. Ask for a new one."
         );
-        assert_eq!(
-            AppError::invalid("email", "Enter an email address.").field(),
-            Some("email")
-        );
+        assert_eq!(AppError::invalid("email", "Enter an email address.").field(), Some("email"));
     }
 
     #[test]
@@ -146,16 +135,12 @@ mod tests {
         let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
         assert_eq!(json["message"], "Enter an email address.");
         assert_eq!(AppError::de(bytes), error);
-        assert!(matches!(
-            AppError::de(Bytes::from_static(b"garbage")),
-            AppError::BadRequest(_)
-        ));
+        assert!(matches!(AppError::de(Bytes::from_static(b"garbage")), AppError::BadRequest(_)));
     }
 
     #[test]
     fn malformed_requests_are_client_errors() {
-        let error =
-            AppError::from_server_fn_error(ServerFnErrorErr::Args("missing field `email`".into()));
+        let error = AppError::from_server_fn_error(ServerFnErrorErr::Args("missing field `email`".into()));
         assert_eq!(error.status(), 400);
         assert!(error.to_string().contains("missing field"));
     }

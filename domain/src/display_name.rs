@@ -64,27 +64,15 @@ mod tests {
 
     #[test]
     fn trims_and_keeps_unicode() {
-        assert_eq!(
-            DisplayName::parse("  Zoë Ångström ").unwrap().as_str(),
-            "Zoë Ångström"
-        );
+        assert_eq!(DisplayName::parse("  Zoë Ångström ").unwrap().as_str(), "Zoë Ångström");
     }
 
     #[test]
     fn rejects_empty_long_and_control_characters() {
         assert_eq!(DisplayName::parse(" \t "), Err(DisplayNameError::Empty));
-        assert_eq!(
-            DisplayName::parse(&"é".repeat(101)),
-            Err(DisplayNameError::TooLong)
-        );
-        assert_eq!(
-            DisplayName::parse("Ada\u{0}Lovelace"),
-            Err(DisplayNameError::ControlCharacter)
-        );
-        assert_eq!(
-            DisplayName::parse("Ada\nLovelace"),
-            Err(DisplayNameError::ControlCharacter)
-        );
+        assert_eq!(DisplayName::parse(&"é".repeat(101)), Err(DisplayNameError::TooLong));
+        assert_eq!(DisplayName::parse("Ada\u{0}Lovelace"), Err(DisplayNameError::ControlCharacter));
+        assert_eq!(DisplayName::parse("Ada\nLovelace"), Err(DisplayNameError::ControlCharacter));
     }
 
     #[test]

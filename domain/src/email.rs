@@ -32,9 +32,7 @@ impl Email {
         if trimmed.chars().count() > MAX_LEN {
             return Err(EmailError::TooLong);
         }
-        let options = email_address::Options::default()
-            .without_display_text()
-            .without_domain_literal();
+        let options = email_address::Options::default().without_display_text().without_domain_literal();
         match email_address::EmailAddress::parse_with_options(trimmed, options) {
             // A bare host ("a@localhost") is legal but almost always a typo
             // for a real address; require a dot in the domain.
@@ -102,14 +100,7 @@ mod tests {
 
     #[test]
     fn rejects_what_is_not_an_address() {
-        for input in [
-            "ada",
-            "ada@",
-            "@example.com",
-            "ada@@example.com",
-            "ada@localhost",
-            "a b@example.com",
-        ] {
+        for input in ["ada", "ada@", "@example.com", "ada@@example.com", "ada@localhost", "a b@example.com"] {
             assert!(
                 matches!(Email::parse(input), Err(EmailError::Invalid(_))),
                 "{input:?} should be invalid"

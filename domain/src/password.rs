@@ -44,17 +44,11 @@ mod tests {
 
     #[test]
     fn length_bounds_count_characters_not_bytes() {
-        assert_eq!(
-            NewPassword::parse("1234567".into()).unwrap_err(),
-            PasswordError::TooShort
-        );
+        assert_eq!(NewPassword::parse("1234567".into()).unwrap_err(), PasswordError::TooShort);
         assert!(NewPassword::parse("12345678".into()).is_ok());
         assert!(NewPassword::parse("ééééééé€".into()).is_ok());
         assert!(NewPassword::parse("x".repeat(64)).is_ok());
-        assert_eq!(
-            NewPassword::parse("x".repeat(129)).unwrap_err(),
-            PasswordError::TooLong
-        );
+        assert_eq!(NewPassword::parse("x".repeat(129)).unwrap_err(), PasswordError::TooLong);
     }
 
     #[test]

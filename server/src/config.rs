@@ -28,10 +28,7 @@ pub struct ConfigError {
 }
 
 fn invalid(variable: &'static str, problem: impl ToString) -> ConfigError {
-    ConfigError {
-        variable,
-        problem: problem.to_string(),
-    }
+    ConfigError { variable, problem: problem.to_string() }
 }
 
 impl Config {
@@ -61,9 +58,7 @@ impl Config {
 
         let public_url = match get("ROSTER_PUBLIC_URL") {
             Some(url) => parse_public_url(&url).map_err(|e| invalid("ROSTER_PUBLIC_URL", e))?,
-            None => {
-                Url::parse(&format!("http://{bind}")).map_err(|e| invalid("LEPTOS_SITE_ADDR", e))?
-            }
+            None => Url::parse(&format!("http://{bind}")).map_err(|e| invalid("LEPTOS_SITE_ADDR", e))?,
         };
 
         let smtp_url = get("ROSTER_SMTP_URL")
@@ -80,8 +75,9 @@ impl Config {
 
         let defaults = SessionPolicy::default();
         let duration = |variable: &'static str, default| match get(variable) {
-            Some(text) => parse_duration(&text)
-                .map_err(|e| invalid(variable, format!("{e} (examples: 12h, 30d)"))),
+            Some(text) => {
+                parse_duration(&text).map_err(|e| invalid(variable, format!("{e} (examples: 12h, 30d)")))
+            }
             None => Ok(default),
         };
         let sessions = SessionPolicy {
@@ -89,28 +85,17 @@ impl Config {
             absolute: duration("ROSTER_SESSION_LIFETIME", defaults.absolute)?,
         };
 
-        Ok(Self {
-            database_url,
-            public_url,
-            bind,
-            smtp_url,
-            mail_from,
-            sessions,
-        })
+        Ok(Self { database_url, public_url, bind, smtp_url, mail_from, sessions })
     }
 }
 
 fn parse_public_url(input: &str) -> Result<Url, String> {
     let url = Url::parse(input.trim()).map_err(|e| format!("{e} in {input:?}"))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(format!(
-            "expected an http:// or https:// URL, got {input:?}"
-        ));
+        return Err(format!("expected an http:// or https:// URL, got {input:?}"));
     }
     if url.host().is_none() || url.query().is_some() || url.fragment().is_some() {
-        return Err(format!(
-            "expected a URL such as https://roster.example.com, got {input:?}"
-        ));
+        return Err(format!("expected a URL such as https://roster.example.com, got {input:?}"));
     }
     Ok(url)
 }
@@ -120,10 +105,7 @@ fn parse_smtp_url(input: &str) -> Result<Url, String> {
         "not a valid URL (example: smtp://user:pass@mail.example.com:587?tls=required)".to_owned()
     })?;
     if !matches!(url.scheme(), "smtp" | "smtps") {
-        return Err(format!(
-            "expected smtp:// or smtps://, got {}://",
-            url.scheme()
-        ));
+        return Err(format!("expected smtp:// or smtps://, got {}://", url.scheme()));
     }
     if url.host().is_none() {
         return Err("the URL names no host".to_owned());
@@ -139,18 +121,14 @@ fn validate_mailbox(input: &str) -> Result<(), String> {
         _ => input,
     };
     // `localhost` is a fine sender for a local install, so only the shape is checked.
-    let with_dot = if address
-        .rsplit('@')
-        .next()
-        .is_some_and(|domain| !domain.contains('.'))
-    {
+    let with_dot = if address.rsplit('@').next().is_some_and(|domain| !domain.contains('.')) {
         format!("{address}.invalid")
     } else {
         address.to_owned()
     };
-    Email::parse(&with_dot).map(|_| ()).map_err(|_| {
-        format!("expected an address such as \"Roster <no-reply@example.com>\", got {input:?}")
-    })
+    Email::parse(&with_dot)
+        .map(|_| ())
+        .map_err(|_| format!("expected an address such as \"Roster <no-reply@example.com>\", got {input:?}"))
 }
 
 #[cfg(test)]
@@ -160,20 +138,15 @@ mod tests {
     use super::*;
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let vars: HashMap<String, String> = vars
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let vars: HashMap<String, String> =
+            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         Config::from_lookup(|name| vars.get(name).cloned())
     }
 
     #[test]
     fn runs_with_no_configuration() {
         let config = config(&[]).unwrap();
-        assert_eq!(
-            config.database_url,
-            DatabaseUrl::Sqlite("sqlite://data/roster.db".into())
-        );
+        assert_eq!(config.database_url, DatabaseUrl::Sqlite("sqlite://data/roster.db".into()));
         assert_eq!(config.public_url.as_str(), "http://127.0.0.1:3000/");
         assert_eq!(config.bind.to_string(), "127.0.0.1:3000");
         assert!(config.smtp_url.is_none());
@@ -212,10 +185,7 @@ mod tests {
         let config = config(&[
             ("ROSTER_DATABASE_URL", "postgres://roster@db/roster"),
             ("ROSTER_PUBLIC_URL", "https://roster.example.com"),
-            (
-                "ROSTER_SMTP_URL",
-                "smtp://user:secret@mail.example.com:587?tls=required",
-            ),
+            ("ROSTER_SMTP_URL", "smtp://user:secret@mail.example.com:587?tls=required"),
             ("ROSTER_MAIL_FROM", "Acme Admin <admin@acme.example>"),
             ("ROSTER_SESSION_IDLE_TIMEOUT", "2h"),
             ("ROSTER_SESSION_LIFETIME", "7d"),

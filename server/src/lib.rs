@@ -60,16 +60,10 @@ pub struct Server {
 impl Server {
     pub async fn new(config: Config) -> Result<Self, Error> {
         let store = store::connect(&config.database_url).await?;
-        let settings = Arc::new(Settings {
-            public_url: config.public_url.clone(),
-            sessions: config.sessions,
-        });
+        let settings =
+            Arc::new(Settings { public_url: config.public_url.clone(), sessions: config.sessions });
         let setup_link = first_run::setup_link(&*store, &settings).await?;
-        let state = AppState {
-            leptos_options: leptos_options(config.bind),
-            store,
-            settings,
-        };
+        let state = AppState { leptos_options: leptos_options(config.bind), store, settings };
         Ok(Self { state, setup_link })
     }
 
@@ -95,12 +89,8 @@ impl Server {
             backend = ?self.state.store.backend(),
             "Roster is listening"
         );
-        let app = self
-            .router()
-            .into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown_signal())
-            .await?;
+        let app = self.router().into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
         Ok(())
     }
 }
@@ -122,9 +112,7 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut signal) =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             signal.recv().await;
         }
     };

@@ -11,12 +11,7 @@ use crate::{Config, Error};
 /// link is not practical (scripts, a server without a browser nearby).
 pub async fn create(config: &Config, email: &str, name: Option<&str>) -> Result<(), Error> {
     let email = Email::parse(email).map_err(|e| Error::Input(format!("--email: {e}")))?;
-    let default_name = email
-        .as_str()
-        .split('@')
-        .next()
-        .unwrap_or_default()
-        .to_owned();
+    let default_name = email.as_str().split('@').next().unwrap_or_default().to_owned();
     let name = DisplayName::parse(name.unwrap_or(&default_name))
         .map_err(|e| Error::Input(format!("--name: {e}")))?;
     let password = NewPassword::parse(read_password()?).map_err(|e| Error::Input(e.to_string()))?;
@@ -25,23 +20,15 @@ pub async fn create(config: &Config, email: &str, name: Option<&str>) -> Result<
     let password_hash = passwords::hash(password)
         .await
         .map_err(|_| Error::Input("the password could not be hashed".to_owned()))?;
-    let user = NewUser {
-        email,
-        name,
-        password_hash,
-        is_super_admin: true,
-    };
+    let user = NewUser { email, name, password_hash, is_super_admin: true };
     match store.create_user(user, Actor::system(), Utc::now()).await {
         Ok(user) => {
-            println!(
-                "Created super admin {}. Sign in at {}sign-in",
-                user.email, config.public_url
-            );
+            println!("Created super admin {}. Sign in at {}sign-in", user.email, config.public_url);
             Ok(())
         }
-        Err(StoreError::EmailTaken) => Err(Error::Input(
-            "an account with this email address already exists".to_owned(),
-        )),
+        Err(StoreError::EmailTaken) => {
+            Err(Error::Input("an account with this email address already exists".to_owned()))
+        }
         Err(other) => Err(other.into()),
     }
 }

@@ -15,10 +15,7 @@ const PASSWORD: &str = "correct horse battery staple";
 
 async fn first_run_link_creates_the_super_admin_once(db: &TestDatabase) {
     let app = TestApp::spawn(db).await;
-    let link = app
-        .setup_link
-        .clone()
-        .expect("a fresh install prints a setup link");
+    let link = app.setup_link.clone().expect("a fresh install prints a setup link");
     let token = link.split("token=").nth(1).unwrap().to_owned();
     let mut browser = app.browser();
 
@@ -29,30 +26,17 @@ async fn first_run_link_creates_the_super_admin_once(db: &TestDatabase) {
     let weak = browser
         .call(
             "complete_setup",
-            &[
-                ("token", &token),
-                ("email", "root@example.com"),
-                ("name", "Root"),
-                ("password", "short"),
-            ],
+            &[("token", &token), ("email", "root@example.com"), ("name", "Root"), ("password", "short")],
         )
         .await;
     assert_eq!(weak.status, StatusCode::BAD_REQUEST);
     assert!(weak.body.contains("at least 8 characters"), "{}", weak.body);
-    assert!(
-        !app.store.super_admin_exists().await.unwrap(),
-        "a refused form changes nothing"
-    );
+    assert!(!app.store.super_admin_exists().await.unwrap(), "a refused form changes nothing");
 
     let created = browser
         .call(
             "complete_setup",
-            &[
-                ("token", &token),
-                ("email", "Root@Example.com"),
-                ("name", "Root"),
-                ("password", PASSWORD),
-            ],
+            &[("token", &token), ("email", "Root@Example.com"), ("name", "Root"), ("password", PASSWORD)],
         )
         .await;
     assert_eq!(created.status, StatusCode::OK, "{}", created.body);
@@ -62,10 +46,7 @@ async fn first_run_link_creates_the_super_admin_once(db: &TestDatabase) {
         "setup signs the new super admin in"
     );
 
-    let again = app
-        .browser()
-        .call("check_setup_link", &[("token", &token)])
-        .await;
+    let again = app.browser().call("check_setup_link", &[("token", &token)]).await;
     assert_eq!(again.status, StatusCode::GONE);
     assert!(again.body.contains("already been used"), "{}", again.body);
     let page = app.browser().get(&format!("/setup?token={token}")).await;
@@ -73,10 +54,7 @@ async fn first_run_link_creates_the_super_admin_once(db: &TestDatabase) {
     app.stop().await;
 
     let restarted = TestApp::spawn(db).await;
-    assert!(
-        restarted.setup_link.is_none(),
-        "no setup link once a super admin exists"
-    );
+    assert!(restarted.setup_link.is_none(), "no setup link once a super admin exists");
     restarted.stop().await;
 }
 on_both_databases!(first_run_link_creates_the_super_admin_once);
@@ -87,12 +65,7 @@ async fn a_forged_setup_token_is_refused(db: &TestDatabase) {
     let forged = browser
         .call(
             "complete_setup",
-            &[
-                ("token", "forged"),
-                ("email", "evil@example.com"),
-                ("name", "Eve"),
-                ("password", PASSWORD),
-            ],
+            &[("token", "forged"), ("email", "evil@example.com"), ("name", "Eve"), ("password", PASSWORD)],
         )
         .await;
     assert_eq!(forged.status, StatusCode::BAD_REQUEST);
@@ -111,10 +84,7 @@ async fn signing_in_and_out(db: &TestDatabase) {
     assert_eq!(home.status, StatusCode::SEE_OTHER);
     assert_eq!(home.headers[header::LOCATION], "/sign-in");
     let deep = browser.get("/orgs/acme/users?page=2").await;
-    assert_eq!(
-        deep.headers[header::LOCATION],
-        "/sign-in?next=%2Forgs%2Facme%2Fusers%3Fpage%3D2"
-    );
+    assert_eq!(deep.headers[header::LOCATION], "/sign-in?next=%2Forgs%2Facme%2Fusers%3Fpage%3D2");
 
     let signed_in = browser.sign_in("Grace@Example.com", PASSWORD).await;
     assert_eq!(signed_in.status, StatusCode::OK, "{}", signed_in.body);
@@ -133,12 +103,7 @@ async fn signing_in_and_out(db: &TestDatabase) {
     let old_session = browser.session.clone();
     let signed_out = browser.call("sign_out", &[]).await;
     assert_eq!(signed_out.status, StatusCode::OK);
-    assert!(
-        signed_out.headers[header::SET_COOKIE]
-            .to_str()
-            .unwrap()
-            .contains("Max-Age=0")
-    );
+    assert!(signed_out.headers[header::SET_COOKIE].to_str().unwrap().contains("Max-Age=0"));
     assert_eq!(browser.whoami().await, None);
 
     // The old cookie, replayed, no longer works: the session was revoked, not just forgotten.
@@ -154,41 +119,26 @@ async fn wrong_credentials_do_not_reveal_registered_addresses(db: &TestDatabase)
     app.create_user("grace@example.com", PASSWORD, false).await;
     let mut browser = app.browser();
 
-    let wrong_password = browser
-        .sign_in("grace@example.com", "not the password")
-        .await;
-    let unknown = browser
-        .sign_in("nobody@example.com", "not the password")
-        .await;
+    let wrong_password = browser.sign_in("grace@example.com", "not the password").await;
+    let unknown = browser.sign_in("nobody@example.com", "not the password").await;
     let malformed = browser.sign_in("not an address", "not the password").await;
     for answer in [&wrong_password, &unknown, &malformed] {
         assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
         assert_eq!(answer.body, wrong_password.body);
         assert!(answer.headers.get(header::SET_COOKIE).is_none());
     }
-    assert!(
-        wrong_password.body.contains("incorrect"),
-        "{}",
-        wrong_password.body
-    );
+    assert!(wrong_password.body.contains("incorrect"), "{}", wrong_password.body);
 
     let empty = browser.sign_in("", "").await;
     assert_eq!(empty.status, StatusCode::BAD_REQUEST);
-    assert!(
-        empty.body.contains("Enter your email address"),
-        "{}",
-        empty.body
-    );
+    assert!(empty.body.contains("Enter your email address"), "{}", empty.body);
     assert_eq!(browser.whoami().await, None);
     app.stop().await;
 }
 on_both_databases!(wrong_credentials_do_not_reveal_registered_addresses);
 
 async fn idle_sessions_expire(db: &TestDatabase) {
-    let policy = SessionPolicy {
-        idle: chrono::Duration::seconds(1),
-        absolute: chrono::Duration::days(30),
-    };
+    let policy = SessionPolicy { idle: chrono::Duration::seconds(1), absolute: chrono::Duration::days(30) };
     let app = TestApp::spawn_with(db, policy).await;
     app.create_user("grace@example.com", PASSWORD, false).await;
     let mut browser = app.browser();
@@ -196,37 +146,23 @@ async fn idle_sessions_expire(db: &TestDatabase) {
     assert!(browser.whoami().await.is_some());
 
     tokio::time::sleep(Duration::from_millis(1_200)).await;
-    assert_eq!(
-        browser.whoami().await,
-        None,
-        "idle for longer than the idle timeout"
-    );
+    assert_eq!(browser.whoami().await, None, "idle for longer than the idle timeout");
     app.stop().await;
 }
 on_both_databases!(idle_sessions_expire);
 
 async fn sessions_end_at_their_absolute_lifetime(db: &TestDatabase) {
-    let policy = SessionPolicy {
-        idle: chrono::Duration::hours(1),
-        absolute: chrono::Duration::seconds(2),
-    };
+    let policy = SessionPolicy { idle: chrono::Duration::hours(1), absolute: chrono::Duration::seconds(2) };
     let app = TestApp::spawn_with(db, policy).await;
     app.create_user("grace@example.com", PASSWORD, false).await;
     let mut browser = app.browser();
     browser.sign_in("grace@example.com", PASSWORD).await;
     for _ in 0..3 {
-        assert!(
-            browser.whoami().await.is_some(),
-            "active within the lifetime"
-        );
+        assert!(browser.whoami().await.is_some(), "active within the lifetime");
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
     tokio::time::sleep(Duration::from_millis(800)).await;
-    assert_eq!(
-        browser.whoami().await,
-        None,
-        "activity does not extend the absolute lifetime"
-    );
+    assert_eq!(browser.whoami().await, None, "activity does not extend the absolute lifetime");
     app.stop().await;
 }
 on_both_databases!(sessions_end_at_their_absolute_lifetime);
@@ -239,12 +175,7 @@ async fn a_suspended_account_is_signed_out_on_its_next_request(db: &TestDatabase
     assert_eq!(browser.get("/").await.status, StatusCode::OK);
 
     app.store
-        .set_account_status(
-            grace.id,
-            AccountStatus::Suspended,
-            Actor::system(),
-            chrono::Utc::now(),
-        )
+        .set_account_status(grace.id, AccountStatus::Suspended, Actor::system(), chrono::Utc::now())
         .await
         .unwrap();
     let next = browser.get("/").await;
@@ -255,52 +186,22 @@ async fn a_suspended_account_is_signed_out_on_its_next_request(db: &TestDatabase
     assert_eq!(again.status, StatusCode::FORBIDDEN);
     assert!(again.body.contains("suspended"), "{}", again.body);
     let guess = browser.sign_in("grace@example.com", "a wrong guess").await;
-    assert!(
-        !guess.body.contains("suspended"),
-        "only the right password learns of the suspension"
-    );
+    assert!(!guess.body.contains("suspended"), "only the right password learns of the suspension");
 
     app.store
-        .set_account_status(
-            grace.id,
-            AccountStatus::Active,
-            Actor::system(),
-            chrono::Utc::now(),
-        )
+        .set_account_status(grace.id, AccountStatus::Active, Actor::system(), chrono::Utc::now())
         .await
         .unwrap();
-    assert_eq!(
-        browser.sign_in("grace@example.com", PASSWORD).await.status,
-        StatusCode::OK
-    );
+    assert_eq!(browser.sign_in("grace@example.com", PASSWORD).await.status, StatusCode::OK);
     app.stop().await;
 }
 on_both_databases!(a_suspended_account_is_signed_out_on_its_next_request);
 
 async fn tokens_are_stored_only_as_hashes(db: &TestDatabase) {
     let app = TestApp::spawn(db).await;
-    let setup_token = app
-        .setup_link
-        .clone()
-        .unwrap()
-        .split("token=")
-        .nth(1)
-        .unwrap()
-        .to_owned();
-    assert!(
-        app.store
-            .find_token(TokenKind::Setup, &setup_token)
-            .await
-            .unwrap()
-            .is_none()
-    );
-    assert!(
-        app.store
-            .find_token(TokenKind::Setup, &tokens::hash(&setup_token))
-            .await
-            .unwrap()
-            .is_some()
-    );
+    let setup_token = app.setup_link.clone().unwrap().split("token=").nth(1).unwrap().to_owned();
+    assert!(app.store.find_token(TokenKind::Setup, &setup_token).await.unwrap().is_none());
+    assert!(app.store.find_token(TokenKind::Setup, &tokens::hash(&setup_token)).await.unwrap().is_some());
 
     let grace = app.create_user("grace@example.com", PASSWORD, false).await;
     let mut browser = app.browser();
@@ -321,31 +222,15 @@ async fn cross_site_requests_are_refused(db: &TestDatabase) {
     let form = [("email", "grace@example.com"), ("password", PASSWORD)];
 
     let http = reqwest::Client::new();
-    let forged = browser
-        .send(
-            http.post(&url)
-                .form(&form)
-                .header(header::ORIGIN, "https://evil.example"),
-        )
-        .await;
+    let forged =
+        browser.send(http.post(&url).form(&form).header(header::ORIGIN, "https://evil.example")).await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
-    let forged = browser
-        .send(
-            http.post(&url)
-                .form(&form)
-                .header("sec-fetch-site", "cross-site"),
-        )
-        .await;
+    let forged = browser.send(http.post(&url).form(&form).header("sec-fetch-site", "cross-site")).await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
     assert!(browser.session.is_none(), "no session was created");
 
-    let same_origin = browser
-        .send(
-            http.post(&url)
-                .form(&form)
-                .header(header::ORIGIN, app.base.as_str()),
-        )
-        .await;
+    let same_origin =
+        browser.send(http.post(&url).form(&form).header(header::ORIGIN, app.base.as_str())).await;
     assert_eq!(same_origin.status, StatusCode::OK);
     app.stop().await;
 }
@@ -355,20 +240,11 @@ async fn pages_carry_security_headers(db: &TestDatabase) {
     let app = TestApp::spawn(db).await;
     let page = app.browser().get("/sign-in").await;
     assert_eq!(page.status, StatusCode::OK);
-    let csp = page.headers[header::CONTENT_SECURITY_POLICY]
-        .to_str()
-        .unwrap();
+    let csp = page.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
     assert!(csp.contains("'wasm-unsafe-eval'"), "{csp}");
-    let nonce = csp
-        .split("'nonce-")
-        .nth(1)
-        .and_then(|rest| rest.split('\'').next())
-        .expect("a nonce");
-    assert!(
-        page.body.contains(&format!("nonce=\"{nonce}\"")),
-        "the hydration script carries the nonce"
-    );
+    let nonce = csp.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).expect("a nonce");
+    assert!(page.body.contains(&format!("nonce=\"{nonce}\"")), "the hydration script carries the nonce");
     assert_eq!(page.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
     assert_eq!(page.headers[header::REFERRER_POLICY], "no-referrer");
 
@@ -387,10 +263,7 @@ async fn health_endpoints_answer(db: &TestDatabase) {
     let mut browser = app.browser();
     assert_eq!(browser.get("/healthz").await.body, "ok");
     let ready = browser.get("/readyz").await;
-    assert_eq!(
-        (ready.status, ready.body.as_str()),
-        (StatusCode::OK, "ready")
-    );
+    assert_eq!((ready.status, ready.body.as_str()), (StatusCode::OK, "ready"));
     app.stop().await;
 }
 on_both_databases!(health_endpoints_answer);

@@ -24,8 +24,8 @@ use domain::{AccountStatus, Email};
 pub use error::{StoreError, TokenProblem};
 pub use postgres::PgStore;
 pub use records::{
-    Actor, AuditRecord, NewSession, NewUser, SessionRecord, SignInRecord, TokenKind, TokenRecord,
-    UserRecord, action,
+    Actor, AuditRecord, NewSession, NewUser, SessionRecord, SignInRecord, TokenKind, TokenRecord, UserRecord,
+    action,
 };
 pub use sqlite::SqliteStore;
 pub use url::{DatabaseUrl, DatabaseUrlError};

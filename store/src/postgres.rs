@@ -4,8 +4,8 @@ use domain::{AccountStatus, Email};
 use sqlx::{PgConnection, PgPool, postgres::PgPoolOptions};
 
 use crate::{
-    Actor, AuditRecord, Backend, NewSession, NewUser, Result, SessionRecord, SignInRecord, Store,
-    StoreError, TokenKind, TokenProblem, TokenRecord, UserRecord, action, records::SessionRow,
+    Actor, AuditRecord, Backend, NewSession, NewUser, Result, SessionRecord, SignInRecord, Store, StoreError,
+    TokenKind, TokenProblem, TokenRecord, UserRecord, action, records::SessionRow,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
@@ -17,10 +17,7 @@ pub struct PgStore {
 
 impl PgStore {
     pub async fn connect(url: &str) -> Result<Self> {
-        let pool = PgPoolOptions::new()
-            .max_connections(16)
-            .connect(url)
-            .await?;
+        let pool = PgPoolOptions::new().max_connections(16).connect(url).await?;
         Ok(Self { pool })
     }
 

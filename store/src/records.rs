@@ -179,24 +179,15 @@ mod tests {
         let token = token(now);
         assert_eq!(token.check(now), Ok(()));
         assert_eq!(token.check(now + Duration::minutes(59)), Ok(()));
-        assert_eq!(
-            token.check(now + Duration::hours(1)),
-            Err(TokenProblem::Expired)
-        );
+        assert_eq!(token.check(now + Duration::hours(1)), Err(TokenProblem::Expired));
     }
 
     #[test]
     fn used_and_revoked_tokens_say_so() {
         let now = Utc::now();
-        let used = TokenRecord {
-            used_at: Some(now),
-            ..token(now)
-        };
+        let used = TokenRecord { used_at: Some(now), ..token(now) };
         assert_eq!(used.check(now + Duration::days(1)), Err(TokenProblem::Used));
-        let revoked = TokenRecord {
-            revoked_at: Some(now),
-            ..token(now)
-        };
+        let revoked = TokenRecord { revoked_at: Some(now), ..token(now) };
         assert_eq!(revoked.check(now), Err(TokenProblem::Revoked));
     }
 }

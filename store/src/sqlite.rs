@@ -9,9 +9,8 @@ use sqlx::{
 };
 
 use crate::{
-    Actor, AuditRecord, Backend, DatabaseUrl, NewSession, NewUser, Result, SessionRecord,
-    SignInRecord, Store, StoreError, TokenKind, TokenProblem, TokenRecord, UserRecord, action,
-    records::SessionRow,
+    Actor, AuditRecord, Backend, DatabaseUrl, NewSession, NewUser, Result, SessionRecord, SignInRecord,
+    Store, StoreError, TokenKind, TokenProblem, TokenRecord, UserRecord, action, records::SessionRow,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -23,10 +22,7 @@ pub struct SqliteStore {
 
 impl SqliteStore {
     pub async fn connect(url: &str) -> Result<Self> {
-        if let Some(dir) = DatabaseUrl::sqlite_file(url)
-            .as_deref()
-            .and_then(|f| f.parent())
-        {
+        if let Some(dir) = DatabaseUrl::sqlite_file(url).as_deref().and_then(|f| f.parent()) {
             if !dir.as_os_str().is_empty() {
                 std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
             }
@@ -37,10 +33,7 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options)
-            .await?;
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
         Ok(Self { pool })
     }
 

@@ -24,11 +24,7 @@ impl DatabaseUrl {
     pub fn parse(input: &str) -> Result<Self, DatabaseUrlError> {
         let input = input.trim();
         if let Some(rest) = input.strip_prefix("sqlite:") {
-            let path = rest
-                .trim_start_matches("//")
-                .split('?')
-                .next()
-                .unwrap_or_default();
+            let path = rest.trim_start_matches("//").split('?').next().unwrap_or_default();
             if path.is_empty() {
                 return Err(DatabaseUrlError::NoSqlitePath(input.to_owned()));
             }
@@ -65,22 +61,10 @@ mod tests {
 
     #[test]
     fn recognises_both_backends() {
-        assert!(matches!(
-            DatabaseUrl::parse("sqlite://data/x.db"),
-            Ok(DatabaseUrl::Sqlite(_))
-        ));
-        assert!(matches!(
-            DatabaseUrl::parse("sqlite::memory:"),
-            Ok(DatabaseUrl::Sqlite(_))
-        ));
-        assert!(matches!(
-            DatabaseUrl::parse("postgres://u@h/db"),
-            Ok(DatabaseUrl::Postgres(_))
-        ));
-        assert!(matches!(
-            DatabaseUrl::parse("postgresql://u@h/db"),
-            Ok(DatabaseUrl::Postgres(_))
-        ));
+        assert!(matches!(DatabaseUrl::parse("sqlite://data/x.db"), Ok(DatabaseUrl::Sqlite(_))));
+        assert!(matches!(DatabaseUrl::parse("sqlite::memory:"), Ok(DatabaseUrl::Sqlite(_))));
+        assert!(matches!(DatabaseUrl::parse("postgres://u@h/db"), Ok(DatabaseUrl::Postgres(_))));
+        assert!(matches!(DatabaseUrl::parse("postgresql://u@h/db"), Ok(DatabaseUrl::Postgres(_))));
     }
 
     #[test]

@@ -28,30 +28,27 @@ fn new_session(user_id: i64, token_hash: &str) -> NewSession {
     }
 }
 
+/// Redeems a setup token for a new super admin with this address.
+async fn complete_setup(
+    store: &Arc<dyn Store>,
+    token: &str,
+    email: &str,
+) -> Result<store::UserRecord, StoreError> {
+    store.complete_setup(token, new_user(email, true), Actor::system(), Utc::now()).await
+}
+
 async fn last_action(store: &Arc<dyn Store>) -> String {
     store.recent_audit_events(1).await.unwrap().remove(0).action
 }
 
 async fn email_addresses_are_unique_case_insensitively(db: &TestDatabase) {
     let store = db.store().await;
-    let ada = store
-        .create_user(
-            new_user("ada@example.com", false),
-            Actor::system(),
-            Utc::now(),
-        )
-        .await
-        .unwrap();
+    let ada =
+        store.create_user(new_user("ada@example.com", false), Actor::system(), Utc::now()).await.unwrap();
     assert_eq!(store.find_user(ada.id).await.unwrap().as_ref(), Some(&ada));
     assert_eq!(ada.status, AccountStatus::Active);
 
-    let again = store
-        .create_user(
-            new_user("ADA@Example.com", false),
-            Actor::system(),
-            Utc::now(),
-        )
-        .await;
+    let again = store.create_user(new_user("ADA@Example.com", false), Actor::system(), Utc::now()).await;
     assert!(matches!(again, Err(StoreError::EmailTaken)), "{again:?}");
     assert_eq!(
         store.recent_audit_events(10).await.unwrap().len(),
@@ -66,109 +63,34 @@ async fn setup_token_creates_exactly_one_super_admin(db: &TestDatabase) {
     let now = Utc::now();
     assert!(!store.super_admin_exists().await.unwrap());
 
-    store
-        .replace_setup_token("first", now, now + Duration::hours(1))
-        .await
-        .unwrap();
-    store
-        .replace_setup_token("second", now, now + Duration::hours(1))
-        .await
-        .unwrap();
-    let first = store
-        .complete_setup(
-            "first",
-            new_user("root@example.com", true),
-            Actor::system(),
-            now,
-        )
-        .await;
-    assert!(
-        matches!(first, Err(StoreError::Token(TokenProblem::Revoked))),
-        "{first:?}"
-    );
+    store.replace_setup_token("first", now, now + Duration::hours(1)).await.unwrap();
+    store.replace_setup_token("second", now, now + Duration::hours(1)).await.unwrap();
+    let first = complete_setup(&store, "first", "root@example.com").await;
+    assert!(matches!(first, Err(StoreError::Token(TokenProblem::Revoked))), "{first:?}");
 
-    let root = store
-        .complete_setup(
-            "second",
-            new_user("root@example.com", true),
-            Actor::system(),
-            now,
-        )
-        .await
-        .unwrap();
+    let root = complete_setup(&store, "second", "root@example.com").await.unwrap();
     assert!(root.is_super_admin);
     assert!(store.super_admin_exists().await.unwrap());
     assert_eq!(last_action(&store).await, action::SETUP_COMPLETED);
 
-    let reused = store
-        .complete_setup(
-            "second",
-            new_user("other@example.com", true),
-            Actor::system(),
-            now,
-        )
-        .await;
-    assert!(
-        matches!(reused, Err(StoreError::Token(TokenProblem::Used))),
-        "{reused:?}"
-    );
+    let reused = complete_setup(&store, "second", "other@example.com").await;
+    assert!(matches!(reused, Err(StoreError::Token(TokenProblem::Used))), "{reused:?}");
 
-    store
-        .replace_setup_token("third", now, now + Duration::hours(1))
-        .await
-        .unwrap();
-    let late = store
-        .complete_setup(
-            "third",
-            new_user("other@example.com", true),
-            Actor::system(),
-            now,
-        )
-        .await;
+    store.replace_setup_token("third", now, now + Duration::hours(1)).await.unwrap();
+    let late = complete_setup(&store, "third", "other@example.com").await;
     assert!(matches!(late, Err(StoreError::SetupDone)), "{late:?}");
-    assert!(
-        store
-            .find_token(TokenKind::Setup, "third")
-            .await
-            .unwrap()
-            .unwrap()
-            .used_at
-            .is_none()
-    );
+    assert!(store.find_token(TokenKind::Setup, "third").await.unwrap().unwrap().used_at.is_none());
 }
 on_both_databases!(setup_token_creates_exactly_one_super_admin);
 
 async fn an_expired_or_unknown_setup_token_is_refused(db: &TestDatabase) {
     let store = db.store().await;
     let now = Utc::now();
-    store
-        .replace_setup_token("old", now - Duration::hours(2), now - Duration::hours(1))
-        .await
-        .unwrap();
-    let expired = store
-        .complete_setup(
-            "old",
-            new_user("root@example.com", true),
-            Actor::system(),
-            now,
-        )
-        .await;
-    assert!(
-        matches!(expired, Err(StoreError::Token(TokenProblem::Expired))),
-        "{expired:?}"
-    );
-    let unknown = store
-        .complete_setup(
-            "forged",
-            new_user("root@example.com", true),
-            Actor::system(),
-            now,
-        )
-        .await;
-    assert!(
-        matches!(unknown, Err(StoreError::Token(TokenProblem::Unknown))),
-        "{unknown:?}"
-    );
+    store.replace_setup_token("old", now - Duration::hours(2), now - Duration::hours(1)).await.unwrap();
+    let expired = complete_setup(&store, "old", "root@example.com").await;
+    assert!(matches!(expired, Err(StoreError::Token(TokenProblem::Expired))), "{expired:?}");
+    let unknown = complete_setup(&store, "forged", "root@example.com").await;
+    assert!(matches!(unknown, Err(StoreError::Token(TokenProblem::Unknown))), "{unknown:?}");
     assert!(!store.super_admin_exists().await.unwrap());
 }
 on_both_databases!(an_expired_or_unknown_setup_token_is_refused);
@@ -176,22 +98,10 @@ on_both_databases!(an_expired_or_unknown_setup_token_is_refused);
 async fn concurrent_setups_with_one_link_make_one_super_admin(db: &TestDatabase) {
     let store = db.store().await;
     let now = Utc::now();
-    store
-        .replace_setup_token("link", now, now + Duration::hours(1))
-        .await
-        .unwrap();
+    store.replace_setup_token("link", now, now + Duration::hours(1)).await.unwrap();
     let attempts = (0..8).map(|i| {
         let store = store.clone();
-        tokio::spawn(async move {
-            store
-                .complete_setup(
-                    "link",
-                    new_user(&format!("root{i}@example.com"), true),
-                    Actor::system(),
-                    now,
-                )
-                .await
-        })
+        tokio::spawn(async move { complete_setup(&store, "link", &format!("root{i}@example.com")).await })
     });
     let mut successes = 0;
     for attempt in attempts {
@@ -207,98 +117,38 @@ on_both_databases!(concurrent_setups_with_one_link_make_one_super_admin);
 
 async fn sessions_are_found_by_hash_and_end(db: &TestDatabase) {
     let store = db.store().await;
-    let user = store
-        .create_user(
-            new_user("ada@example.com", false),
-            Actor::system(),
-            Utc::now(),
-        )
-        .await
-        .unwrap();
+    let user =
+        store.create_user(new_user("ada@example.com", false), Actor::system(), Utc::now()).await.unwrap();
     store
-        .record_sign_in(
-            new_session(user.id, "hash-1"),
-            Actor {
-                user_id: Some(user.id),
-                ip: None,
-            },
-        )
+        .record_sign_in(new_session(user.id, "hash-1"), Actor { user_id: Some(user.id), ip: None })
         .await
         .unwrap();
     assert_eq!(last_action(&store).await, action::SIGNED_IN);
 
-    let session = store
-        .find_session("hash-1")
-        .await
-        .unwrap()
-        .expect("the session");
+    let session = store.find_session("hash-1").await.unwrap().expect("the session");
     assert_eq!(session.user.id, user.id);
     assert!(session.revoked_at.is_none());
-    assert!(
-        store
-            .find_user(user.id)
-            .await
-            .unwrap()
-            .unwrap()
-            .last_sign_in_at
-            .is_some()
-    );
+    assert!(store.find_user(user.id).await.unwrap().unwrap().last_sign_in_at.is_some());
     assert!(store.find_session("hash-2").await.unwrap().is_none());
 
     let later = session.last_seen_at + Duration::minutes(5);
     store.touch_session(session.id, later).await.unwrap();
-    assert_eq!(
-        store
-            .find_session("hash-1")
-            .await
-            .unwrap()
-            .unwrap()
-            .last_seen_at,
-        later
-    );
+    assert_eq!(store.find_session("hash-1").await.unwrap().unwrap().last_seen_at, later);
 
-    store
-        .end_session(session.id, Actor::system(), Utc::now())
-        .await
-        .unwrap();
-    assert!(
-        store
-            .find_session("hash-1")
-            .await
-            .unwrap()
-            .unwrap()
-            .revoked_at
-            .is_some()
-    );
+    store.end_session(session.id, Actor::system(), Utc::now()).await.unwrap();
+    assert!(store.find_session("hash-1").await.unwrap().unwrap().revoked_at.is_some());
     assert_eq!(last_action(&store).await, action::SIGNED_OUT);
 }
 on_both_databases!(sessions_are_found_by_hash_and_end);
 
 async fn suspending_an_account_revokes_its_sessions_in_the_same_change(db: &TestDatabase) {
     let store = db.store().await;
-    let user = store
-        .create_user(
-            new_user("ada@example.com", false),
-            Actor::system(),
-            Utc::now(),
-        )
-        .await
-        .unwrap();
+    let user =
+        store.create_user(new_user("ada@example.com", false), Actor::system(), Utc::now()).await.unwrap();
     for hash in ["a", "b"] {
-        store
-            .record_sign_in(new_session(user.id, hash), Actor::system())
-            .await
-            .unwrap();
+        store.record_sign_in(new_session(user.id, hash), Actor::system()).await.unwrap();
     }
-    store
-        .set_account_status(
-            user.id,
-            AccountStatus::Suspended,
-            Actor::system(),
-            Utc::now(),
-        )
-        .await
-        .unwrap();
+    store.set_account_status(user.id, AccountStatus::Suspended, Actor::system(), Utc::now()).await.unwrap();
     for hash in ["a", "b"] {
         let session = store.find_session(hash).await.unwrap().unwrap();
         assert!(session.revoked_at.is_some());
@@ -306,17 +156,10 @@ async fn suspending_an_account_revokes_its_sessions_in_the_same_change(db: &Test
     }
     assert_eq!(last_action(&store).await, action::ACCOUNT_SUSPENDED);
 
-    store
-        .set_account_status(user.id, AccountStatus::Active, Actor::system(), Utc::now())
-        .await
-        .unwrap();
-    assert_eq!(
-        store.find_user(user.id).await.unwrap().unwrap().status,
-        AccountStatus::Active
-    );
-    let missing = store
-        .set_account_status(9_999, AccountStatus::Suspended, Actor::system(), Utc::now())
-        .await;
+    store.set_account_status(user.id, AccountStatus::Active, Actor::system(), Utc::now()).await.unwrap();
+    assert_eq!(store.find_user(user.id).await.unwrap().unwrap().status, AccountStatus::Active);
+    let missing =
+        store.set_account_status(9_999, AccountStatus::Suspended, Actor::system(), Utc::now()).await;
     assert!(matches!(missing, Err(StoreError::NotFound)));
 }
 on_both_databases!(suspending_an_account_revokes_its_sessions_in_the_same_change);

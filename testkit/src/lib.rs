@@ -33,10 +33,7 @@ impl TestDatabase {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("create a temporary directory");
                 let url = format!("sqlite://{}", dir.path().join("roster.db").display());
-                Self {
-                    url: DatabaseUrl::Sqlite(url),
-                    cleanup: Cleanup::SqliteDir(dir),
-                }
+                Self { url: DatabaseUrl::Sqlite(url), cleanup: Cleanup::SqliteDir(dir) }
             }
             Backend::Postgres => {
                 let admin_url = std::env::var(POSTGRES_ENV).unwrap_or_else(|_| {
@@ -65,9 +62,7 @@ impl TestDatabase {
 
     /// Connects to this database, migrated.
     pub async fn store(&self) -> std::sync::Arc<dyn store::Store> {
-        store::connect(&self.url)
-            .await
-            .expect("connect to the test database")
+        store::connect(&self.url).await.expect("connect to the test database")
     }
 
     /// Drops a PostgreSQL test database (connections must be closed first).
@@ -76,9 +71,7 @@ impl TestDatabase {
     pub async fn remove(self) {
         if let Cleanup::PostgresDatabase { admin_url, name } = &self.cleanup {
             if let Ok(mut admin) = PgConnection::connect(admin_url).await {
-                let _ = admin
-                    .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
-                    .await;
+                let _ = admin.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await;
             }
         }
     }

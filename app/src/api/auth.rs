@@ -24,11 +24,7 @@ pub async fn current_user() -> Result<Option<SignedInUser>, AppError> {
 }
 
 #[server(endpoint = "sign_in")]
-pub async fn sign_in(
-    email: String,
-    password: String,
-    next: Option<String>,
-) -> Result<(), AppError> {
+pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use crate::server::{auth, context};
     context::respond(
         async {
@@ -50,10 +46,7 @@ pub async fn sign_out() -> Result<(), AppError> {
             let state = context::state()?;
             let request = context::request();
             if let Some(session) = &request.session {
-                state
-                    .store
-                    .end_session(session.id, request.actor(), chrono::Utc::now())
-                    .await?;
+                state.store.end_session(session.id, request.actor(), chrono::Utc::now()).await?;
             }
             context::clear_session_cookie(&state);
             leptos_axum::redirect("/sign-in");

@@ -28,12 +28,7 @@ pub async fn complete_setup(
     context::respond(
         async {
             let state = context::state()?;
-            let form = auth::SetupForm {
-                token,
-                email,
-                name,
-                password,
-            };
+            let form = auth::SetupForm { token, email, name, password };
             let session = auth::complete_setup(&state, &context::request(), form).await?;
             context::set_session_cookie(&state, &session.clear);
             leptos_axum::redirect("/");

@@ -27,11 +27,7 @@ fn AccountMenu(user: SignedInUser) -> impl IntoView {
             open.set(false);
         }
     };
-    let role = if user.is_super_admin {
-        "Super admin"
-    } else {
-        "Member"
-    };
+    let role = if user.is_super_admin { "Super admin" } else { "Member" };
     view! {
         <div class="account-menu" on:keydown=close_on_escape>
             <button

@@ -1,5 +1,43 @@
 use leptos::{html::Input, prelude::*};
 
+use crate::AppError;
+
+/// The error of a form's last submission, split between the field it is
+/// about and the form as a whole.
+#[derive(Clone, Copy)]
+pub struct FormErrors {
+    last: Signal<Option<AppError>>,
+}
+
+impl FormErrors {
+    /// From a submission's result, such as `ServerAction::value()`.
+    pub fn of<T, S>(result: S) -> Self
+    where
+        T: 'static,
+        S: With<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+    {
+        let last =
+            Signal::derive(move || result.with(|r| r.as_ref().and_then(|r| r.as_ref().err().cloned())));
+        Self { last }
+    }
+
+    pub fn last(self) -> Signal<Option<AppError>> {
+        self.last
+    }
+
+    /// The message for one field, if the error is about it.
+    pub fn field(self, name: &'static str) -> Signal<Option<String>> {
+        let last = self.last;
+        Signal::derive(move || last.get().filter(|e| e.field() == Some(name)).map(|e| e.to_string()))
+    }
+
+    /// The message for the form as a whole, if the error is about no one field.
+    pub fn general(self) -> Signal<Option<String>> {
+        let last = self.last;
+        Signal::derive(move || last.get().filter(|e| e.field().is_none()).map(|e| e.to_string()))
+    }
+}
+
 /// A labelled input whose error message is tied to it for screen readers.
 #[component]
 pub fn FormField(

@@ -4,4 +4,4 @@ mod app_header;
 mod form_field;
 
 pub use app_header::AppHeader;
-pub use form_field::{FormAlert, FormField};
+pub use form_field::{FormAlert, FormErrors, FormField};

@@ -5,7 +5,7 @@ use leptos_router::hooks::use_query_map;
 use crate::{
     AuthActions,
     api::check_setup_link,
-    components::{FormAlert, FormField},
+    components::{FormAlert, FormErrors, FormField},
 };
 
 /// First run: the link printed by the server opens this page, which creates
@@ -47,37 +47,23 @@ pub fn SetupPage() -> impl IntoView {
 #[component]
 fn SetupForm(token: String) -> impl IntoView {
     let action = expect_context::<AuthActions>().complete_setup;
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let field_error = move |field: &'static str| {
-        Signal::derive(move || {
-            error
-                .get()
-                .filter(|e| e.field() == Some(field))
-                .map(|e| e.to_string())
-        })
-    };
-    let form_error = Signal::derive(move || {
-        error
-            .get()
-            .filter(|e| e.field().is_none())
-            .map(|e| e.to_string())
-    });
+    let errors = FormErrors::of(action.value());
 
     view! {
         <p>"Create the first super admin. This account can manage every organization."</p>
         <ActionForm action>
             <input type="hidden" name="token" value=token />
-            <FormField label="Email" name="email" input_type="email" autocomplete="username" error=field_error("email") />
-            <FormField label="Name" name="name" autocomplete="name" error=field_error("name") />
+            <FormField label="Email" name="email" input_type="email" autocomplete="username" error=errors.field("email") />
+            <FormField label="Name" name="name" autocomplete="name" error=errors.field("name") />
             <FormField
                 label="Password"
                 name="password"
                 input_type="password"
                 autocomplete="new-password"
                 hint="At least 8 characters."
-                error=field_error("password")
+                error=errors.field("password")
             />
-            <FormAlert message=form_error />
+            <FormAlert message=errors.general() />
             <button type="submit" class="button-primary" disabled=move || action.pending().get()>
                 "Create account"
             </button>

@@ -4,7 +4,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     AppError, AuthActions,
-    components::{FormAlert, FormField},
+    components::{FormAlert, FormErrors, FormField},
 };
 
 #[component]
@@ -13,27 +13,13 @@ pub fn SignInPage() -> impl IntoView {
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
 
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let field_error = move |field: &'static str| {
-        Signal::derive(move || {
-            error
-                .get()
-                .filter(|e| e.field() == Some(field))
-                .map(|e| e.to_string())
-        })
-    };
-    let form_error = Signal::derive(move || {
-        error
-            .get()
-            .filter(|e| e.field().is_none())
-            .map(|e| e.to_string())
-    });
+    let errors = FormErrors::of(action.value());
 
     // After a failed attempt the password is cleared and focused, ready for
     // another try, whether the form was sent with Enter or with the button.
     let password = NodeRef::<Input>::new();
     Effect::new(move |_| {
-        if matches!(error.get(), Some(AppError::WrongCredentials)) {
+        if matches!(errors.last().get(), Some(AppError::WrongCredentials)) {
             if let Some(input) = password.get() {
                 input.set_value("");
                 let _ = input.focus();
@@ -48,16 +34,16 @@ pub fn SignInPage() -> impl IntoView {
                 <h1 id="sign-in-heading">"Sign in to Roster"</h1>
                 <ActionForm action>
                     <input type="hidden" name="next" value=next />
-                    <FormField label="Email" name="email" input_type="email" autocomplete="username" error=field_error("email") />
+                    <FormField label="Email" name="email" input_type="email" autocomplete="username" error=errors.field("email") />
                     <FormField
                         label="Password"
                         name="password"
                         input_type="password"
                         autocomplete="current-password"
-                        error=field_error("password")
+                        error=errors.field("password")
                         node_ref=password
                     />
-                    <FormAlert message=form_error />
+                    <FormAlert message=errors.general() />
                     <button type="submit" class="button-primary" disabled=move || action.pending().get()>
                         "Sign in"
                     </button>

@@ -35,9 +35,7 @@ pub async fn sign_in(
     };
     let stored_hash = account.as_ref().and_then(|a| a.password_hash.clone());
     let verified = passwords::verify(password, stored_hash).await;
-    let account = account
-        .filter(|_| verified)
-        .ok_or(AppError::WrongCredentials)?;
+    let account = account.filter(|_| verified).ok_or(AppError::WrongCredentials)?;
     // Only someone who knows the password learns that the account is suspended.
     if account.status == AccountStatus::Suspended {
         return Err(AppError::AccountSuspended);
@@ -61,16 +59,7 @@ pub async fn start_session(
         ip: request.ip.clone(),
         user_agent: request.user_agent.clone(),
     };
-    state
-        .store
-        .record_sign_in(
-            session,
-            Actor {
-                user_id: Some(user_id),
-                ip: request.ip.clone(),
-            },
-        )
-        .await?;
+    state.store.record_sign_in(session, Actor { user_id: Some(user_id), ip: request.ip.clone() }).await?;
     Ok(token)
 }
 
@@ -97,9 +86,7 @@ pub async fn check_setup_link(state: &AppState, token: &str) -> Result<(), AppEr
         .find_token(TokenKind::Setup, &tokens::hash(token))
         .await?
         .ok_or(AppError::Link(LinkProblem::Invalid))?;
-    record
-        .check(Utc::now())
-        .map_err(|problem| store::StoreError::Token(problem).into())
+    record.check(Utc::now()).map_err(|problem| store::StoreError::Token(problem).into())
 }
 
 pub struct SetupForm {
@@ -118,23 +105,10 @@ pub async fn complete_setup(
     check_setup_link(state, &form.token).await?;
     let email = Email::parse(&form.email).map_err(|e| AppError::invalid("email", e))?;
     let name = DisplayName::parse(&form.name).map_err(|e| AppError::invalid("name", e))?;
-    let password =
-        NewPassword::parse(form.password).map_err(|e| AppError::invalid("password", e))?;
-    let user = NewUser {
-        email,
-        name,
-        password_hash: passwords::hash(password).await?,
-        is_super_admin: true,
-    };
-    let created = state
-        .store
-        .complete_setup(
-            &tokens::hash(&form.token),
-            user,
-            request.actor(),
-            Utc::now(),
-        )
-        .await?;
+    let password = NewPassword::parse(form.password).map_err(|e| AppError::invalid("password", e))?;
+    let user = NewUser { email, name, password_hash: passwords::hash(password).await?, is_super_admin: true };
+    let created =
+        state.store.complete_setup(&tokens::hash(&form.token), user, request.actor(), Utc::now()).await?;
     start_session(state, request, created.id).await
 }
 
@@ -144,18 +118,10 @@ mod tests {
 
     #[test]
     fn next_only_ever_points_at_this_site() {
-        assert_eq!(
-            safe_next(Some("/orgs/acme/users?page=2")),
-            "/orgs/acme/users?page=2"
-        );
-        for hostile in [
-            "https://evil.example",
-            "//evil.example",
-            "/\\evil.example",
-            "",
-            "javascript:alert(1)",
-            "/\r\nx",
-        ] {
+        assert_eq!(safe_next(Some("/orgs/acme/users?page=2")), "/orgs/acme/users?page=2");
+        for hostile in
+            ["https://evil.example", "//evil.example", "/\\evil.example", "", "javascript:alert(1)", "/\r\nx"]
+        {
             assert_eq!(safe_next(Some(hostile)), "/", "{hostile:?}");
         }
         assert_eq!(safe_next(None), "/");

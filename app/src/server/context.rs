@@ -20,10 +20,7 @@ pub struct RequestContext {
 impl RequestContext {
     /// The actor to record in audit events for this request.
     pub fn actor(&self) -> Actor {
-        Actor {
-            user_id: self.session.as_ref().map(|s| s.user.id),
-            ip: self.ip.clone(),
-        }
+        Actor { user_id: self.session.as_ref().map(|s| s.user.id), ip: self.ip.clone() }
     }
 
     pub fn require_session(&self) -> Result<&CurrentSession, AppError> {
@@ -48,20 +45,15 @@ pub fn request() -> RequestContext {
 /// function's errors are otherwise all 500s).
 pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     if let (Err(error), Some(response)) = (&result, use_context::<ResponseOptions>()) {
-        response.set_status(
-            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-        );
+        response
+            .set_status(StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
     }
     result
 }
 
 /// Hands the browser a session cookie.
 pub fn set_session_cookie(state: &AppState, token: &str) {
-    let value = sessions::session_cookie(
-        token,
-        &state.settings.sessions,
-        state.settings.secure_cookies(),
-    );
+    let value = sessions::session_cookie(token, &state.settings.sessions, state.settings.secure_cookies());
     append_set_cookie(&value);
 }
 
@@ -71,10 +63,7 @@ pub fn clear_session_cookie(state: &AppState) {
 }
 
 fn append_set_cookie(value: &str) {
-    if let (Some(response), Ok(value)) = (
-        use_context::<ResponseOptions>(),
-        HeaderValue::from_str(value),
-    ) {
+    if let (Some(response), Ok(value)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(value)) {
         response.append_header(header::SET_COOKIE, value);
     }
 }

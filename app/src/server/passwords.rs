@@ -39,11 +39,7 @@ pub async fn verify(candidate: String, stored: Option<String>) -> bool {
         let known = stored.is_some();
         let stored = stored.unwrap_or_else(|| dummy_hash().to_owned());
         let matches = PasswordHash::new(&stored)
-            .map(|parsed| {
-                argon2()
-                    .verify_password(candidate.as_bytes(), &parsed)
-                    .is_ok()
-            })
+            .map(|parsed| argon2().verify_password(candidate.as_bytes(), &parsed).is_ok())
             .unwrap_or(false);
         known && matches
     })
@@ -56,10 +52,7 @@ fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| {
         let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>()).expect("16 bytes encode");
         let secret = rand::random::<[u8; 32]>();
-        argon2()
-            .hash_password(&secret, &salt)
-            .expect("hashing succeeds")
-            .to_string()
+        argon2().hash_password(&secret, &salt).expect("hashing succeeds").to_string()
     })
 }
 
@@ -74,10 +67,7 @@ mod tests {
     #[tokio::test]
     async fn hashes_with_argon2id_at_owasp_cost_and_verifies() {
         let stored = hash(password("correct horse battery")).await.unwrap();
-        assert!(
-            stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
-            "{stored}"
-        );
+        assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{stored}");
         assert!(verify("correct horse battery".into(), Some(stored.clone())).await);
         assert!(!verify("Correct horse battery".into(), Some(stored)).await);
     }

@@ -18,10 +18,7 @@ pub struct SessionPolicy {
 
 impl Default for SessionPolicy {
     fn default() -> Self {
-        Self {
-            idle: Duration::hours(12),
-            absolute: Duration::days(30),
-        }
+        Self { idle: Duration::hours(12), absolute: Duration::days(30) }
     }
 }
 
@@ -62,10 +59,7 @@ pub async fn authenticate(
     if now - session.last_seen_at >= TOUCH_EVERY {
         store.touch_session(session.id, now).await?;
     }
-    Ok(Some(CurrentSession {
-        id: session.id,
-        user: session.user,
-    }))
+    Ok(Some(CurrentSession { id: session.id, user: session.user }))
 }
 
 /// The `Set-Cookie` value that hands a new session to the browser: HttpOnly
@@ -76,9 +70,7 @@ pub fn session_cookie(token: &str, policy: &SessionPolicy, secure: bool) -> Stri
         .http_only(true)
         .same_site(SameSite::Lax)
         .secure(secure)
-        .max_age(cookie::time::Duration::seconds(
-            policy.absolute.num_seconds(),
-        ))
+        .max_age(cookie::time::Duration::seconds(policy.absolute.num_seconds()))
         .build()
         .to_string()
 }
@@ -148,11 +140,7 @@ mod tests {
         let now = Utc::now();
         let policy = SessionPolicy::default();
         let s = session(now);
-        assert!(is_live(
-            &s,
-            &policy,
-            now + Duration::hours(12) - Duration::seconds(1)
-        ));
+        assert!(is_live(&s, &policy, now + Duration::hours(12) - Duration::seconds(1)));
         assert!(!is_live(&s, &policy, now + Duration::hours(12)));
     }
 
@@ -160,25 +148,15 @@ mod tests {
     fn activity_never_extends_past_the_absolute_lifetime() {
         let now = Utc::now();
         let later = now + Duration::days(30);
-        let s = SessionRecord {
-            last_seen_at: later - Duration::minutes(1),
-            ..session(now)
-        };
-        assert!(is_live(
-            &s,
-            &SessionPolicy::default(),
-            later - Duration::seconds(1)
-        ));
+        let s = SessionRecord { last_seen_at: later - Duration::minutes(1), ..session(now) };
+        assert!(is_live(&s, &SessionPolicy::default(), later - Duration::seconds(1)));
         assert!(!is_live(&s, &SessionPolicy::default(), later));
     }
 
     #[test]
     fn revoked_sessions_and_suspended_accounts_are_not_live() {
         let now = Utc::now();
-        let revoked = SessionRecord {
-            revoked_at: Some(now),
-            ..session(now)
-        };
+        let revoked = SessionRecord { revoked_at: Some(now), ..session(now) };
         assert!(!is_live(&revoked, &SessionPolicy::default(), now));
         let mut suspended = session(now);
         suspended.user.status = AccountStatus::Suspended;
@@ -188,14 +166,8 @@ mod tests {
     #[test]
     fn cookies_are_http_only_lax_and_secure_over_https() {
         let cookie = session_cookie("tok", &SessionPolicy::default(), true);
-        for part in [
-            "roster_session=tok",
-            "HttpOnly",
-            "SameSite=Lax",
-            "Secure",
-            "Path=/",
-            "Max-Age=2592000",
-        ] {
+        for part in ["roster_session=tok", "HttpOnly", "SameSite=Lax", "Secure", "Path=/", "Max-Age=2592000"]
+        {
             assert!(cookie.contains(part), "{cookie} lacks {part}");
         }
         assert!(!session_cookie("tok", &SessionPolicy::default(), false).contains("Secure"));
@@ -205,15 +177,9 @@ mod tests {
     #[test]
     fn finds_the_session_cookie_among_others() {
         let headers = ["theme=dark; roster_session=abc", "other=1"];
-        assert_eq!(
-            token_from_cookies(headers.into_iter()).as_deref(),
-            Some("abc")
-        );
+        assert_eq!(token_from_cookies(headers.into_iter()).as_deref(), Some("abc"));
         assert_eq!(token_from_cookies(["roster_session="].into_iter()), None);
-        assert_eq!(
-            token_from_cookies(["garbage;;; =".to_owned()].iter().map(String::as_str)),
-            None
-        );
+        assert_eq!(token_from_cookies(["garbage;;; =".to_owned()].iter().map(String::as_str)), None);
     }
 
     #[test]

@@ -5,10 +5,9 @@ use crate::{AppError, error::LinkProblem};
 impl From<StoreError> for AppError {
     fn from(error: StoreError) -> Self {
         match error {
-            StoreError::EmailTaken => AppError::invalid(
-                "email",
-                "An account with this email address already exists.",
-            ),
+            StoreError::EmailTaken => {
+                AppError::invalid("email", "An account with this email address already exists.")
+            }
             StoreError::Token(problem) => AppError::Link(match problem {
                 TokenProblem::Unknown => LinkProblem::Invalid,
                 TokenProblem::Expired => LinkProblem::Expired,

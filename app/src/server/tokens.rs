@@ -11,10 +11,7 @@ pub struct IssuedToken {
 /// 256 bits from a cryptographically secure generator, URL-safe.
 pub fn issue() -> IssuedToken {
     let clear = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
-    IssuedToken {
-        hash: hash(&clear),
-        clear,
-    }
+    IssuedToken { hash: hash(&clear), clear }
 }
 
 /// The stored form of a token. The tokens carry 256 bits of entropy, so a

@@ -55,10 +55,7 @@ mod tests {
 
     #[test]
     fn fetch_metadata_decides_when_present() {
-        assert!(!is_cross_site(&headers(&[(
-            "sec-fetch-site",
-            "same-origin"
-        )])));
+        assert!(!is_cross_site(&headers(&[("sec-fetch-site", "same-origin")])));
         assert!(!is_cross_site(&headers(&[("sec-fetch-site", "none")])));
         assert!(is_cross_site(&headers(&[
             ("sec-fetch-site", "cross-site"),
@@ -70,18 +67,9 @@ mod tests {
 
     #[test]
     fn otherwise_the_origin_must_match_the_host() {
-        assert!(!is_cross_site(&headers(&[
-            ("origin", "http://localhost:3000"),
-            ("host", "localhost:3000")
-        ])));
-        assert!(is_cross_site(&headers(&[
-            ("origin", "https://evil.example"),
-            ("host", "localhost:3000")
-        ])));
-        assert!(is_cross_site(&headers(&[
-            ("origin", "null"),
-            ("host", "localhost:3000")
-        ])));
+        assert!(!is_cross_site(&headers(&[("origin", "http://localhost:3000"), ("host", "localhost:3000")])));
+        assert!(is_cross_site(&headers(&[("origin", "https://evil.example"), ("host", "localhost:3000")])));
+        assert!(is_cross_site(&headers(&[("origin", "null"), ("host", "localhost:3000")])));
         assert!(!is_cross_site(&headers(&[])));
     }
 }

@@ -14,22 +14,12 @@ const MAX_USER_AGENT: usize = 512;
 /// Finds the session behind the request's cookie (checking the account's
 /// status on every request), hands it to the pages and server functions,
 /// and sends signed-out visitors of protected pages to sign in.
-pub async fn authenticate(
-    State(state): State<AppState>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    let cookies = request
-        .headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok());
+pub async fn authenticate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let cookies = request.headers().get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok());
     let token = sessions::token_from_cookies(cookies);
     let session = match &token {
         Some(token) => {
-            match sessions::authenticate(&*state.store, &state.settings.sessions, token, Utc::now())
-                .await
-            {
+            match sessions::authenticate(&*state.store, &state.settings.sessions, token, Utc::now()).await {
                 Ok(session) => session,
                 Err(error) => {
                     tracing::error!(%error, "session lookup failed");
@@ -57,10 +47,7 @@ pub async fn authenticate(
 
     let context = RequestContext {
         session,
-        ip: request
-            .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|info| info.0.ip().to_string()),
+        ip: request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip().to_string()),
         user_agent: request
             .headers()
             .get(header::USER_AGENT)
@@ -73,9 +60,7 @@ pub async fn authenticate(
     // A cookie that no longer signs anyone in is dropped, unless this very
     // response (a sign-in) replaces it.
     if token.is_some() && !signed_in && !sets_session_cookie(&response) {
-        if let Ok(value) =
-            HeaderValue::from_str(&sessions::expired_cookie(state.settings.secure_cookies()))
-        {
+        if let Ok(value) = HeaderValue::from_str(&sessions::expired_cookie(state.settings.secure_cookies())) {
             response.headers_mut().append(header::SET_COOKIE, value);
         }
     }
@@ -115,14 +100,7 @@ mod tests {
         for path in ["/", "/orgs/acme/users", "/account", "/anything"] {
             assert!(needs_sign_in(path), "{path}");
         }
-        for path in [
-            "/sign-in",
-            "/setup",
-            "/healthz",
-            "/readyz",
-            "/api/sign_in",
-            "/pkg/roster.wasm",
-        ] {
+        for path in ["/sign-in", "/setup", "/healthz", "/readyz", "/api/sign_in", "/pkg/roster.wasm"] {
             assert!(!needs_sign_in(path), "{path}");
         }
     }

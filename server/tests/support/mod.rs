@@ -24,9 +24,7 @@ impl TestApp {
     }
 
     pub async fn spawn_with(db: &TestDatabase, sessions: SessionPolicy) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind a free port");
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
         let addr: SocketAddr = listener.local_addr().unwrap();
         let base = format!("http://{addr}");
         let config = Config {
@@ -43,42 +41,23 @@ impl TestApp {
         let server = tokio::spawn(async move {
             server.serve(listener).await.expect("serve");
         });
-        Self {
-            base,
-            store,
-            setup_link,
-            server,
-        }
+        Self { base, store, setup_link, server }
     }
 
     pub fn browser(&self) -> Browser {
-        Browser {
-            base: self.base.clone(),
-            http: http_client(),
-            session: None,
-        }
+        Browser { base: self.base.clone(), http: http_client(), session: None }
     }
 
     /// Creates an active account directly in the store.
-    pub async fn create_user(
-        &self,
-        email: &str,
-        password: &str,
-        is_super_admin: bool,
-    ) -> UserRecord {
-        let password_hash = passwords::hash(NewPassword::parse(password.to_owned()).unwrap())
-            .await
-            .unwrap();
+    pub async fn create_user(&self, email: &str, password: &str, is_super_admin: bool) -> UserRecord {
+        let password_hash = passwords::hash(NewPassword::parse(password.to_owned()).unwrap()).await.unwrap();
         let user = NewUser {
             email: Email::parse(email).unwrap(),
             name: DisplayName::parse("Grace Hopper").unwrap(),
             password_hash,
             is_super_admin,
         };
-        self.store
-            .create_user(user, Actor::system(), Utc::now())
-            .await
-            .unwrap()
+        self.store.create_user(user, Actor::system(), Utc::now()).await.unwrap()
     }
 
     pub async fn stop(self) {
@@ -88,10 +67,7 @@ impl TestApp {
 }
 
 fn http_client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
 }
 
 /// A browser stand-in that keeps the session cookie itself and ignores its
@@ -116,10 +92,7 @@ impl Browser {
 
     /// Calls a server function the way an HTML form does.
     pub async fn call(&mut self, function: &str, form: &[(&str, &str)]) -> Answer {
-        let request = self
-            .http
-            .post(format!("{}/api/{function}", self.base))
-            .form(form);
+        let request = self.http.post(format!("{}/api/{function}", self.base)).form(form);
         self.send(request).await
     }
 
@@ -137,16 +110,11 @@ impl Browser {
                 self.session = (!token.is_empty()).then(|| token.to_owned());
             }
         }
-        Answer {
-            status,
-            headers,
-            body: response.text().await.unwrap_or_default(),
-        }
+        Answer { status, headers, body: response.text().await.unwrap_or_default() }
     }
 
     pub async fn sign_in(&mut self, email: &str, password: &str) -> Answer {
-        self.call("sign_in", &[("email", email), ("password", password)])
-            .await
+        self.call("sign_in", &[("email", email), ("password", password)]).await
     }
 
     /// The signed-in user's email, as the server sees it, or `None`.
