@@ -22,10 +22,10 @@ pub struct SqliteStore {
 
 impl SqliteStore {
     pub async fn connect(url: &str) -> Result<Self> {
-        if let Some(dir) = DatabaseUrl::sqlite_file(url).as_deref().and_then(|f| f.parent()) {
-            if !dir.as_os_str().is_empty() {
-                std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
-            }
+        if let Some(dir) = DatabaseUrl::sqlite_file(url).as_deref().and_then(|f| f.parent())
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
         }
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)

@@ -69,10 +69,10 @@ impl TestDatabase {
     /// A test that fails before this leaves its database behind; `scripts/test`
     /// sweeps those at the start of a run.
     pub async fn remove(self) {
-        if let Cleanup::PostgresDatabase { admin_url, name } = &self.cleanup {
-            if let Ok(mut admin) = PgConnection::connect(admin_url).await {
-                let _ = admin.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await;
-            }
+        if let Cleanup::PostgresDatabase { admin_url, name } = &self.cleanup
+            && let Ok(mut admin) = PgConnection::connect(admin_url).await
+        {
+            let _ = admin.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await;
         }
     }
 }

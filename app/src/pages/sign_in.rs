@@ -19,11 +19,11 @@ pub fn SignInPage() -> impl IntoView {
     // another try, whether the form was sent with Enter or with the button.
     let password = NodeRef::<Input>::new();
     Effect::new(move |_| {
-        if matches!(errors.last().get(), Some(AppError::WrongCredentials)) {
-            if let Some(input) = password.get() {
-                input.set_value("");
-                let _ = input.focus();
-            }
+        if matches!(errors.last().get(), Some(AppError::WrongCredentials))
+            && let Some(input) = password.get()
+        {
+            input.set_value("");
+            let _ = input.focus();
         }
     });
 

@@ -17,9 +17,9 @@ pub fn policy(nonce: &str) -> String {
 
 /// Sets the policy on the page being rendered, with its nonce.
 pub fn send_policy() {
-    if let (Some(nonce), Some(response)) = (use_nonce(), use_context::<ResponseOptions>()) {
-        if let Ok(value) = HeaderValue::from_str(&policy(&nonce)) {
-            response.insert_header(header::CONTENT_SECURITY_POLICY, value);
-        }
+    if let (Some(nonce), Some(response)) = (use_nonce(), use_context::<ResponseOptions>())
+        && let Ok(value) = HeaderValue::from_str(&policy(&nonce))
+    {
+        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
     }
 }

@@ -59,10 +59,12 @@ pub async fn authenticate(State(state): State<AppState>, mut request: Request, n
     let mut response = next.run(request).await;
     // A cookie that no longer signs anyone in is dropped, unless this very
     // response (a sign-in) replaces it.
-    if token.is_some() && !signed_in && !sets_session_cookie(&response) {
-        if let Ok(value) = HeaderValue::from_str(&sessions::expired_cookie(state.settings.secure_cookies())) {
-            response.headers_mut().append(header::SET_COOKIE, value);
-        }
+    if token.is_some()
+        && !signed_in
+        && !sets_session_cookie(&response)
+        && let Ok(value) = HeaderValue::from_str(&sessions::expired_cookie(state.settings.secure_cookies()))
+    {
+        response.headers_mut().append(header::SET_COOKIE, value);
     }
     response
 }
