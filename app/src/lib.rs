@@ -22,7 +22,9 @@ pub use error::AppError;
 
 use crate::{
     api::{CompleteSetup, SignIn, SignOut, SignedInUser, current_user},
-    pages::{HomePage, NotFoundPage, SetupPage, SignInPage, SignedInLayout},
+    pages::{
+        HomePage, NotFoundPage, OrganizationPage, OrganizationsPage, SetupPage, SignInPage, SignedInLayout,
+    },
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -93,6 +95,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("") view=SignedInLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=HomePage />
+                    <Route path=path!("/orgs") view=OrganizationsPage />
+                    <Route path=path!("/orgs/:slug") view=OrganizationPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -1,4 +1,5 @@
-//! Roster's vocabulary: values that are valid by construction.
+//! Roster's vocabulary: values that are valid by construction, and the
+//! access policy.
 //!
 //! Everything here is pure (no I/O) and compiles for the browser as well as
 //! the server, so the same rules validate a form field on both sides.
@@ -6,11 +7,14 @@
 mod account;
 mod display_name;
 mod email;
+mod organization;
 mod password;
+pub mod policy;
 mod role;
 
-pub use account::AccountStatus;
+pub use account::{AccountStatus, MembershipStatus, OrganizationStatus, Standing};
 pub use display_name::{DisplayName, DisplayNameError};
 pub use email::{Email, EmailError};
+pub use organization::{OrganizationName, OrganizationNameError, Slug, SlugError};
 pub use password::{NewPassword, PasswordError};
 pub use role::Role;

@@ -1,9 +1,10 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
+import { demo } from './pages';
 import { BASE_URL } from './server';
 
 /**
@@ -16,16 +17,16 @@ export default async function globalSetup() {
   const binary = process.env.ROSTER_E2E_BINARY ?? path.join(root, 'target', 'release', 'roster');
   const log = createWriteStream(path.join(__dirname, '..', 'roster-e2e.log'));
 
-  const server = spawn(binary, ['serve'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      ROSTER_DATABASE_URL: `sqlite://${dataDir}/roster.db`,
-      LEPTOS_SITE_ADDR: new URL(BASE_URL).host,
-      ROSTER_PUBLIC_URL: BASE_URL,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const env = {
+    ...process.env,
+    ROSTER_DATABASE_URL: `sqlite://${dataDir}/roster.db`,
+    LEPTOS_SITE_ADDR: new URL(BASE_URL).host,
+    ROSTER_PUBLIC_URL: BASE_URL,
+  };
+  // An organization with an admin who can sign in, made the way an operator would.
+  execFileSync(binary, ['seed-demo', '--orgs', '1', '--users', '2', '--password', demo.password], { cwd: root, env });
+
+  const server = spawn(binary, ['serve'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   server.stderr.pipe(log);
 
   const setupLink = await new Promise<string>((resolve, reject) => {

@@ -11,6 +11,14 @@ export const superAdmin = {
   password: 'correct horse battery staple',
 };
 
+/** The organization `roster seed-demo` made before the suite (see global-setup.ts). */
+export const demo = {
+  organization: 'Demo Org 1',
+  slug: 'demo-org-1',
+  admin: 'admin@demo-org-1.example',
+  password: 'demo password for the suite',
+};
+
 export async function signIn(page: Page, email: string, password: string) {
   await page.goto('/sign-in');
   await hydrated(page);

@@ -25,4 +25,16 @@ pub enum Command {
         #[arg(long)]
         name: Option<String>,
     },
+    /// Create demonstration organizations and members (for trying Roster out).
+    SeedDemo {
+        /// How many organizations.
+        #[arg(long, default_value_t = 2)]
+        orgs: u32,
+        /// Members per organization, besides its admin.
+        #[arg(long, default_value_t = 5)]
+        users: u32,
+        /// The password of every demo account.
+        #[arg(long, default_value = "roster demo password")]
+        password: String,
+    },
 }

@@ -6,6 +6,7 @@ mod first_run;
 mod health;
 mod middleware;
 mod router;
+mod seed;
 mod super_admin;
 pub mod telemetry;
 
@@ -47,6 +48,7 @@ pub async fn run(cli: Cli, config: Config) -> Result<(), Error> {
         Command::CreateSuperAdmin { email, name } => {
             super_admin::create(&config, &email, name.as_deref()).await
         }
+        Command::SeedDemo { orgs, users, password } => seed::demo(&config, orgs, users, password).await,
     }
 }
 

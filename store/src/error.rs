@@ -17,6 +17,14 @@ pub enum StoreError {
     SetupDone,
     #[error("no such record")]
     NotFound,
+    #[error("an organization with this URL name already exists")]
+    SlugTaken,
+    /// The change would leave an organization without an active admin
+    /// (DESIGN invariant 1).
+    #[error("an organization must keep at least one active admin")]
+    LastAdmin,
+    #[error("this person is already a member of the organization")]
+    AlreadyMember,
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error(transparent)]
@@ -28,6 +36,20 @@ impl StoreError {
     pub(crate) fn from_insert_user(error: sqlx::Error) -> Self {
         match &error {
             sqlx::Error::Database(db) if db.is_unique_violation() => Self::EmailTaken,
+            _ => Self::Database(error),
+        }
+    }
+
+    pub(crate) fn from_insert_organization(error: sqlx::Error) -> Self {
+        match &error {
+            sqlx::Error::Database(db) if db.is_unique_violation() => Self::SlugTaken,
+            _ => Self::Database(error),
+        }
+    }
+
+    pub(crate) fn from_insert_member(error: sqlx::Error) -> Self {
+        match &error {
+            sqlx::Error::Database(db) if db.is_unique_violation() => Self::AlreadyMember,
             _ => Self::Database(error),
         }
     }

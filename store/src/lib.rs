@@ -19,13 +19,13 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use domain::{AccountStatus, Email};
+use domain::{AccountStatus, Email, MembershipStatus, OrganizationName, OrganizationStatus, Role, Slug};
 
 pub use error::{StoreError, TokenProblem};
 pub use postgres::PgStore;
 pub use records::{
-    Actor, AuditRecord, NewSession, NewUser, SessionRecord, SignInRecord, TokenKind, TokenRecord, UserRecord,
-    action,
+    Actor, AuditRecord, MembershipRecord, NewSession, NewUser, OrganizationRecord, OrganizationSummary, Page,
+    SessionRecord, SignInRecord, SubjectRecord, TokenKind, TokenRecord, UserRecord, action,
 };
 pub use sqlite::SqliteStore;
 pub use url::{DatabaseUrl, DatabaseUrlError};
@@ -100,12 +100,103 @@ pub trait Store: Send + Sync + 'static {
         at: DateTime<Utc>,
     ) -> Result<()>;
 
+    async fn create_organization(
+        &self,
+        slug: &Slug,
+        name: &OrganizationName,
+        by: Actor,
+        at: DateTime<Utc>,
+    ) -> Result<OrganizationRecord>;
+
+    async fn find_organization(&self, slug: &str) -> Result<Option<OrganizationRecord>>;
+
+    /// Organizations whose name or URL name contains `search` (any case),
+    /// by name, with member counts.
+    async fn list_organizations(
+        &self,
+        search: &str,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Page<OrganizationSummary>>;
+
+    async fn rename_organization(
+        &self,
+        id: i64,
+        name: &OrganizationName,
+        by: Actor,
+        at: DateTime<Utc>,
+    ) -> Result<()>;
+
+    async fn set_organization_status(
+        &self,
+        id: i64,
+        status: OrganizationStatus,
+        by: Actor,
+        at: DateTime<Utc>,
+    ) -> Result<()>;
+
+    /// Every membership of a user, in any state, by organization name.
+    async fn memberships_of(&self, user_id: i64) -> Result<Vec<MembershipRecord>>;
+
+    /// The account an action is about, with all its organizations.
+    async fn find_subject(&self, user_id: i64) -> Result<Option<SubjectRecord>>;
+
+    /// The membership of one user in one organization.
+    async fn find_membership(&self, organization_id: i64, user_id: i64) -> Result<Option<MembershipRecord>>;
+
+    async fn add_member(
+        &self,
+        organization_id: i64,
+        user_id: i64,
+        role: Role,
+        status: MembershipStatus,
+        by: Actor,
+        at: DateTime<Utc>,
+    ) -> Result<()>;
+
+    /// The following three refuse with [`StoreError::LastAdmin`] a change
+    /// that would leave the organization without an active admin. The check
+    /// and the change happen under one lock on the organization, so two
+    /// concurrent requests cannot both pass it.
+    async fn change_member_role(
+        &self,
+        organization_id: i64,
+        user_id: i64,
+        role: Role,
+        by: Actor,
+        at: DateTime<Utc>,
+    ) -> Result<()>;
+
+    async fn set_membership_status(
+        &self,
+        organization_id: i64,
+        user_id: i64,
+        status: MembershipStatus,
+        by: Actor,
+        at: DateTime<Utc>,
+    ) -> Result<()>;
+
+    async fn remove_member(
+        &self,
+        organization_id: i64,
+        user_id: i64,
+        by: Actor,
+        at: DateTime<Utc>,
+    ) -> Result<()>;
+
     /// The most recent audit events, newest first.
     async fn recent_audit_events(&self, limit: i64) -> Result<Vec<AuditRecord>>;
 
     /// The stored session token hashes of a user, newest first. For tests and
     /// audits that prove no token is kept in clear.
     async fn session_token_hashes(&self, user_id: i64) -> Result<Vec<String>>;
+}
+
+/// A `LIKE` pattern matching `search` anywhere, any case: the wildcards a
+/// person types are matched literally (escaped with `\`).
+pub(crate) fn like_pattern(search: &str) -> String {
+    let escaped = search.trim().to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
 }
 
 /// Connects to the database the URL names and applies migrations.

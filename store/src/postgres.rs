@@ -1,10 +1,11 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use domain::{AccountStatus, Email};
+use domain::{AccountStatus, Email, MembershipStatus, OrganizationName, OrganizationStatus, Role, Slug};
 use sqlx::{PgConnection, PgPool, postgres::PgPoolOptions};
 
 use crate::{
-    Actor, AuditRecord, Backend, NewSession, NewUser, Result, SessionRecord, SignInRecord, Store, StoreError,
+    Actor, AuditRecord, Backend, MembershipRecord, NewSession, NewUser, OrganizationRecord,
+    OrganizationSummary, Page, Result, SessionRecord, SignInRecord, Store, StoreError, SubjectRecord,
     TokenKind, TokenProblem, TokenRecord, UserRecord, action, records::SessionRow,
 };
 

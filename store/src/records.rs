@@ -1,5 +1,5 @@
 use chrono::{DateTime, Utc};
-use domain::{AccountStatus, DisplayName, Email};
+use domain::{AccountStatus, DisplayName, Email, MembershipStatus, OrganizationStatus, Role};
 
 use crate::TokenProblem;
 
@@ -25,6 +25,15 @@ pub mod action {
     pub const SIGNED_OUT: &str = "session.signed_out";
     pub const ACCOUNT_SUSPENDED: &str = "account.suspended";
     pub const ACCOUNT_REACTIVATED: &str = "account.reactivated";
+    pub const ORGANIZATION_CREATED: &str = "organization.created";
+    pub const ORGANIZATION_RENAMED: &str = "organization.renamed";
+    pub const ORGANIZATION_SUSPENDED: &str = "organization.suspended";
+    pub const ORGANIZATION_REACTIVATED: &str = "organization.reactivated";
+    pub const MEMBER_ADDED: &str = "member.added";
+    pub const MEMBER_ROLE_CHANGED: &str = "member.role_changed";
+    pub const MEMBER_SUSPENDED: &str = "member.suspended";
+    pub const MEMBER_REACTIVATED: &str = "member.reactivated";
+    pub const MEMBER_REMOVED: &str = "member.removed";
 }
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -109,6 +118,61 @@ impl From<SessionRow> for SessionRecord {
             user: row.user,
         }
     }
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct OrganizationRecord {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    #[sqlx(try_from = "String")]
+    pub status: OrganizationStatus,
+    pub created_at: DateTime<Utc>,
+}
+
+/// An organization with its member count, for lists.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct OrganizationSummary {
+    #[sqlx(flatten)]
+    pub organization: OrganizationRecord,
+    pub member_count: i64,
+}
+
+/// One of a user's memberships, with its organization.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct MembershipRecord {
+    pub organization_id: i64,
+    pub slug: String,
+    pub organization_name: String,
+    #[sqlx(try_from = "String")]
+    pub organization_status: OrganizationStatus,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
+    #[sqlx(try_from = "String")]
+    pub status: MembershipStatus,
+    pub joined_at: Option<DateTime<Utc>>,
+}
+
+impl MembershipRecord {
+    /// Whether this membership lets its holder act in the organization.
+    pub fn is_usable(&self) -> bool {
+        self.status == MembershipStatus::Active && self.organization_status == OrganizationStatus::Active
+    }
+}
+
+/// What the access policy needs to know about the person an action is about.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubjectRecord {
+    pub user_id: i64,
+    pub is_super_admin: bool,
+    pub organization_ids: Vec<i64>,
+}
+
+/// A page of results and how many there are in all.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -12,6 +12,22 @@ macro_rules! user_columns {
     };
 }
 
+/// The columns of [`crate::OrganizationRecord`].
+macro_rules! organization_columns {
+    () => {
+        "id, slug, name, status, created_at"
+    };
+}
+
+/// The columns of [`crate::MembershipRecord`], from `organization_members m`
+/// joined with `organizations o`.
+macro_rules! membership_columns {
+    () => {
+        "m.organization_id, o.slug, o.name AS organization_name, o.status AS organization_status,
+         m.role, m.status, m.joined_at"
+    };
+}
+
 macro_rules! impl_store {
     (
         store: $store:ty,
@@ -41,20 +57,64 @@ macro_rules! impl_store {
             by: &Actor,
             at: DateTime<Utc>,
             action: &str,
+            organization_id: Option<i64>,
             target_user_id: Option<i64>,
         ) -> Result<()> {
             sqlx::query(
-                "INSERT INTO audit_events (at, actor_user_id, actor_ip, action, target_user_id)
-                 VALUES ($1, $2, $3, $4, $5)",
+                "INSERT INTO audit_events (at, actor_user_id, actor_ip, organization_id, action, target_user_id)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(at)
             .bind(by.user_id)
             .bind(by.ip.as_deref())
+            .bind(organization_id)
             .bind(action)
             .bind(target_user_id)
             .execute(conn)
             .await?;
             Ok(())
+        }
+
+
+        /// Locks the organization against concurrent membership changes and
+        /// refuses to take away its last active admin: `keeps_admin` tells
+        /// whether the member is still an active admin after the change.
+        pub(crate) async fn guard_last_admin(
+            conn: &mut $conn,
+            organization_id: i64,
+            user_id: i64,
+            keeps_admin: bool,
+        ) -> Result<MembershipRecord> {
+            let locked: Option<i64> =
+                sqlx::query_scalar(concat!("SELECT id FROM organizations WHERE id = $1", $for_update))
+                    .bind(organization_id)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+            locked.ok_or(StoreError::NotFound)?;
+            let member: MembershipRecord = sqlx::query_as(concat!(
+                "SELECT ", membership_columns!(), " FROM organization_members m
+                 JOIN organizations o ON o.id = m.organization_id
+                 WHERE m.organization_id = $1 AND m.user_id = $2"
+            ))
+            .bind(organization_id)
+            .bind(user_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+            let is_active_admin = member.role == Role::Admin && member.status == MembershipStatus::Active;
+            if is_active_admin && !keeps_admin {
+                let admins: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM organization_members
+                     WHERE organization_id = $1 AND role = 'admin' AND status = 'active'",
+                )
+                .bind(organization_id)
+                .fetch_one(&mut *conn)
+                .await?;
+                if admins <= 1 {
+                    return Err(StoreError::LastAdmin);
+                }
+            }
+            Ok(member)
         }
 
         #[async_trait]
@@ -82,7 +142,7 @@ macro_rules! impl_store {
             async fn create_user(&self, user: NewUser, by: Actor, at: DateTime<Utc>) -> Result<UserRecord> {
                 let mut tx = self.write().await?;
                 let created = insert_user(&mut tx, &user, at).await?;
-                audit(&mut tx, &by, at, action::USER_CREATED, Some(created.id)).await?;
+                audit(&mut tx, &by, at, action::USER_CREATED, None, Some(created.id)).await?;
                 tx.commit().await?;
                 Ok(created)
             }
@@ -160,7 +220,7 @@ macro_rules! impl_store {
                     .execute(&mut *tx)
                     .await?;
                 let by = Actor { user_id: Some(created.id), ..by };
-                audit(&mut tx, &by, at, action::SETUP_COMPLETED, Some(created.id)).await?;
+                audit(&mut tx, &by, at, action::SETUP_COMPLETED, None, Some(created.id)).await?;
                 tx.commit().await?;
                 Ok(created)
             }
@@ -191,7 +251,7 @@ macro_rules! impl_store {
                     .bind(session.user_id)
                     .execute(&mut *tx)
                     .await?;
-                audit(&mut tx, &by, session.created_at, action::SIGNED_IN, Some(session.user_id)).await?;
+                audit(&mut tx, &by, session.created_at, action::SIGNED_IN, None, Some(session.user_id)).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -229,7 +289,7 @@ macro_rules! impl_store {
                 .fetch_optional(&mut *tx)
                 .await?;
                 if let Some(user_id) = user_id {
-                    audit(&mut tx, &by, at, action::SIGNED_OUT, Some(user_id)).await?;
+                    audit(&mut tx, &by, at, action::SIGNED_OUT, None, Some(user_id)).await?;
                 }
                 tx.commit().await?;
                 Ok(())
@@ -262,7 +322,245 @@ macro_rules! impl_store {
                     }
                     AccountStatus::Active => action::ACCOUNT_REACTIVATED,
                 };
-                audit(&mut tx, &by, at, action, Some(user_id)).await?;
+                audit(&mut tx, &by, at, action, None, Some(user_id)).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn create_organization(
+                &self,
+                slug: &Slug,
+                name: &OrganizationName,
+                by: Actor,
+                at: DateTime<Utc>,
+            ) -> Result<OrganizationRecord> {
+                let mut tx = self.write().await?;
+                let created: OrganizationRecord = sqlx::query_as(concat!(
+                    "INSERT INTO organizations (slug, name, created_at) VALUES ($1, $2, $3) RETURNING ",
+                    organization_columns!()
+                ))
+                .bind(slug.as_str())
+                .bind(name.as_str())
+                .bind(at)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(StoreError::from_insert_organization)?;
+                audit(&mut tx, &by, at, action::ORGANIZATION_CREATED, Some(created.id), None).await?;
+                tx.commit().await?;
+                Ok(created)
+            }
+
+            async fn find_organization(&self, slug: &str) -> Result<Option<OrganizationRecord>> {
+                Ok(sqlx::query_as(concat!("SELECT ", organization_columns!(), " FROM organizations WHERE slug = $1"))
+                    .bind(slug)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn list_organizations(
+                &self,
+                search: &str,
+                limit: i64,
+                offset: i64,
+            ) -> Result<Page<OrganizationSummary>> {
+                let pattern = crate::like_pattern(search);
+                let total: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM organizations WHERE lower(name) LIKE $1 ESCAPE '\\' OR slug LIKE $1 ESCAPE '\\'",
+                )
+                .bind(&pattern)
+                .fetch_one(&self.pool)
+                .await?;
+                let items = sqlx::query_as(concat!(
+                    "SELECT ", organization_columns!(), ",
+                        (SELECT COUNT(*) FROM organization_members m
+                         WHERE m.organization_id = organizations.id AND m.status <> 'invited') AS member_count
+                     FROM organizations
+                     WHERE lower(name) LIKE $1 ESCAPE '\\' OR slug LIKE $1 ESCAPE '\\'
+                     ORDER BY lower(name), id LIMIT $2 OFFSET $3"
+                ))
+                .bind(&pattern)
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(Page { items, total })
+            }
+
+            async fn rename_organization(
+                &self,
+                id: i64,
+                name: &OrganizationName,
+                by: Actor,
+                at: DateTime<Utc>,
+            ) -> Result<()> {
+                let mut tx = self.write().await?;
+                let renamed = sqlx::query("UPDATE organizations SET name = $1 WHERE id = $2")
+                    .bind(name.as_str())
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                if renamed.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                audit(&mut tx, &by, at, action::ORGANIZATION_RENAMED, Some(id), None).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn set_organization_status(
+                &self,
+                id: i64,
+                status: OrganizationStatus,
+                by: Actor,
+                at: DateTime<Utc>,
+            ) -> Result<()> {
+                let mut tx = self.write().await?;
+                let changed = sqlx::query("UPDATE organizations SET status = $1 WHERE id = $2")
+                    .bind(status.as_str())
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                if changed.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                let action = match status {
+                    OrganizationStatus::Active => action::ORGANIZATION_REACTIVATED,
+                    OrganizationStatus::Suspended => action::ORGANIZATION_SUSPENDED,
+                };
+                audit(&mut tx, &by, at, action, Some(id), None).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn memberships_of(&self, user_id: i64) -> Result<Vec<MembershipRecord>> {
+                Ok(sqlx::query_as(concat!(
+                    "SELECT ", membership_columns!(), " FROM organization_members m
+                     JOIN organizations o ON o.id = m.organization_id
+                     WHERE m.user_id = $1 ORDER BY lower(o.name), o.id"
+                ))
+                .bind(user_id)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn find_subject(&self, user_id: i64) -> Result<Option<SubjectRecord>> {
+                let user: Option<(i64, bool)> = sqlx::query_as("SELECT id, is_super_admin FROM users WHERE id = $1")
+                    .bind(user_id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                let Some((user_id, is_super_admin)) = user else {
+                    return Ok(None);
+                };
+                let organization_ids =
+                    sqlx::query_scalar("SELECT organization_id FROM organization_members WHERE user_id = $1")
+                        .bind(user_id)
+                        .fetch_all(&self.pool)
+                        .await?;
+                Ok(Some(SubjectRecord { user_id, is_super_admin, organization_ids }))
+            }
+
+            async fn find_membership(&self, organization_id: i64, user_id: i64) -> Result<Option<MembershipRecord>> {
+                Ok(sqlx::query_as(concat!(
+                    "SELECT ", membership_columns!(), " FROM organization_members m
+                     JOIN organizations o ON o.id = m.organization_id
+                     WHERE m.organization_id = $1 AND m.user_id = $2"
+                ))
+                .bind(organization_id)
+                .bind(user_id)
+                .fetch_optional(&self.pool)
+                .await?)
+            }
+
+            async fn add_member(
+                &self,
+                organization_id: i64,
+                user_id: i64,
+                role: Role,
+                status: MembershipStatus,
+                by: Actor,
+                at: DateTime<Utc>,
+            ) -> Result<()> {
+                let mut tx = self.write().await?;
+                let joined_at = (status != MembershipStatus::Invited).then_some(at);
+                sqlx::query(
+                    "INSERT INTO organization_members (organization_id, user_id, role, status, created_at, joined_at)
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(organization_id)
+                .bind(user_id)
+                .bind(role.as_str())
+                .bind(status.as_str())
+                .bind(at)
+                .bind(joined_at)
+                .execute(&mut *tx)
+                .await
+                .map_err(StoreError::from_insert_member)?;
+                audit(&mut tx, &by, at, action::MEMBER_ADDED, Some(organization_id), Some(user_id)).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn change_member_role(
+                &self,
+                organization_id: i64,
+                user_id: i64,
+                role: Role,
+                by: Actor,
+                at: DateTime<Utc>,
+            ) -> Result<()> {
+                let mut tx = self.write().await?;
+                guard_last_admin(&mut tx, organization_id, user_id, role == Role::Admin).await?;
+                sqlx::query("UPDATE organization_members SET role = $1 WHERE organization_id = $2 AND user_id = $3")
+                    .bind(role.as_str())
+                    .bind(organization_id)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                audit(&mut tx, &by, at, action::MEMBER_ROLE_CHANGED, Some(organization_id), Some(user_id)).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn set_membership_status(
+                &self,
+                organization_id: i64,
+                user_id: i64,
+                status: MembershipStatus,
+                by: Actor,
+                at: DateTime<Utc>,
+            ) -> Result<()> {
+                let mut tx = self.write().await?;
+                guard_last_admin(&mut tx, organization_id, user_id, status == MembershipStatus::Active).await?;
+                sqlx::query("UPDATE organization_members SET status = $1 WHERE organization_id = $2 AND user_id = $3")
+                    .bind(status.as_str())
+                    .bind(organization_id)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                let action = match status {
+                    MembershipStatus::Suspended => action::MEMBER_SUSPENDED,
+                    _ => action::MEMBER_REACTIVATED,
+                };
+                audit(&mut tx, &by, at, action, Some(organization_id), Some(user_id)).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn remove_member(
+                &self,
+                organization_id: i64,
+                user_id: i64,
+                by: Actor,
+                at: DateTime<Utc>,
+            ) -> Result<()> {
+                let mut tx = self.write().await?;
+                guard_last_admin(&mut tx, organization_id, user_id, false).await?;
+                sqlx::query("DELETE FROM organization_members WHERE organization_id = $1 AND user_id = $2")
+                    .bind(organization_id)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                audit(&mut tx, &by, at, action::MEMBER_REMOVED, Some(organization_id), Some(user_id)).await?;
                 tx.commit().await?;
                 Ok(())
             }

@@ -2,15 +2,16 @@ use std::{str::FromStr, time::Duration};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use domain::{AccountStatus, Email};
+use domain::{AccountStatus, Email, MembershipStatus, OrganizationName, OrganizationStatus, Role, Slug};
 use sqlx::{
     SqliteConnection, SqlitePool,
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
 
 use crate::{
-    Actor, AuditRecord, Backend, DatabaseUrl, NewSession, NewUser, Result, SessionRecord, SignInRecord,
-    Store, StoreError, TokenKind, TokenProblem, TokenRecord, UserRecord, action, records::SessionRow,
+    Actor, AuditRecord, Backend, DatabaseUrl, MembershipRecord, NewSession, NewUser, OrganizationRecord,
+    OrganizationSummary, Page, Result, SessionRecord, SignInRecord, Store, StoreError, SubjectRecord,
+    TokenKind, TokenProblem, TokenRecord, UserRecord, action, records::SessionRow,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");

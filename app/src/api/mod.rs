@@ -3,7 +3,9 @@
 //! from its arguments.
 
 mod auth;
+mod organizations;
 mod setup;
 
 pub use auth::*;
+pub use organizations::*;
 pub use setup::*;

@@ -1,5 +1,6 @@
 use leptos::{ev, prelude::*};
 
+use super::OrgSwitcher;
 use crate::{AuthActions, api::SignedInUser};
 
 /// The bar at the top of every signed-in page.
@@ -10,8 +11,8 @@ pub fn AppHeader(user: SignedInUser) -> impl IntoView {
             <a class="brand" href="/">
                 "Roster"
             </a>
-            // Issue #3 puts the organization switcher here.
-            <div class="org-switcher"></div>
+            <OrgSwitcher is_super_admin=user.is_super_admin />
+            <span class="header-spacer"></span>
             <AccountMenu user />
         </header>
     }

@@ -46,6 +46,8 @@ pub fn FormField(
     #[prop(default = "text")] input_type: &'static str,
     #[prop(default = "off")] autocomplete: &'static str,
     #[prop(optional)] hint: Option<&'static str>,
+    #[prop(default = true)] required: bool,
+    #[prop(optional, into)] value: String,
     #[prop(into)] error: Signal<Option<String>>,
     #[prop(optional)] node_ref: NodeRef<Input>,
 ) -> impl IntoView {
@@ -64,7 +66,8 @@ pub fn FormField(
                 name=name
                 type=input_type
                 autocomplete=autocomplete
-                required
+                required=required
+                value=value
                 node_ref=node_ref
                 aria-describedby=described_by
                 aria-invalid=move || if error.get().is_some() { "true" } else { "false" }

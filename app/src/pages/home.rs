@@ -1,26 +1,43 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::CurrentUserResource;
+use crate::{CurrentUserResource, api::switcher_organizations};
 
-/// The landing page after sign-in.
+/// The landing page after sign-in: where you can go from here.
 #[component]
 pub fn HomePage() -> impl IntoView {
     let user = expect_context::<CurrentUserResource>().0;
+    let organizations = Resource::new(|| (), |_| switcher_organizations(String::new()));
     view! {
         <Title text="Home" />
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 let user = user.await.ok().flatten()?;
+                let organizations = organizations.await.unwrap_or_default();
                 let scope = if user.is_super_admin {
                     "You are a super admin: you can manage every organization."
                 } else {
-                    "You can manage your own profile and sessions."
+                    "Choose an organization to work in."
                 };
                 Some(
                     view! {
                         <h1>{format!("Welcome, {}", user.name)}</h1>
                         <p>{scope}</p>
+                        {user.is_super_admin.then(|| view! { <p><a href="/orgs">"All organizations"</a></p> })}
+                        <h2>"Your organizations"</h2>
+                        {if organizations.is_empty() {
+                            view! { <p>"You do not belong to any organization yet."</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="link-list">
+                                    {organizations
+                                        .into_iter()
+                                        .map(|o| view! { <li><a href=format!("/orgs/{}", o.slug)>{o.name}</a></li> })
+                                        .collect_view()}
+                                </ul>
+                            }
+                                .into_any()
+                        }}
                     },
                 )
             })}

@@ -2,12 +2,16 @@
 
 mod home;
 mod not_found;
+mod organization;
+mod organizations;
 mod setup;
 mod sign_in;
 mod signed_in_layout;
 
 pub use home::HomePage;
-pub use not_found::NotFoundPage;
+pub use not_found::{NotFoundContent, NotFoundPage};
+pub use organization::OrganizationPage;
+pub use organizations::OrganizationsPage;
 pub use setup::SetupPage;
 pub use sign_in::SignInPage;
 pub use signed_in_layout::SignedInLayout;

@@ -1,16 +1,26 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+/// Any address that leads nowhere, including anything outside the caller's
+/// scope: the two are indistinguishable by design.
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
     view! {
-        <Title text="Not found" />
         <main id="main" class="page">
-            <h1>"Not found"</h1>
-            <p>"There is nothing at this address, or you do not have access to it."</p>
-            <p>
-                <a href="/">"Go to the home page"</a>
-            </p>
+            <NotFoundContent />
         </main>
+    }
+}
+
+/// The message itself, for pages that find out late that there is nothing to show.
+#[component]
+pub fn NotFoundContent() -> impl IntoView {
+    view! {
+        <Title text="Not found" />
+        <h1>"Not found"</h1>
+        <p>"There is nothing at this address, or you do not have access to it."</p>
+        <p>
+            <a href="/">"Go to the home page"</a>
+        </p>
     }
 }

@@ -2,6 +2,7 @@
 //! request's session, password hashing, tokens and sessions. Nothing here is
 //! compiled into the browser bundle.
 
+pub mod access;
 pub mod auth;
 pub mod context;
 pub mod csp;

@@ -18,6 +18,14 @@ impl From<StoreError> for AppError {
                 AppError::Conflict("Roster is already set up. Sign in instead.".to_owned())
             }
             StoreError::NotFound => AppError::NotFound,
+            StoreError::SlugTaken => {
+                AppError::invalid("slug", "Another organization already uses this URL name. Choose another.")
+            }
+            StoreError::LastAdmin => AppError::Conflict(
+                "An organization must keep at least one active admin. Make someone else an admin first."
+                    .to_owned(),
+            ),
+            StoreError::AlreadyMember => AppError::Conflict("This person is already a member.".to_owned()),
             StoreError::Database(_) | StoreError::Migrate(_) => {
                 tracing::error!(error = %error, "database error");
                 AppError::Internal

@@ -1,4 +1,5 @@
 //! Spawns a real Roster on a random port against a fresh database.
+#![allow(dead_code, reason = "each test binary uses its own part of the support code")]
 
 use std::{net::SocketAddr, sync::Arc};
 
@@ -10,6 +11,9 @@ use server::{Config, Server};
 use store::{Actor, NewUser, Store, UserRecord};
 use testkit::TestDatabase;
 use tokio::{net::TcpListener, task::JoinHandle};
+
+/// The password of accounts made by [`TestApp::signed_in`].
+pub const SUPPORT_PASSWORD: &str = "test password for everyone";
 
 pub struct TestApp {
     pub base: String,
@@ -60,6 +64,36 @@ impl TestApp {
         self.store.create_user(user, Actor::system(), Utc::now()).await.unwrap()
     }
 
+    /// Creates an organization with its URL name made from `name`.
+    pub async fn create_organization(&self, name: &str) -> store::OrganizationRecord {
+        let name = domain::OrganizationName::parse(name).unwrap();
+        let slug = domain::Slug::from_name(name.as_str()).unwrap();
+        self.store.create_organization(&slug, &name, Actor::system(), Utc::now()).await.unwrap()
+    }
+
+    pub async fn add_member(&self, organization_id: i64, user_id: i64, role: domain::Role) {
+        self.store
+            .add_member(
+                organization_id,
+                user_id,
+                role,
+                domain::MembershipStatus::Active,
+                Actor::system(),
+                Utc::now(),
+            )
+            .await
+            .unwrap();
+    }
+
+    /// A signed-in browser for a new account.
+    pub async fn signed_in(&self, email: &str, is_super_admin: bool) -> (UserRecord, Browser) {
+        let user = self.create_user(email, SUPPORT_PASSWORD, is_super_admin).await;
+        let mut browser = self.browser();
+        let answer = browser.sign_in(email, SUPPORT_PASSWORD).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+        (user, browser)
+    }
+
     pub async fn stop(self) {
         self.server.abort();
         let _ = self.server.await;
@@ -72,6 +106,7 @@ fn http_client() -> reqwest::Client {
 
 /// A browser stand-in that keeps the session cookie itself and ignores its
 /// `Max-Age`, so tests prove that the *server* ends sessions.
+#[derive(Clone)]
 pub struct Browser {
     base: String,
     http: reqwest::Client,

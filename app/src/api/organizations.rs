@@ -1,0 +1,244 @@
+use chrono::{DateTime, Utc};
+use domain::Role;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::AppError;
+
+/// Organizations shown per page in the super admin's list.
+pub const ORGANIZATIONS_PER_PAGE: u32 = 25;
+/// Longer search text is refused rather than sent to the database.
+pub const MAX_SEARCH_CHARS: usize = 200;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationRow {
+    pub slug: String,
+    pub name: String,
+    pub suspended: bool,
+    pub member_count: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationList {
+    pub rows: Vec<OrganizationRow>,
+    pub total: i64,
+    pub page: u32,
+}
+
+/// An organization as its page shows it to the caller.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationView {
+    pub slug: String,
+    pub name: String,
+    pub suspended: bool,
+    /// The caller's role here; `None` for a super admin who is not a member.
+    pub my_role: Option<Role>,
+    /// Whether the caller may rename or suspend it.
+    pub can_manage: bool,
+}
+
+/// An entry in the header's organization switcher.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SwitcherEntry {
+    pub slug: String,
+    pub name: String,
+}
+
+fn check_search(search: &str) -> Result<(), AppError> {
+    if search.chars().count() > MAX_SEARCH_CHARS {
+        return Err(AppError::invalid("q", format!("Search for at most {MAX_SEARCH_CHARS} characters.")));
+    }
+    Ok(())
+}
+
+/// Every organization, for super admins: search, member counts, pages.
+#[server(endpoint = "list_organizations")]
+pub async fn list_organizations(search: String, page: u32) -> Result<OrganizationList, AppError> {
+    use domain::policy::{Action, Target};
+
+    use crate::server::{access::Caller, context};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let caller = Caller::of(&state, &context::request()).await?;
+            caller.require(Action::ManageOrganizations, &Target::Everything)?;
+            check_search(&search)?;
+            let page = page.max(1);
+            let offset = i64::from(page - 1) * i64::from(ORGANIZATIONS_PER_PAGE);
+            let found =
+                state.store.list_organizations(&search, i64::from(ORGANIZATIONS_PER_PAGE), offset).await?;
+            let rows = found
+                .items
+                .into_iter()
+                .map(|s| OrganizationRow {
+                    slug: s.organization.slug,
+                    name: s.organization.name,
+                    suspended: s.organization.status == domain::Standing::Suspended,
+                    member_count: s.member_count,
+                    created_at: s.organization.created_at,
+                })
+                .collect();
+            Ok(OrganizationList { rows, total: found.total, page })
+        }
+        .await,
+    )
+}
+
+/// The organizations the caller can switch to: any (searched) for a super
+/// admin, their own usable memberships for everyone else.
+#[server(endpoint = "switcher_organizations")]
+pub async fn switcher_organizations(search: String) -> Result<Vec<SwitcherEntry>, AppError> {
+    use crate::server::{access::Caller, context};
+    const SHOWN: i64 = 20;
+    context::respond(
+        async {
+            let state = context::state()?;
+            let caller = Caller::of(&state, &context::request()).await?;
+            check_search(&search)?;
+            if caller.is_super_admin() {
+                let found = state.store.list_organizations(&search, SHOWN, 0).await?;
+                return Ok(found
+                    .items
+                    .into_iter()
+                    .map(|s| SwitcherEntry { slug: s.organization.slug, name: s.organization.name })
+                    .collect());
+            }
+            let needle = search.trim().to_lowercase();
+            Ok(caller
+                .memberships
+                .iter()
+                .filter(|m| m.is_usable() && m.organization_name.to_lowercase().contains(&needle))
+                .map(|m| SwitcherEntry { slug: m.slug.clone(), name: m.organization_name.clone() })
+                .collect())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "organization")]
+pub async fn organization(slug: String) -> Result<OrganizationView, AppError> {
+    use domain::policy::{Action, Target};
+
+    use crate::server::{access, access::Caller, context};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let caller = Caller::of(&state, &context::request()).await?;
+            let organization = access::organization(&state, &slug).await?;
+            caller.require(Action::ViewOrganization, &Target::Organization(organization.id))?;
+            Ok(OrganizationView {
+                my_role: caller.membership_in(organization.id).map(|m| m.role),
+                can_manage: caller.may(Action::ManageOrganizations, &Target::Organization(organization.id)),
+                slug: organization.slug,
+                name: organization.name,
+                suspended: organization.status == domain::Standing::Suspended,
+            })
+        }
+        .await,
+    )
+}
+
+/// Creates an organization; its URL name is made from its name when left empty.
+#[server(endpoint = "create_organization")]
+pub async fn create_organization(name: String, slug: String) -> Result<(), AppError> {
+    use domain::{
+        OrganizationName, Slug,
+        policy::{Action, Target},
+    };
+
+    use crate::server::{access::Caller, context};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let caller = Caller::of(&state, &context::request()).await?;
+            caller.require(Action::ManageOrganizations, &Target::Everything)?;
+            let name = OrganizationName::parse(&name).map_err(|e| AppError::invalid("name", e))?;
+            let slug = if slug.trim().is_empty() {
+                Slug::from_name(name.as_str()).map_err(|_| {
+                    AppError::invalid(
+                        "slug",
+                        "Choose a URL name: this name has too few letters or digits to make one.",
+                    )
+                })?
+            } else {
+                Slug::parse(&slug).map_err(|e| AppError::invalid("slug", e))?
+            };
+            let created = state.store.create_organization(&slug, &name, caller.actor(), Utc::now()).await?;
+            leptos_axum::redirect(&format!("/orgs/{}", created.slug));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "rename_organization")]
+pub async fn rename_organization(slug: String, name: String) -> Result<(), AppError> {
+    use domain::{
+        OrganizationName,
+        policy::{Action, Target},
+    };
+
+    use crate::server::{access, access::Caller, context};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let caller = Caller::of(&state, &context::request()).await?;
+            let organization = access::organization(&state, &slug).await?;
+            caller.require(Action::ManageOrganizations, &Target::Organization(organization.id))?;
+            let name = OrganizationName::parse(&name).map_err(|e| AppError::invalid("name", e))?;
+            state.store.rename_organization(organization.id, &name, caller.actor(), Utc::now()).await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Suspends an organization (its members can no longer use it) or reactivates it.
+#[server(endpoint = "set_organization_suspended")]
+pub async fn set_organization_suspended(slug: String, suspended: bool) -> Result<(), AppError> {
+    use domain::{
+        Standing,
+        policy::{Action, Target},
+    };
+
+    use crate::server::{access, access::Caller, context};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let caller = Caller::of(&state, &context::request()).await?;
+            let organization = access::organization(&state, &slug).await?;
+            caller.require(Action::ManageOrganizations, &Target::Organization(organization.id))?;
+            let status = if suspended { Standing::Suspended } else { Standing::Active };
+            state.store.set_organization_status(organization.id, status, caller.actor(), Utc::now()).await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Gives a member another role. Nobody changes their own role, and the
+/// organization's last active admin cannot be demoted.
+#[server(endpoint = "change_member_role")]
+pub async fn change_member_role(slug: String, user_id: i64, role: String) -> Result<(), AppError> {
+    use domain::policy::Action;
+
+    use crate::server::{access, access::Caller, context};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let caller = Caller::of(&state, &context::request()).await?;
+            let organization = access::organization(&state, &slug).await?;
+            let member = access::member(&state, organization.id, user_id).await?;
+            caller.require(Action::ChangeRole, &member)?;
+            let role: Role =
+                role.parse().map_err(|_| AppError::invalid("role", "Choose viewer, editor or admin."))?;
+            state
+                .store
+                .change_member_role(organization.id, user_id, role, caller.actor(), Utc::now())
+                .await?;
+            Ok(())
+        }
+        .await,
+    )
+}

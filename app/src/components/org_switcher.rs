@@ -1,0 +1,125 @@
+use leptos::{ev, prelude::*};
+use leptos_router::hooks::use_location;
+
+use crate::api::{organization, switcher_organizations};
+
+/// The organization a path is about: `/orgs/acme/users` is about `acme`.
+pub fn slug_in_path(path: &str) -> Option<String> {
+    let mut segments = path.trim_start_matches('/').split('/');
+    match (segments.next(), segments.next()) {
+        (Some("orgs"), Some(slug)) if !slug.is_empty() => Some(slug.to_owned()),
+        _ => None,
+    }
+}
+
+/// Names the organization in the address and lets the user switch to
+/// another. The address carries the organization, so switching is following
+/// a link: back, reload and shared links keep the context.
+#[component]
+pub fn OrgSwitcher(is_super_admin: bool) -> impl IntoView {
+    let location = use_location();
+    let current_slug = Memo::new(move |_| slug_in_path(&location.pathname.get()));
+    let current = Resource::new(
+        move || current_slug.get(),
+        |slug| async move {
+            match slug {
+                Some(slug) => organization(slug).await.ok().map(|o| o.name),
+                None => None,
+            }
+        },
+    );
+    let open = RwSignal::new(false);
+    let search = RwSignal::new(String::new());
+    let choices = Resource::new(
+        move || (open.get(), search.get()),
+        |(open, search)| async move {
+            if open { switcher_organizations(search).await.unwrap_or_default() } else { Vec::new() }
+        },
+    );
+    let close_on_escape = move |event: ev::KeyboardEvent| {
+        if event.key() == "Escape" {
+            open.set(false);
+        }
+    };
+
+    view! {
+        <div class="org-switcher" on:keydown=close_on_escape>
+            <button
+                type="button"
+                class="org-switcher-button"
+                aria-expanded=move || if open.get() { "true" } else { "false" }
+                aria-controls="org-switcher-panel"
+                on:click=move |_| open.update(|open| *open = !*open)
+            >
+                <span class="visually-hidden">"Organization: "</span>
+                <Transition fallback=|| "Organizations">
+                    {move || Suspend::new(async move {
+                        current.await.unwrap_or_else(|| "Choose an organization".to_owned())
+                    })}
+                </Transition>
+            </button>
+            <div id="org-switcher-panel" class="org-switcher-panel" hidden=move || !open.get()>
+                <label for="org-switcher-search">"Find an organization"</label>
+                <input
+                    id="org-switcher-search"
+                    type="search"
+                    autocomplete="off"
+                    prop:value=move || search.get()
+                    on:input=move |event| search.set(event_target_value(&event))
+                />
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let choices = choices.await;
+                        if choices.is_empty() {
+                            return view! { <p class="org-switcher-empty">"No organization matches."</p> }.into_any();
+                        }
+                        view! {
+                            <ul class="org-switcher-list" aria-label="Organizations">
+                                {choices
+                                    .into_iter()
+                                    .map(|choice| {
+                                        let is_current = current_slug.get_untracked().as_deref() == Some(choice.slug.as_str());
+                                        view! {
+                                            <li>
+                                                <a
+                                                    href=format!("/orgs/{}", choice.slug)
+                                                    aria-current=is_current.then_some("page")
+                                                    on:click=move |_| open.set(false)
+                                                >
+                                                    {choice.name}
+                                                </a>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                            .into_any()
+                    })}
+                </Transition>
+                {is_super_admin
+                    .then(|| {
+                        view! {
+                            <a class="org-switcher-all" href="/orgs" on:click=move |_| open.set(false)>
+                                "All organizations"
+                            </a>
+                        }
+                    })}
+            </div>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_organization_in_a_path() {
+        assert_eq!(slug_in_path("/orgs/acme"), Some("acme".into()));
+        assert_eq!(slug_in_path("/orgs/acme/users"), Some("acme".into()));
+        assert_eq!(slug_in_path("/orgs"), None);
+        assert_eq!(slug_in_path("/orgs/"), None);
+        assert_eq!(slug_in_path("/"), None);
+    }
+}

@@ -1,0 +1,92 @@
+//! Between a request and the access policy: who is calling, and may they.
+
+use domain::policy::{self, Action, Decision, Target};
+use store::{Actor, MembershipRecord, OrganizationRecord, SubjectRecord};
+
+use super::{AppState, CurrentSession, RequestContext};
+use crate::AppError;
+
+/// The signed-in user behind a server function call, with what the policy
+/// needs to know about them.
+pub struct Caller {
+    pub session: CurrentSession,
+    pub memberships: Vec<MembershipRecord>,
+    policy: policy::Actor,
+    ip: Option<String>,
+}
+
+impl Caller {
+    /// The caller of this request; [`AppError::Unauthenticated`] when signed out.
+    pub async fn of(state: &AppState, request: &RequestContext) -> Result<Self, AppError> {
+        let session = request.require_session()?.clone();
+        let memberships = state.store.memberships_of(session.user.id).await?;
+        let policy = policy::Actor {
+            user_id: session.user.id,
+            is_super_admin: session.user.is_super_admin,
+            memberships: memberships
+                .iter()
+                .map(|m| policy::Membership {
+                    organization_id: m.organization_id,
+                    role: m.role,
+                    usable: m.is_usable(),
+                })
+                .collect(),
+        };
+        Ok(Self { session, memberships, policy, ip: request.ip.clone() })
+    }
+
+    pub fn is_super_admin(&self) -> bool {
+        self.session.user.is_super_admin
+    }
+
+    /// Asks the policy. A refusal is reported as [`AppError::NotFound`], the
+    /// same answer as for a target that does not exist.
+    pub fn require(&self, action: Action, target: &Target) -> Result<(), AppError> {
+        match policy::decide(&self.policy, action, target) {
+            Decision::Allow => Ok(()),
+            Decision::Deny => Err(AppError::NotFound),
+        }
+    }
+
+    pub fn may(&self, action: Action, target: &Target) -> bool {
+        policy::decide(&self.policy, action, target).is_allowed()
+    }
+
+    /// The caller's own membership in an organization, if any.
+    pub fn membership_in(&self, organization_id: i64) -> Option<&MembershipRecord> {
+        self.memberships.iter().find(|m| m.organization_id == organization_id)
+    }
+
+    /// Who to record in audit events: always the signed-in person, also when
+    /// a super admin acts in another tenant's context.
+    pub fn actor(&self) -> Actor {
+        Actor { user_id: Some(self.session.user.id), ip: self.ip.clone() }
+    }
+}
+
+/// The organization with this URL name; missing and malformed both answer
+/// "not found".
+pub async fn organization(state: &AppState, slug: &str) -> Result<OrganizationRecord, AppError> {
+    state.store.find_organization(slug).await?.ok_or(AppError::NotFound)
+}
+
+/// A person as the target of an action in an organization they belong to.
+pub async fn member(state: &AppState, organization_id: i64, user_id: i64) -> Result<Target, AppError> {
+    let subject = subject(state, user_id).await?;
+    if !subject.organization_ids.contains(&organization_id) {
+        return Err(AppError::NotFound);
+    }
+    Ok(Target::Member { organization_id, subject: policy_subject(subject) })
+}
+
+async fn subject(state: &AppState, user_id: i64) -> Result<SubjectRecord, AppError> {
+    state.store.find_subject(user_id).await?.ok_or(AppError::NotFound)
+}
+
+fn policy_subject(record: SubjectRecord) -> policy::Subject {
+    policy::Subject {
+        user_id: record.user_id,
+        is_super_admin: record.is_super_admin,
+        organization_ids: record.organization_ids,
+    }
+}
