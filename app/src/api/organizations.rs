@@ -45,6 +45,7 @@ pub struct SwitcherEntry {
     pub name: String,
 }
 
+#[cfg(feature = "ssr")]
 fn check_search(search: &str) -> Result<(), AppError> {
     if search.chars().count() > MAX_SEARCH_CHARS {
         return Err(AppError::invalid("q", format!("Search for at most {MAX_SEARCH_CHARS} characters.")));
