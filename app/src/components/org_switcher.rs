@@ -84,7 +84,10 @@ pub fn OrgSwitcher(is_super_admin: bool) -> impl IntoView {
                                                 <a
                                                     href=format!("/orgs/{}", choice.slug)
                                                     aria-current=is_current.then_some("page")
-                                                    on:click=move |_| open.set(false)
+                                                    on:click=move |_| {
+                                                        open.set(false);
+                                                        search.set(String::new());
+                                                    }
                                                 >
                                                     {choice.name}
                                                 </a>
