@@ -25,4 +25,6 @@ export async function signIn(page: Page, email: string, password: string) {
   await page.getByLabel('Email', { exact: true }).fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+  // Signed in once the app has moved on from the sign-in page.
+  await expect(page).not.toHaveURL(/\/sign-in/);
 }
