@@ -23,7 +23,8 @@ pub use error::AppError;
 use crate::{
     api::{CompleteSetup, SignIn, SignOut, SignedInUser, current_user},
     pages::{
-        HomePage, NotFoundPage, OrganizationPage, OrganizationsPage, SetupPage, SignInPage, SignedInLayout,
+        AcceptInvitationPage, HomePage, NotFoundPage, OrganizationPage, OrganizationsPage, OutboxPage,
+        SetupPage, SignInPage, SignedInLayout,
     },
 };
 
@@ -93,10 +94,12 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
                 <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async />
+                <Route path=path!("/invite") view=AcceptInvitationPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("") view=SignedInLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=HomePage />
                     <Route path=path!("/orgs") view=OrganizationsPage />
                     <Route path=path!("/orgs/:slug") view=OrganizationPage />
+                    <Route path=path!("/outbox") view=OutboxPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -7,6 +7,7 @@
 mod account;
 mod display_name;
 mod email;
+mod email_list;
 mod organization;
 mod password;
 pub mod policy;
@@ -15,6 +16,7 @@ mod role;
 pub use account::{AccountStatus, MembershipStatus, OrganizationStatus, Standing};
 pub use display_name::{DisplayName, DisplayNameError};
 pub use email::{Email, EmailError};
+pub use email_list::{EmailList, EmailListError, MAX_ADDRESSES};
 pub use organization::{OrganizationName, OrganizationNameError, Slug, SlugError};
 pub use password::{NewPassword, PasswordError};
 pub use role::Role;

@@ -65,11 +65,13 @@ pub enum Action {
     ListAllUsers,
     /// Create, rename, suspend or reactivate organizations; list them all.
     ManageOrganizations,
+    /// See the email outbox and retry failed emails.
+    ManageOutbox,
     SetSuperAdmin,
 }
 
 impl Action {
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 14] = [
         Action::ViewOrganization,
         Action::ListMembers,
         Action::Invite,
@@ -82,6 +84,7 @@ impl Action {
         Action::DeleteAccount,
         Action::ListAllUsers,
         Action::ManageOrganizations,
+        Action::ManageOutbox,
         Action::SetSuperAdmin,
     ];
 }
@@ -153,6 +156,7 @@ pub fn decide(actor: &Actor, action: Action, target: &Target) -> Decision {
         (ListAllUsers | ManageOrganizations, Target::Everything | Target::Organization(_)) => {
             actor.is_super_admin
         }
+        (ManageOutbox, Target::Everything) => actor.is_super_admin,
         (SetSuperAdmin, Target::Account(subject)) => actor.is_super_admin && !is_self(subject),
         // Any other pairing is a programming error; deny it.
         _ => false,
@@ -281,6 +285,7 @@ mod tests {
                             && admins(who, subject.organization_ids[0])))
             }
             (ListAllUsers | ManageOrganizations, Target::Everything | Target::Organization(_)) => superadmin,
+            (ManageOutbox, Target::Everything) => superadmin,
             _ => false,
         }
     }
@@ -310,7 +315,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, 10 * 13 * 33);
+        assert_eq!(checked, 10 * 14 * 33);
     }
 
     // The rows of DESIGN §2 one by one, as readable examples.

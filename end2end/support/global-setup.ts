@@ -4,6 +4,7 @@ import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
+import { SMTP_URL } from './maildev';
 import { demo } from './pages';
 import { BASE_URL } from './server';
 
@@ -22,6 +23,8 @@ export default async function globalSetup() {
     ROSTER_DATABASE_URL: `sqlite://${dataDir}/roster.db`,
     LEPTOS_SITE_ADDR: new URL(BASE_URL).host,
     ROSTER_PUBLIC_URL: BASE_URL,
+    // maildev is started by the suites that read mail; until then Roster keeps mail queued.
+    ROSTER_SMTP_URL: SMTP_URL,
   };
   // An organization with an admin who can sign in, made the way an operator would.
   execFileSync(binary, ['seed-demo', '--orgs', '1', '--users', '2', '--password', demo.password], { cwd: root, env });

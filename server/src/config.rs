@@ -3,7 +3,6 @@
 use std::net::SocketAddr;
 
 use app::server::{SessionPolicy, sessions::parse_duration};
-use domain::Email;
 use store::DatabaseUrl;
 use url::Url;
 
@@ -115,18 +114,9 @@ fn parse_smtp_url(input: &str) -> Result<Url, String> {
 
 /// Accepts `address@example.com` or `Display Name <address@example.com>`.
 fn validate_mailbox(input: &str) -> Result<(), String> {
-    let input = input.trim();
-    let address = match (input.rfind('<'), input.strip_suffix('>')) {
-        (Some(open), Some(rest)) => &rest[open + 1..],
-        _ => input,
-    };
-    // `localhost` is a fine sender for a local install, so only the shape is checked.
-    let with_dot = if address.rsplit('@').next().is_some_and(|domain| !domain.contains('.')) {
-        format!("{address}.invalid")
-    } else {
-        address.to_owned()
-    };
-    Email::parse(&with_dot)
+    input
+        .trim()
+        .parse::<lettre::message::Mailbox>()
         .map(|_| ())
         .map_err(|_| format!("expected an address such as \"Roster <no-reply@example.com>\", got {input:?}"))
 }

@@ -4,6 +4,7 @@ pub mod cli;
 pub mod config;
 mod first_run;
 mod health;
+pub mod mailer;
 mod middleware;
 mod router;
 mod seed;
@@ -32,6 +33,9 @@ pub enum Error {
     Input(String),
 }
 
+/// How often the outbox worker looks for due emails.
+const OUTBOX_POLL: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Runs the command the user asked for.
 pub async fn run(cli: Cli, config: Config) -> Result<(), Error> {
     match cli.command.unwrap_or(Command::Serve) {
@@ -55,18 +59,28 @@ pub async fn run(cli: Cli, config: Config) -> Result<(), Error> {
 /// A connected, migrated Roster, ready to serve.
 pub struct Server {
     state: AppState,
+    mailer: Option<mailer::Mailer>,
     /// The first-run link, while no super admin exists.
     pub setup_link: Option<String>,
 }
 
 impl Server {
     pub async fn new(config: Config) -> Result<Self, Error> {
+        let mailer = config
+            .smtp_url
+            .as_ref()
+            .map(|url| mailer::Mailer::new(url, &config.mail_from))
+            .transpose()
+            .map_err(|problem| ConfigError { variable: "ROSTER_SMTP_URL", problem })?;
         let store = store::connect(&config.database_url).await?;
-        let settings =
-            Arc::new(Settings { public_url: config.public_url.clone(), sessions: config.sessions });
+        let settings = Arc::new(Settings {
+            public_url: config.public_url.clone(),
+            sessions: config.sessions,
+            mail_delivery: mailer.is_some(),
+        });
         let setup_link = first_run::setup_link(&*store, &settings).await?;
         let state = AppState { leptos_options: leptos_options(config.bind), store, settings };
-        Ok(Self { state, setup_link })
+        Ok(Self { state, mailer, setup_link })
     }
 
     pub fn state(&self) -> &AppState {
@@ -91,7 +105,15 @@ impl Server {
             backend = ?self.state.store.backend(),
             "Roster is listening"
         );
-        let app = self.router().into_make_service_with_connect_info::<SocketAddr>();
+        match self.mailer {
+            Some(mailer) => {
+                tokio::spawn(mailer::run(self.state.store.clone(), mailer, OUTBOX_POLL));
+            }
+            None => tracing::warn!(
+                "ROSTER_SMTP_URL is not set: emails stay in the outbox and their links are logged"
+            ),
+        }
+        let app = router::build(self.state.clone()).into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
         Ok(())
     }

@@ -138,6 +138,48 @@ async fn every_server_function_answers_every_actor_as_designed(db: &TestDatabase
             [NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
         ),
         case("check_setup_link", &[("token", "forged")], [BAD, BAD, BAD, BAD, BAD, BAD]),
+        case(
+            "invite_members",
+            &[("slug", "org-a"), ("emails", "new@a.example"), ("role", "viewer")],
+            [OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "invite_members",
+            &[("slug", "org-b"), ("emails", "new@b.example"), ("role", "viewer")],
+            [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, UNAUTHENTICATED],
+        ),
+        case(
+            "pending_invitations",
+            &[("slug", "org-a")],
+            [OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "pending_invitations",
+            &[("slug", "org-b")],
+            [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, UNAUTHENTICATED],
+        ),
+        case(
+            "resend_invitation",
+            &[("slug", "org-a"), ("user_id", &viewer_a)],
+            [NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "revoke_invitation",
+            &[("slug", "org-b"), ("user_id", "999999")],
+            [NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case("invitation", &[("token", "forged")], [BAD, BAD, BAD, BAD, BAD, BAD]),
+        case("accept_invitation", &[("token", "forged")], [BAD, BAD, BAD, BAD, BAD, BAD]),
+        case(
+            "list_outbox",
+            &[("page", "1")],
+            [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "retry_email",
+            &[("id", "999999")],
+            [NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
     ];
 
     let mut failures = Vec::new();

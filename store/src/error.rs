@@ -25,6 +25,9 @@ pub enum StoreError {
     LastAdmin,
     #[error("this person is already a member of the organization")]
     AlreadyMember,
+    /// An invitation tried to set a password on an account that has one.
+    #[error("the account already exists; sign in to accept")]
+    AccountExists,
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error(transparent)]

@@ -24,8 +24,10 @@ use domain::{AccountStatus, Email, MembershipStatus, OrganizationName, Organizat
 pub use error::{StoreError, TokenProblem};
 pub use postgres::PgStore;
 pub use records::{
-    Actor, AuditRecord, MembershipRecord, NewSession, NewUser, OrganizationRecord, OrganizationSummary, Page,
-    SessionRecord, SignInRecord, SubjectRecord, TokenKind, TokenRecord, UserRecord, action,
+    AcceptedInvitation, Actor, AuditRecord, InvitationRecord, InviteOutcome, MembershipRecord,
+    NewCredentials, NewEmail, NewInvitation, NewSession, NewUser, OrganizationRecord, OrganizationSummary,
+    OutboxRecord, OutboxStatus, Page, PendingInvitation, SessionRecord, SignInRecord, SubjectRecord,
+    TokenKind, TokenRecord, UserRecord, action,
 };
 pub use sqlite::SqliteStore;
 pub use url::{DatabaseUrl, DatabaseUrlError};
@@ -183,6 +185,59 @@ pub trait Store: Send + Sync + 'static {
         by: Actor,
         at: DateTime<Utc>,
     ) -> Result<()>;
+
+    /// Invites one address to an organization: creates the account if the
+    /// address has none, a pending membership, the invitation token and its
+    /// email in the outbox, all in one transaction (DESIGN invariant 5).
+    async fn invite(&self, invitation: NewInvitation, by: Actor, at: DateTime<Utc>) -> Result<InviteOutcome>;
+
+    async fn pending_invitations(&self, organization_id: i64) -> Result<Vec<PendingInvitation>>;
+
+    /// Replaces the pending invitation of `invitation.email` with a new link
+    /// (the old one stops working) and queues the new email.
+    async fn resend_invitation(&self, invitation: NewInvitation, by: Actor, at: DateTime<Utc>) -> Result<()>;
+
+    /// Withdraws a pending invitation: its link stops working and the
+    /// pending membership goes.
+    async fn revoke_invitation(
+        &self,
+        organization_id: i64,
+        user_id: i64,
+        by: Actor,
+        at: DateTime<Utc>,
+    ) -> Result<()>;
+
+    async fn find_invitation(&self, token_hash: &str) -> Result<Option<InvitationRecord>>;
+
+    /// Redeems an invitation, once: the membership becomes active and, for a
+    /// new account, the chosen name and password are set.
+    async fn accept_invitation(
+        &self,
+        token_hash: &str,
+        credentials: Option<NewCredentials>,
+        by: Actor,
+        at: DateTime<Utc>,
+    ) -> Result<AcceptedInvitation>;
+
+    /// Takes up to `limit` emails that are due, for one worker: each is
+    /// leased until `lease_until`, so no other worker sends it meanwhile.
+    async fn claim_due_emails(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<OutboxRecord>>;
+
+    async fn mark_email_sent(&self, id: i64, at: DateTime<Utc>) -> Result<()>;
+
+    /// Records a failed attempt: retried at `retry_at`, or failed for good when `None`.
+    async fn mark_email_failed(&self, id: i64, error: &str, retry_at: Option<DateTime<Utc>>) -> Result<()>;
+
+    /// The outbox, newest first.
+    async fn list_outbox(&self, limit: i64, offset: i64) -> Result<Page<OutboxRecord>>;
+
+    /// Queues a failed email again, now.
+    async fn retry_email(&self, id: i64, by: Actor, at: DateTime<Utc>) -> Result<()>;
 
     /// The most recent audit events, newest first.
     async fn recent_audit_events(&self, limit: i64) -> Result<Vec<AuditRecord>>;

@@ -3,11 +3,7 @@ use chrono::{DateTime, Utc};
 use domain::{AccountStatus, Email, MembershipStatus, OrganizationName, OrganizationStatus, Role, Slug};
 use sqlx::{PgConnection, PgPool, postgres::PgPoolOptions};
 
-use crate::{
-    Actor, AuditRecord, Backend, MembershipRecord, NewSession, NewUser, OrganizationRecord,
-    OrganizationSummary, Page, Result, SessionRecord, SignInRecord, Store, StoreError, SubjectRecord,
-    TokenKind, TokenProblem, TokenRecord, UserRecord, action, records::SessionRow,
-};
+use crate::{Backend, Result, Store, StoreError, TokenProblem, records::*};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 
@@ -34,4 +30,6 @@ impl_store! {
     migrator: MIGRATOR,
     // Row locks make concurrent redemptions of one token queue up.
     for_update: " FOR UPDATE",
+    // Concurrent workers take different emails instead of waiting for each other.
+    skip_locked: " FOR UPDATE SKIP LOCKED",
 }

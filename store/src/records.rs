@@ -34,6 +34,11 @@ pub mod action {
     pub const MEMBER_SUSPENDED: &str = "member.suspended";
     pub const MEMBER_REACTIVATED: &str = "member.reactivated";
     pub const MEMBER_REMOVED: &str = "member.removed";
+    pub const MEMBER_INVITED: &str = "member.invited";
+    pub const INVITATION_RESENT: &str = "invitation.resent";
+    pub const INVITATION_REVOKED: &str = "invitation.revoked";
+    pub const INVITATION_ACCEPTED: &str = "invitation.accepted";
+    pub const EMAIL_RETRIED: &str = "email.retried";
 }
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -175,6 +180,117 @@ pub struct Page<T> {
     pub total: i64,
 }
 
+/// An email to write to the outbox with the change that causes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEmail {
+    pub recipient: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+}
+
+/// A one-time link and the email that carries it.
+#[derive(Debug, Clone)]
+pub struct NewInvitation {
+    pub organization_id: i64,
+    pub email: Email,
+    pub role: Role,
+    pub token_hash: String,
+    pub expires_at: DateTime<Utc>,
+    pub mail: NewEmail,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InviteOutcome {
+    Invited,
+    AlreadyMember,
+    AlreadyInvited,
+}
+
+/// A pending invitation, as the organization's admins see it.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct PendingInvitation {
+    pub user_id: i64,
+    pub email: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
+    pub invited_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub invited_by: Option<String>,
+}
+
+/// What the person who opens an invitation link is shown.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct InvitationRecord {
+    #[sqlx(flatten)]
+    pub token: TokenRecord,
+    pub email: String,
+    pub has_password: bool,
+    pub organization_slug: String,
+    pub organization_name: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
+    pub invited_by: Option<String>,
+}
+
+/// The name and password an invitee without an account chooses.
+#[derive(Debug, Clone)]
+pub struct NewCredentials {
+    pub name: DisplayName,
+    pub password_hash: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AcceptedInvitation {
+    pub user_id: i64,
+    pub organization_slug: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutboxStatus {
+    Queued,
+    Sent,
+    Failed,
+}
+
+impl OutboxStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Queued => "queued",
+            Self::Sent => "sent",
+            Self::Failed => "failed",
+        }
+    }
+}
+
+impl TryFrom<String> for OutboxStatus {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        match value.as_str() {
+            "queued" => Ok(Self::Queued),
+            "sent" => Ok(Self::Sent),
+            "failed" => Ok(Self::Failed),
+            other => Err(format!("unknown outbox status {other:?}")),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct OutboxRecord {
+    pub id: i64,
+    pub created_at: DateTime<Utc>,
+    pub recipient: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    #[sqlx(try_from = "String")]
+    pub status: OutboxStatus,
+    pub attempts: i32,
+    pub next_attempt_at: DateTime<Utc>,
+    pub last_error: Option<String>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenKind {
     Setup,
@@ -192,7 +308,7 @@ impl TokenKind {
     }
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct TokenRecord {
     pub id: i64,
     pub user_id: Option<i64>,

@@ -28,13 +28,21 @@ macro_rules! membership_columns {
     };
 }
 
+/// The columns of [`crate::OutboxRecord`].
+macro_rules! outbox_columns {
+    () => {
+        "id, created_at, recipient, subject, body_text, body_html, status, attempts, next_attempt_at, last_error, sent_at"
+    };
+}
+
 macro_rules! impl_store {
     (
         store: $store:ty,
         conn: $conn:ty,
         backend: $backend:expr,
         migrator: $migrator:expr,
-        for_update: $for_update:literal $(,)?
+        for_update: $for_update:literal,
+        skip_locked: $skip_locked:literal $(,)?
     ) => {
         pub(crate) async fn insert_user(conn: &mut $conn, user: &NewUser, at: DateTime<Utc>) -> Result<UserRecord> {
             sqlx::query_as(concat!(
@@ -115,6 +123,89 @@ macro_rules! impl_store {
                 }
             }
             Ok(member)
+        }
+
+
+        /// Writes an email to the outbox, inside the caller's transaction.
+        pub(crate) async fn enqueue_email(
+            conn: &mut $conn,
+            organization_id: Option<i64>,
+            mail: &NewEmail,
+            at: DateTime<Utc>,
+        ) -> Result<()> {
+            sqlx::query(
+                "INSERT INTO email_outbox (created_at, organization_id, recipient, subject, body_text, body_html, next_attempt_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $1)",
+            )
+            .bind(at)
+            .bind(organization_id)
+            .bind(&mail.recipient)
+            .bind(&mail.subject)
+            .bind(&mail.body_text)
+            .bind(&mail.body_html)
+            .execute(conn)
+            .await?;
+            Ok(())
+        }
+
+        pub(crate) async fn insert_invitation_token(
+            conn: &mut $conn,
+            organization_id: i64,
+            user_id: i64,
+            token_hash: &str,
+            expires_at: DateTime<Utc>,
+            by: &Actor,
+            at: DateTime<Utc>,
+        ) -> Result<()> {
+            sqlx::query(
+                "INSERT INTO tokens (kind, token_hash, user_id, organization_id, created_by, created_at, expires_at)
+                 VALUES ('invitation', $1, $2, $3, $4, $5, $6)",
+            )
+            .bind(token_hash)
+            .bind(user_id)
+            .bind(organization_id)
+            .bind(by.user_id)
+            .bind(at)
+            .bind(expires_at)
+            .execute(conn)
+            .await?;
+            Ok(())
+        }
+
+        /// Withdraws the unused invitation links of one person to one organization.
+        pub(crate) async fn revoke_invitation_tokens(
+            conn: &mut $conn,
+            organization_id: i64,
+            user_id: i64,
+            at: DateTime<Utc>,
+        ) -> Result<()> {
+            sqlx::query(
+                "UPDATE tokens SET revoked_at = $1
+                 WHERE kind = 'invitation' AND organization_id = $2 AND user_id = $3
+                   AND used_at IS NULL AND revoked_at IS NULL",
+            )
+            .bind(at)
+            .bind(organization_id)
+            .bind(user_id)
+            .execute(conn)
+            .await?;
+            Ok(())
+        }
+
+        /// The status of a membership, if there is one.
+        pub(crate) async fn membership_status(
+            conn: &mut $conn,
+            organization_id: i64,
+            user_id: i64,
+        ) -> Result<Option<MembershipStatus>> {
+            let status: Option<String> = sqlx::query_scalar(
+                "SELECT status FROM organization_members WHERE organization_id = $1 AND user_id = $2",
+            )
+            .bind(organization_id)
+            .bind(user_id)
+            .fetch_optional(conn)
+            .await?;
+            status.map(|s| s.parse().map_err(|e: String| StoreError::Database(sqlx::Error::Decode(e.into())))).transpose()
         }
 
         #[async_trait]
@@ -561,6 +652,259 @@ macro_rules! impl_store {
                     .execute(&mut *tx)
                     .await?;
                 audit(&mut tx, &by, at, action::MEMBER_REMOVED, Some(organization_id), Some(user_id)).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn invite(&self, invitation: NewInvitation, by: Actor, at: DateTime<Utc>) -> Result<InviteOutcome> {
+                let mut tx = self.write().await?;
+                let organization_id = invitation.organization_id;
+                // A first invitation makes the account; it has no password
+                // until the invitee chooses one.
+                sqlx::query(
+                    "INSERT INTO users (email, name, created_at) VALUES ($1, '', $2) ON CONFLICT (email) DO NOTHING",
+                )
+                .bind(invitation.email.as_str())
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+                let user_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+                    .bind(invitation.email.as_str())
+                    .fetch_one(&mut *tx)
+                    .await?;
+                match membership_status(&mut tx, organization_id, user_id).await? {
+                    Some(MembershipStatus::Invited) => return Ok(InviteOutcome::AlreadyInvited),
+                    Some(_) => return Ok(InviteOutcome::AlreadyMember),
+                    None => {}
+                }
+                sqlx::query(
+                    "INSERT INTO organization_members (organization_id, user_id, role, status, created_at)
+                     VALUES ($1, $2, $3, 'invited', $4)",
+                )
+                .bind(organization_id)
+                .bind(user_id)
+                .bind(invitation.role.as_str())
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+                insert_invitation_token(&mut tx, organization_id, user_id, &invitation.token_hash, invitation.expires_at, &by, at)
+                    .await?;
+                enqueue_email(&mut tx, Some(organization_id), &invitation.mail, at).await?;
+                audit(&mut tx, &by, at, action::MEMBER_INVITED, Some(organization_id), Some(user_id)).await?;
+                tx.commit().await?;
+                Ok(InviteOutcome::Invited)
+            }
+
+            async fn pending_invitations(&self, organization_id: i64) -> Result<Vec<PendingInvitation>> {
+                Ok(sqlx::query_as(
+                    "SELECT u.id AS user_id, u.email, m.role, m.created_at AS invited_at,
+                            (SELECT t.expires_at FROM tokens t
+                             WHERE t.kind = 'invitation' AND t.organization_id = m.organization_id AND t.user_id = u.id
+                             ORDER BY t.id DESC LIMIT 1) AS expires_at,
+                            (SELECT i.name FROM tokens t JOIN users i ON i.id = t.created_by
+                             WHERE t.kind = 'invitation' AND t.organization_id = m.organization_id AND t.user_id = u.id
+                             ORDER BY t.id DESC LIMIT 1) AS invited_by
+                     FROM organization_members m JOIN users u ON u.id = m.user_id
+                     WHERE m.organization_id = $1 AND m.status = 'invited'
+                     ORDER BY m.created_at DESC, u.id",
+                )
+                .bind(organization_id)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn resend_invitation(&self, invitation: NewInvitation, by: Actor, at: DateTime<Utc>) -> Result<()> {
+                let mut tx = self.write().await?;
+                let organization_id = invitation.organization_id;
+                let user_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+                    .bind(invitation.email.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or(StoreError::NotFound)?;
+                if membership_status(&mut tx, organization_id, user_id).await? != Some(MembershipStatus::Invited) {
+                    return Err(StoreError::NotFound);
+                }
+                revoke_invitation_tokens(&mut tx, organization_id, user_id, at).await?;
+                insert_invitation_token(&mut tx, organization_id, user_id, &invitation.token_hash, invitation.expires_at, &by, at)
+                    .await?;
+                enqueue_email(&mut tx, Some(organization_id), &invitation.mail, at).await?;
+                audit(&mut tx, &by, at, action::INVITATION_RESENT, Some(organization_id), Some(user_id)).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn revoke_invitation(
+                &self,
+                organization_id: i64,
+                user_id: i64,
+                by: Actor,
+                at: DateTime<Utc>,
+            ) -> Result<()> {
+                let mut tx = self.write().await?;
+                if membership_status(&mut tx, organization_id, user_id).await? != Some(MembershipStatus::Invited) {
+                    return Err(StoreError::NotFound);
+                }
+                revoke_invitation_tokens(&mut tx, organization_id, user_id, at).await?;
+                sqlx::query("DELETE FROM organization_members WHERE organization_id = $1 AND user_id = $2")
+                    .bind(organization_id)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                audit(&mut tx, &by, at, action::INVITATION_REVOKED, Some(organization_id), Some(user_id)).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn find_invitation(&self, token_hash: &str) -> Result<Option<InvitationRecord>> {
+                Ok(sqlx::query_as(
+                    "SELECT t.id, t.user_id, t.organization_id, t.created_at, t.expires_at, t.used_at, t.revoked_at,
+                            u.email, u.password_hash IS NOT NULL AS has_password,
+                            o.slug AS organization_slug, o.name AS organization_name,
+                            COALESCE(m.role, 'viewer') AS role, i.name AS invited_by
+                     FROM tokens t
+                     JOIN users u ON u.id = t.user_id
+                     JOIN organizations o ON o.id = t.organization_id
+                     LEFT JOIN organization_members m ON m.organization_id = t.organization_id AND m.user_id = t.user_id
+                     LEFT JOIN users i ON i.id = t.created_by
+                     WHERE t.kind = 'invitation' AND t.token_hash = $1",
+                )
+                .bind(token_hash)
+                .fetch_optional(&self.pool)
+                .await?)
+            }
+
+            async fn accept_invitation(
+                &self,
+                token_hash: &str,
+                credentials: Option<NewCredentials>,
+                by: Actor,
+                at: DateTime<Utc>,
+            ) -> Result<AcceptedInvitation> {
+                let mut tx = self.write().await?;
+                let token: TokenRecord = sqlx::query_as(concat!(
+                    "SELECT id, user_id, organization_id, created_at, expires_at, used_at, revoked_at
+                     FROM tokens WHERE kind = 'invitation' AND token_hash = $1",
+                    $for_update
+                ))
+                .bind(token_hash)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::Token(TokenProblem::Unknown))?;
+                token.check(at).map_err(StoreError::Token)?;
+                let (Some(user_id), Some(organization_id)) = (token.user_id, token.organization_id) else {
+                    return Err(StoreError::Token(TokenProblem::Unknown));
+                };
+                if membership_status(&mut tx, organization_id, user_id).await? != Some(MembershipStatus::Invited) {
+                    return Err(StoreError::Token(TokenProblem::Revoked));
+                }
+                if let Some(credentials) = credentials {
+                    // Only an account without a password gets one this way: an
+                    // invitation link must never take over an existing account.
+                    let set = sqlx::query(
+                        "UPDATE users SET name = $1, password_hash = $2 WHERE id = $3 AND password_hash IS NULL",
+                    )
+                    .bind(credentials.name.as_str())
+                    .bind(&credentials.password_hash)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                    if set.rows_affected() == 0 {
+                        return Err(StoreError::AccountExists);
+                    }
+                }
+                sqlx::query(
+                    "UPDATE organization_members SET status = 'active', joined_at = $1
+                     WHERE organization_id = $2 AND user_id = $3",
+                )
+                .bind(at)
+                .bind(organization_id)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("UPDATE tokens SET used_at = $1 WHERE id = $2").bind(at).bind(token.id).execute(&mut *tx).await?;
+                let by = Actor { user_id: Some(user_id), ..by };
+                audit(&mut tx, &by, at, action::INVITATION_ACCEPTED, Some(organization_id), Some(user_id)).await?;
+                let organization_slug: String = sqlx::query_scalar("SELECT slug FROM organizations WHERE id = $1")
+                    .bind(organization_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(AcceptedInvitation { user_id, organization_slug })
+            }
+
+            async fn claim_due_emails(
+                &self,
+                now: DateTime<Utc>,
+                lease_until: DateTime<Utc>,
+                limit: i64,
+            ) -> Result<Vec<OutboxRecord>> {
+                let mut tx = self.write().await?;
+                let claimed = sqlx::query_as(concat!(
+                    "UPDATE email_outbox SET attempts = attempts + 1, next_attempt_at = $2
+                     WHERE id IN (SELECT id FROM email_outbox
+                                  WHERE status = 'queued' AND next_attempt_at <= $1
+                                  ORDER BY next_attempt_at, id LIMIT $3", $skip_locked, ")
+                     RETURNING ", outbox_columns!()
+                ))
+                .bind(now)
+                .bind(lease_until)
+                .bind(limit)
+                .fetch_all(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(claimed)
+            }
+
+            async fn mark_email_sent(&self, id: i64, at: DateTime<Utc>) -> Result<()> {
+                sqlx::query("UPDATE email_outbox SET status = 'sent', sent_at = $1, last_error = NULL WHERE id = $2")
+                    .bind(at)
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn mark_email_failed(&self, id: i64, error: &str, retry_at: Option<DateTime<Utc>>) -> Result<()> {
+                let status = if retry_at.is_some() { OutboxStatus::Queued } else { OutboxStatus::Failed };
+                sqlx::query(
+                    "UPDATE email_outbox SET status = $1, last_error = $2,
+                            next_attempt_at = COALESCE($3, next_attempt_at)
+                     WHERE id = $4",
+                )
+                .bind(status.as_str())
+                .bind(error)
+                .bind(retry_at)
+                .bind(id)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn list_outbox(&self, limit: i64, offset: i64) -> Result<Page<OutboxRecord>> {
+                let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM email_outbox").fetch_one(&self.pool).await?;
+                let items = sqlx::query_as(concat!(
+                    "SELECT ", outbox_columns!(), " FROM email_outbox ORDER BY id DESC LIMIT $1 OFFSET $2"
+                ))
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(Page { items, total })
+            }
+
+            async fn retry_email(&self, id: i64, by: Actor, at: DateTime<Utc>) -> Result<()> {
+                let mut tx = self.write().await?;
+                let queued = sqlx::query(
+                    "UPDATE email_outbox SET status = 'queued', next_attempt_at = $1 WHERE id = $2 AND status = 'failed'",
+                )
+                .bind(at)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                if queued.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                audit(&mut tx, &by, at, action::EMAIL_RETRIED, None, None).await?;
                 tx.commit().await?;
                 Ok(())
             }

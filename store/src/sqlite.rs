@@ -8,11 +8,7 @@ use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
 
-use crate::{
-    Actor, AuditRecord, Backend, DatabaseUrl, MembershipRecord, NewSession, NewUser, OrganizationRecord,
-    OrganizationSummary, Page, Result, SessionRecord, SignInRecord, Store, StoreError, SubjectRecord,
-    TokenKind, TokenProblem, TokenRecord, UserRecord, action, records::SessionRow,
-};
+use crate::{Backend, DatabaseUrl, Result, Store, StoreError, TokenProblem, records::*};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 
@@ -52,4 +48,5 @@ impl_store! {
     migrator: MIGRATOR,
     // SQLite has no row locks; BEGIN IMMEDIATE already serialises writers.
     for_update: "",
+    skip_locked: "",
 }

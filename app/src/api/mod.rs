@@ -3,9 +3,13 @@
 //! from its arguments.
 
 mod auth;
+mod invitations;
 mod organizations;
+mod outbox;
 mod setup;
 
 pub use auth::*;
+pub use invitations::*;
 pub use organizations::*;
+pub use outbox::*;
 pub use setup::*;

@@ -36,6 +36,8 @@ pub struct OrganizationView {
     pub my_role: Option<Role>,
     /// Whether the caller may rename or suspend it.
     pub can_manage: bool,
+    /// Whether the caller may invite people to it.
+    pub can_invite: bool,
 }
 
 /// An entry in the header's organization switcher.
@@ -131,6 +133,7 @@ pub async fn organization(slug: String) -> Result<OrganizationView, AppError> {
             Ok(OrganizationView {
                 my_role: caller.membership_in(organization.id).map(|m| m.role),
                 can_manage: caller.may(Action::ManageOrganizations, &Target::Organization(organization.id)),
+                can_invite: caller.may(Action::Invite, &Target::Organization(organization.id)),
                 slug: organization.slug,
                 name: organization.name,
                 suspended: organization.status == domain::Standing::Suspended,

@@ -1,9 +1,13 @@
 //! Reusable pieces of the interface, named for what the user sees.
 
 mod app_header;
+mod dialog;
 mod form_field;
+mod invitations;
 mod org_switcher;
 
 pub use app_header::AppHeader;
+pub use dialog::Dialog;
 pub use form_field::{FormAlert, FormErrors, FormField};
+pub use invitations::{InvitePeople, PendingInvitations};
 pub use org_switcher::OrgSwitcher;

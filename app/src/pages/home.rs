@@ -23,7 +23,16 @@ pub fn HomePage() -> impl IntoView {
                     view! {
                         <h1>{format!("Welcome, {}", user.name)}</h1>
                         <p>{scope}</p>
-                        {user.is_super_admin.then(|| view! { <p><a href="/orgs">"All organizations"</a></p> })}
+                        {user
+                            .is_super_admin
+                            .then(|| {
+                                view! {
+                                    <ul class="link-list">
+                                        <li><a href="/orgs">"All organizations"</a></li>
+                                        <li><a href="/outbox">"Email outbox"</a></li>
+                                    </ul>
+                                }
+                            })}
                         <h2>"Your organizations"</h2>
                         {if organizations.is_empty() {
                             view! { <p>"You do not belong to any organization yet."</p> }.into_any()

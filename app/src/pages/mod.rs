@@ -1,17 +1,21 @@
 //! One module per screen.
 
+mod accept_invitation;
 mod home;
 mod not_found;
 mod organization;
 mod organizations;
+mod outbox;
 mod setup;
 mod sign_in;
 mod signed_in_layout;
 
+pub use accept_invitation::AcceptInvitationPage;
 pub use home::HomePage;
 pub use not_found::{NotFoundContent, NotFoundPage};
 pub use organization::OrganizationPage;
 pub use organizations::OrganizationsPage;
+pub use outbox::OutboxPage;
 pub use setup::SetupPage;
 pub use sign_in::SignInPage;
 pub use signed_in_layout::SignedInLayout;

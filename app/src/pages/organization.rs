@@ -4,8 +4,8 @@ use leptos_router::hooks::use_params_map;
 
 use crate::{
     AppError,
-    api::{OrganizationView, RenameOrganization, SetOrganizationSuspended, organization},
-    components::{FormAlert, FormErrors, FormField},
+    api::{InviteMembers, OrganizationView, RenameOrganization, SetOrganizationSuspended, organization},
+    components::{FormAlert, FormErrors, FormField, InvitePeople, PendingInvitations},
     pages::NotFoundContent,
 };
 
@@ -46,10 +46,19 @@ fn OrganizationDetails(
         (Some(role), false) => format!("You are {} {} here.", article(role.as_str()), role),
         (None, false) => "You are viewing this organization as a super admin.".to_owned(),
     };
+    let invite = ServerAction::<InviteMembers>::new();
+    let members = organization.can_invite.then(|| {
+        let slug = organization.slug.clone();
+        view! {
+            <InvitePeople slug=slug.clone() invite />
+            <PendingInvitations slug invite />
+        }
+    });
     view! {
         <Title text=organization.name.clone() />
         <h1>{organization.name.clone()}</h1>
         <p>{standing}</p>
+        {members}
         {organization.can_manage.then(|| view! { <OrganizationSettings organization rename suspend /> })}
     }
 }

@@ -106,7 +106,9 @@ pub async fn complete_setup(
     let email = Email::parse(&form.email).map_err(|e| AppError::invalid("email", e))?;
     let name = DisplayName::parse(&form.name).map_err(|e| AppError::invalid("name", e))?;
     let password = NewPassword::parse(form.password).map_err(|e| AppError::invalid("password", e))?;
-    let user = NewUser { email, name, password_hash: passwords::hash(password).await?, is_super_admin: true };
+    let context = vec![email.as_str().to_owned(), name.as_str().to_owned()];
+    let password_hash = passwords::choose(password, context).await?;
+    let user = NewUser { email, name, password_hash, is_super_admin: true };
     let created =
         state.store.complete_setup(&tokens::hash(&form.token), user, request.actor(), Utc::now()).await?;
     start_session(state, request, created.id).await

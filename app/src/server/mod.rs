@@ -6,6 +6,8 @@ pub mod access;
 pub mod auth;
 pub mod context;
 pub mod csp;
+pub mod emails;
+pub mod invitations;
 pub mod passwords;
 pub mod sessions;
 pub mod state;

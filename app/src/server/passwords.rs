@@ -31,6 +31,31 @@ pub async fn hash(password: NewPassword) -> Result<String, AppError> {
     .map_err(|()| AppError::Internal)
 }
 
+/// Vets a password someone is choosing, then hashes it. Beyond the length
+/// rules of [`NewPassword`], NIST SP 800-63B asks to refuse passwords found in
+/// lists of common or breached ones, repetitive or sequential ones, and ones
+/// made of context (the person's own email or name): zxcvbn's bundled
+/// dictionaries and pattern matchers judge exactly that.
+pub async fn choose(password: NewPassword, context: Vec<String>) -> Result<String, AppError> {
+    let vetted = tokio::task::spawn_blocking(move || {
+        let context: Vec<&str> = context.iter().map(String::as_str).collect();
+        let guessable = zxcvbn::zxcvbn(password.expose(), &context).score() < zxcvbn::Score::Two;
+        (!guessable).then_some(password)
+    })
+    .await
+    .map_err(|e| {
+        tracing::error!(error = %e, "password check failed");
+        AppError::Internal
+    })?;
+    let password = vetted.ok_or_else(|| {
+        AppError::invalid(
+            "password",
+            "This password is too common or too easy to guess. Choose a less predictable one.",
+        )
+    })?;
+    hash(password).await
+}
+
 /// Checks a password against a stored hash. With no stored hash (no such
 /// account, or one that never set a password) it verifies against a dummy
 /// hash, so the answer takes as long either way and timing reveals nothing.
@@ -70,6 +95,17 @@ mod tests {
         assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{stored}");
         assert!(verify("correct horse battery".into(), Some(stored.clone())).await);
         assert!(!verify("Correct horse battery".into(), Some(stored)).await);
+    }
+
+    #[tokio::test]
+    async fn common_and_predictable_passwords_are_refused() {
+        for weak in ["password", "password1", "12345678", "qwertyuiop", "aaaaaaaaaa", "abcdefgh"] {
+            let refused = choose(password(weak), vec![]).await;
+            assert!(matches!(&refused, Err(e) if e.field() == Some("password")), "{weak}: {refused:?}");
+        }
+        let own_email = choose(password("ada.lovelace"), vec!["ada.lovelace@example.com".into()]).await;
+        assert!(own_email.is_err(), "a password made of the person's own address");
+        assert!(choose(password("violet kettle orbit 42"), vec![]).await.is_ok());
     }
 
     #[tokio::test]

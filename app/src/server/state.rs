@@ -21,6 +21,10 @@ pub struct Settings {
     /// The address people reach Roster at; links in emails and the console start with it.
     pub public_url: Url,
     pub sessions: SessionPolicy,
+    /// Whether an SMTP server is configured. Without one, mail stays in the
+    /// outbox and the links it carries are logged, so a local install can
+    /// still complete an invitation.
+    pub mail_delivery: bool,
 }
 
 impl Settings {

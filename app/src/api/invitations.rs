@@ -1,0 +1,177 @@
+use chrono::{DateTime, Utc};
+use domain::Role;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::AppError;
+
+/// What became of each address of an invitation request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteReport {
+    pub invited: Vec<String>,
+    pub already_members: Vec<String>,
+    pub already_invited: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingInvitationRow {
+    pub user_id: i64,
+    pub email: String,
+    pub role: Role,
+    pub invited_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub expired: bool,
+    pub invited_by: Option<String>,
+}
+
+/// What the person who opens an invitation link sees.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationView {
+    pub email: String,
+    pub organization: String,
+    pub role: Role,
+    pub invited_by: Option<String>,
+    pub expires_at: DateTime<Utc>,
+    /// The invitee has no account yet and chooses a name and password.
+    pub needs_account: bool,
+    /// Who is signed in on this browser, if anyone.
+    pub signed_in_as: Option<String>,
+}
+
+/// Invites one or many addresses (separated by commas, semicolons or new
+/// lines) to an organization with one role.
+#[server(endpoint = "invite_members")]
+pub async fn invite_members(slug: String, emails: String, role: String) -> Result<InviteReport, AppError> {
+    use domain::policy::{Action, Target};
+
+    use crate::server::{access, access::Caller, context, invitations};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let caller = Caller::of(&state, &context::request()).await?;
+            let organization = access::organization(&state, &slug).await?;
+            caller.require(Action::Invite, &Target::Organization(organization.id))?;
+            let results = invitations::invite(&state, &caller, &organization, &emails, &role).await?;
+            Ok(InviteReport {
+                invited: results.invited,
+                already_members: results.already_members,
+                already_invited: results.already_invited,
+            })
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "pending_invitations")]
+pub async fn pending_invitations(slug: String) -> Result<Vec<PendingInvitationRow>, AppError> {
+    use domain::policy::{Action, Target};
+
+    use crate::server::{access, access::Caller, context};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let caller = Caller::of(&state, &context::request()).await?;
+            let organization = access::organization(&state, &slug).await?;
+            caller.require(Action::Invite, &Target::Organization(organization.id))?;
+            let now = Utc::now();
+            Ok(state
+                .store
+                .pending_invitations(organization.id)
+                .await?
+                .into_iter()
+                .map(|p| PendingInvitationRow {
+                    expired: p.expires_at.is_none_or(|at| at <= now),
+                    user_id: p.user_id,
+                    email: p.email,
+                    role: p.role,
+                    invited_at: p.invited_at,
+                    expires_at: p.expires_at,
+                    invited_by: p.invited_by,
+                })
+                .collect())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "resend_invitation")]
+pub async fn resend_invitation(slug: String, user_id: i64) -> Result<(), AppError> {
+    use domain::policy::{Action, Target};
+
+    use crate::server::{access, access::Caller, context, invitations};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let caller = Caller::of(&state, &context::request()).await?;
+            let organization = access::organization(&state, &slug).await?;
+            caller.require(Action::Invite, &Target::Organization(organization.id))?;
+            let pending = state.store.pending_invitations(organization.id).await?;
+            let pending = pending.iter().find(|p| p.user_id == user_id).ok_or(AppError::NotFound)?;
+            invitations::resend(&state, &caller, &organization, pending).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "revoke_invitation")]
+pub async fn revoke_invitation(slug: String, user_id: i64) -> Result<(), AppError> {
+    use domain::policy::{Action, Target};
+
+    use crate::server::{access, access::Caller, context};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let caller = Caller::of(&state, &context::request()).await?;
+            let organization = access::organization(&state, &slug).await?;
+            caller.require(Action::Invite, &Target::Organization(organization.id))?;
+            state.store.revoke_invitation(organization.id, user_id, caller.actor(), Utc::now()).await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// The invitation behind a link, or why it cannot be used.
+#[server(endpoint = "invitation")]
+pub async fn invitation(token: String) -> Result<InvitationView, AppError> {
+    use crate::server::{context, invitations};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let invitation = invitations::find_usable(&state, &token).await?;
+            Ok(InvitationView {
+                needs_account: !invitation.has_password,
+                signed_in_as: context::request().session.map(|s| s.user.email),
+                email: invitation.email,
+                organization: invitation.organization_name,
+                role: invitation.role,
+                invited_by: invitation.invited_by,
+                expires_at: invitation.token.expires_at,
+            })
+        }
+        .await,
+    )
+}
+
+/// Accepts an invitation and lands in the organization. `name` and
+/// `password` are for invitees who have no account yet.
+#[server(endpoint = "accept_invitation")]
+pub async fn accept_invitation(
+    token: String,
+    name: Option<String>,
+    password: Option<String>,
+) -> Result<(), AppError> {
+    use crate::server::{context, invitations};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let accepted = invitations::accept(&state, &context::request(), &token, name, password).await?;
+            if let Some(session) = accepted.new_session {
+                context::set_session_cookie(&state, &session.clear);
+            }
+            leptos_axum::redirect(&format!("/orgs/{}", accepted.organization_slug));
+            Ok(())
+        }
+        .await,
+    )
+}

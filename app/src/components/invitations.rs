@@ -1,0 +1,146 @@
+use leptos::prelude::*;
+
+use super::{Dialog, FormAlert, FormErrors};
+use crate::api::{InviteMembers, InviteReport, ResendInvitation, RevokeInvitation, pending_invitations};
+
+/// "Invite people": a button and the dialog it opens.
+#[component]
+pub fn InvitePeople(slug: String, invite: ServerAction<InviteMembers>) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let errors = FormErrors::of(invite.value());
+    let report = move || invite.value().get().and_then(Result::ok);
+    view! {
+        <button type="button" class="button-primary button-inline" on:click=move |_| open.set(true)>
+            "Invite people"
+        </button>
+        <Dialog open title="Invite people">
+            <ActionForm action=invite>
+                <input type="hidden" name="slug" value=slug />
+                <div class="field">
+                    <label for="invite-emails">"Email addresses"</label>
+                    <p id="invite-emails-hint" class="field-hint">"One or many, separated by commas or new lines."</p>
+                    <textarea
+                        id="invite-emails"
+                        name="emails"
+                        rows="4"
+                        required
+                        aria-describedby="invite-emails-hint invite-emails-error"
+                        aria-invalid=move || if errors.field("emails").get().is_some() { "true" } else { "false" }
+                    ></textarea>
+                    <p id="invite-emails-error" class="field-error">{move || errors.field("emails").get()}</p>
+                </div>
+                <div class="field">
+                    <label for="invite-role">"Role"</label>
+                    <select id="invite-role" name="role">
+                        <option value="viewer">"Viewer — manages only their own account"</option>
+                        <option value="editor">"Editor — manages only their own account"</option>
+                        <option value="admin">"Admin — manages the organization's members"</option>
+                    </select>
+                </div>
+                <FormAlert message=errors.general() />
+                <button type="submit" class="button-primary" disabled=move || invite.pending().get()>
+                    "Send invitations"
+                </button>
+            </ActionForm>
+            <div role="status" class="invite-report">{move || report().map(|report| view! { <InviteSummary report /> })}</div>
+        </Dialog>
+    }
+}
+
+#[component]
+fn InviteSummary(report: InviteReport) -> impl IntoView {
+    let line = |label: &str, addresses: &[String]| {
+        (!addresses.is_empty()).then(|| view! { <p>{format!("{label}: {}", addresses.join(", "))}</p> })
+    };
+    view! {
+        {line("Invited", &report.invited)}
+        {line("Already members", &report.already_members)}
+        {line("Already invited (use Resend below to send the link again)", &report.already_invited)}
+    }
+}
+
+/// The organization's pending invitations, with resend and revoke.
+#[component]
+pub fn PendingInvitations(slug: String, invite: ServerAction<InviteMembers>) -> impl IntoView {
+    let resend = ServerAction::<ResendInvitation>::new();
+    let revoke = ServerAction::<RevokeInvitation>::new();
+    let source_slug = slug.clone();
+    let pending = Resource::new(
+        move || (source_slug.clone(), invite.version().get(), resend.version().get(), revoke.version().get()),
+        |(slug, ..)| pending_invitations(slug),
+    );
+    let resend_errors = FormErrors::of(resend.value());
+    let revoke_errors = FormErrors::of(revoke.value());
+    view! {
+        <section aria-labelledby="pending-heading">
+            <h2 id="pending-heading">"Pending invitations"</h2>
+            <FormAlert message=resend_errors.general() />
+            <FormAlert message=revoke_errors.general() />
+            <Transition fallback=|| ()>
+                {move || {
+                    let slug = slug.clone();
+                    Suspend::new(async move {
+                        let rows = pending.await.unwrap_or_default();
+                        if rows.is_empty() {
+                            return view! { <p>"No pending invitations."</p> }.into_any();
+                        }
+                        view! {
+                            <table class="data-table">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"Email"</th>
+                                        <th scope="col">"Role"</th>
+                                        <th scope="col">"Invited by"</th>
+                                        <th scope="col">"Expires"</th>
+                                        <th scope="col">"Actions"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {rows
+                                        .into_iter()
+                                        .map(|row| {
+                                            let expiry = match (row.expired, row.expires_at) {
+                                                (true, _) | (_, None) => "Expired".to_owned(),
+                                                (false, Some(at)) => at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                                            };
+                                            let user_id = row.user_id.to_string();
+                                            let (resend_slug, revoke_slug) = (slug.clone(), slug.clone());
+                                            let resend_user = user_id.clone();
+                                            let resend_label = format!("Resend the invitation to {}", row.email);
+                                            let revoke_label = format!("Revoke the invitation to {}", row.email);
+                                            view! {
+                                                <tr>
+                                                    <td>{row.email}</td>
+                                                    <td>{row.role.to_string()}</td>
+                                                    <td>{row.invited_by.unwrap_or_default()}</td>
+                                                    <td>{expiry}</td>
+                                                    <td class="row-actions">
+                                                        <ActionForm action=resend>
+                                                            <input type="hidden" name="slug" value=resend_slug />
+                                                            <input type="hidden" name="user_id" value=resend_user />
+                                                            <button type="submit" class="button-secondary" aria-label=resend_label>
+                                                                "Resend"
+                                                            </button>
+                                                        </ActionForm>
+                                                        <ActionForm action=revoke>
+                                                            <input type="hidden" name="slug" value=revoke_slug />
+                                                            <input type="hidden" name="user_id" value=user_id />
+                                                            <button type="submit" class="button-secondary" aria-label=revoke_label>
+                                                                "Revoke"
+                                                            </button>
+                                                        </ActionForm>
+                                                    </td>
+                                                </tr>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        }
+                            .into_any()
+                    })
+                }}
+            </Transition>
+        </section>
+    }
+}

@@ -1,0 +1,93 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::{
+    api::{OUTBOX_PER_PAGE, RetryEmail, list_outbox},
+    components::{FormAlert, FormErrors},
+};
+
+/// Super admins: every email Roster has queued, sent or given up on.
+#[component]
+pub fn OutboxPage() -> impl IntoView {
+    let query = use_query_map();
+    let page = move || query.read().get("page").and_then(|p| p.parse::<u32>().ok()).unwrap_or(1);
+    let retry = ServerAction::<RetryEmail>::new();
+    let errors = FormErrors::of(retry.value());
+    let outbox = Resource::new(move || (page(), retry.version().get()), |(page, _)| list_outbox(page));
+    view! {
+        <Title text="Email outbox" />
+        <h1>"Email outbox"</h1>
+        <p>"Emails wait here until they are delivered. Failed attempts are retried, waiting longer each time."</p>
+        <FormAlert message=errors.general() />
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let list = match outbox.await {
+                    Ok(list) => list,
+                    Err(error) => return view! { <p role="alert">{error.to_string()}</p> }.into_any(),
+                };
+                if list.rows.is_empty() {
+                    return view! { <p>"No email yet."</p> }.into_any();
+                }
+                let previous = (list.page > 1).then(|| format!("/outbox?page={}", list.page - 1));
+                let next = (i64::from(list.page) * i64::from(OUTBOX_PER_PAGE) < list.total)
+                    .then(|| format!("/outbox?page={}", list.page + 1));
+                view! {
+                    <table class="data-table">
+                        <caption>{format!("{} emails", list.total)}</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">"Queued"</th>
+                                <th scope="col">"To"</th>
+                                <th scope="col">"Subject"</th>
+                                <th scope="col">"Status"</th>
+                                <th scope="col">"Attempts"</th>
+                                <th scope="col">"Last error"</th>
+                                <th scope="col">"Actions"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {list
+                                .rows
+                                .into_iter()
+                                .map(|row| {
+                                    let status = match row.status.as_str() {
+                                        "sent" => format!("Sent {}", row.sent_at.map(|at| at.format("%H:%M:%S").to_string()).unwrap_or_default()),
+                                        "queued" if row.attempts > 0 => format!("Queued, next try {}", row.next_attempt_at.format("%H:%M:%S")),
+                                        "queued" => "Queued".to_owned(),
+                                        _ => "Failed".to_owned(),
+                                    };
+                                    let failed = row.status == "failed";
+                                    let id = row.id.to_string();
+                                    view! {
+                                        <tr>
+                                            <td>{row.created_at.format("%Y-%m-%d %H:%M").to_string()}</td>
+                                            <td>{row.recipient}</td>
+                                            <td>{row.subject}</td>
+                                            <td>{status}</td>
+                                            <td>{row.attempts}</td>
+                                            <td>{row.last_error.unwrap_or_default()}</td>
+                                            <td>
+                                                {failed.then(|| view! {
+                                                    <ActionForm action=retry>
+                                                        <input type="hidden" name="id" value=id />
+                                                        <button type="submit" class="button-secondary">"Retry"</button>
+                                                    </ActionForm>
+                                                })}
+                                            </td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                    <nav class="pager" aria-label="Pages">
+                        {previous.map(|href| view! { <a href=href rel="prev">"Previous page"</a> })}
+                        {next.map(|href| view! { <a href=href rel="next">"Next page"</a> })}
+                    </nav>
+                }
+                    .into_any()
+            })}
+        </Transition>
+    }
+}

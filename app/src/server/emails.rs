@@ -1,0 +1,100 @@
+//! The emails Roster sends, as plain text and HTML. Every value that comes
+//! from a person (names, organization names) is escaped in the HTML part.
+
+use chrono::{DateTime, Utc};
+use domain::Role;
+use html_escape::encode_text as escape;
+use store::NewEmail;
+
+pub struct Invitation<'a> {
+    pub recipient: &'a str,
+    pub organization: &'a str,
+    pub inviter: &'a str,
+    pub role: Role,
+    pub link: &'a str,
+    pub expires_at: DateTime<Utc>,
+}
+
+fn role_summary(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "manage the organization's members",
+        Role::Editor | Role::Viewer => "manage your own profile and sessions",
+    }
+}
+
+pub fn invitation(invitation: &Invitation) -> NewEmail {
+    let Invitation { recipient, organization, inviter, role, link, expires_at } = invitation;
+    let expires = expires_at.format("%-d %B %Y at %H:%M UTC").to_string();
+    let summary = role_summary(*role);
+    let body_text = format!(
+        "{inviter} invited you to join {organization} on Roster as {article} {role}, \
+         to {summary}.\n\n\
+         Accept the invitation:\n{link}\n\n\
+         The link works once and expires on {expires}. If it has expired, ask {inviter} for a new one.\n\n\
+         If you did not expect this invitation, you can ignore this email.\n",
+        article = article(*role),
+    );
+    let body_html = format!(
+        "<!DOCTYPE html><html><body style=\"font-family: sans-serif; line-height: 1.5\">\
+         <p>{inviter} invited you to join <strong>{organization}</strong> on Roster as {article} {role}, \
+         to {summary}.</p>\
+         <p><a href=\"{link}\">Accept the invitation</a></p>\
+         <p>The link works once and expires on {expires}. If it has expired, ask {inviter} for a new one.</p>\
+         <p>If you did not expect this invitation, you can ignore this email.</p>\
+         </body></html>",
+        inviter = escape(inviter),
+        organization = escape(organization),
+        article = article(*role),
+        link = html_escape::encode_double_quoted_attribute(link),
+    );
+    NewEmail {
+        recipient: (*recipient).to_owned(),
+        subject: format!("{inviter} invited you to {organization} on Roster"),
+        body_text,
+        body_html,
+    }
+}
+
+fn article(role: Role) -> &'static str {
+    if role.as_str().starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(organization: &str, inviter: &str) -> NewEmail {
+        invitation(&Invitation {
+            recipient: "ada@example.com",
+            organization,
+            inviter,
+            role: Role::Editor,
+            link: "https://roster.example.com/invite?token=abc",
+            expires_at: "2026-12-02T10:00:00Z".parse().unwrap(),
+        })
+    }
+
+    #[test]
+    fn names_the_organization_inviter_role_link_and_expiry() {
+        let mail = sample("Acme", "Grace Hopper");
+        assert_eq!(mail.subject, "Grace Hopper invited you to Acme on Roster");
+        for part in [
+            "Acme",
+            "Grace Hopper",
+            "as an editor",
+            "https://roster.example.com/invite?token=abc",
+            "2 December 2026",
+        ] {
+            assert!(mail.body_text.contains(part), "{part} missing from:\n{}", mail.body_text);
+        }
+        assert!(mail.body_html.contains("href=\"https://roster.example.com/invite?token=abc\""));
+    }
+
+    #[test]
+    fn markup_in_names_is_escaped_in_html() {
+        let mail = sample("<script>alert(1)</script>", "Eve <eve@example.com>");
+        assert!(!mail.body_html.contains("<script>"));
+        assert!(mail.body_html.contains("&lt;script&gt;"));
+        assert!(mail.body_text.contains("<script>"), "plain text is shown as text");
+    }
+}

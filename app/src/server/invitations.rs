@@ -1,0 +1,169 @@
+//! Inviting people and redeeming invitations, independent of HTTP.
+
+use chrono::{Duration, Utc};
+use domain::{DisplayName, Email, EmailList, NewPassword, Role};
+use store::{
+    InvitationRecord, InviteOutcome, NewCredentials, NewEmail, NewInvitation, OrganizationRecord,
+    PendingInvitation,
+};
+
+use super::{AppState, RequestContext, access::Caller, auth, emails, passwords, tokens, tokens::IssuedToken};
+use crate::{AppError, error::LinkProblem};
+
+/// DESIGN invariant 3: invitations expire after 7 days.
+pub const INVITATION_LIFETIME: Duration = Duration::days(7);
+
+/// The outcome for each address of an invitation request.
+pub struct InviteResults {
+    pub invited: Vec<String>,
+    pub already_members: Vec<String>,
+    pub already_invited: Vec<String>,
+}
+
+/// Invites every address of `emails` with `role`. Any malformed address
+/// refuses the whole request, naming each bad one, and changes nothing.
+/// Each address is then invited in its own transaction with its email.
+pub async fn invite(
+    state: &AppState,
+    caller: &Caller,
+    organization: &OrganizationRecord,
+    emails: &str,
+    role: &str,
+) -> Result<InviteResults, AppError> {
+    let role: Role =
+        role.parse().map_err(|_| AppError::invalid("role", "Choose viewer, editor or admin."))?;
+    let list = EmailList::parse(emails).map_err(|e| AppError::invalid("emails", e))?;
+    if !list.invalid.is_empty() {
+        let problems: Vec<String> = list.invalid.iter().map(|(_, error)| error.to_string()).collect();
+        return Err(AppError::invalid("emails", format!("Nobody was invited. {}", problems.join(" "))));
+    }
+    let mut results =
+        InviteResults { invited: Vec::new(), already_members: Vec::new(), already_invited: Vec::new() };
+    for email in list.addresses {
+        let (token, mail) = invitation_email(state, caller, organization, email.as_str(), role);
+        let invitation = NewInvitation {
+            organization_id: organization.id,
+            email: email.clone(),
+            role,
+            token_hash: token.hash.clone(),
+            expires_at: Utc::now() + INVITATION_LIFETIME,
+            mail,
+        };
+        match state.store.invite(invitation, caller.actor(), Utc::now()).await? {
+            InviteOutcome::Invited => {
+                log_undelivered(state, email.as_str(), &token);
+                results.invited.push(email.to_string());
+            }
+            InviteOutcome::AlreadyMember => results.already_members.push(email.to_string()),
+            InviteOutcome::AlreadyInvited => results.already_invited.push(email.to_string()),
+        }
+    }
+    Ok(results)
+}
+
+/// Sends a pending invitation again with a new link; the old link stops working.
+pub async fn resend(
+    state: &AppState,
+    caller: &Caller,
+    organization: &OrganizationRecord,
+    pending: &PendingInvitation,
+) -> Result<(), AppError> {
+    let (token, mail) = invitation_email(state, caller, organization, &pending.email, pending.role);
+    let invitation = NewInvitation {
+        organization_id: organization.id,
+        email: Email::parse(&pending.email).map_err(|_| AppError::NotFound)?,
+        role: pending.role,
+        token_hash: token.hash.clone(),
+        expires_at: Utc::now() + INVITATION_LIFETIME,
+        mail,
+    };
+    state.store.resend_invitation(invitation, caller.actor(), Utc::now()).await?;
+    log_undelivered(state, &pending.email, &token);
+    Ok(())
+}
+
+fn invitation_email(
+    state: &AppState,
+    caller: &Caller,
+    organization: &OrganizationRecord,
+    recipient: &str,
+    role: Role,
+) -> (IssuedToken, NewEmail) {
+    let token = tokens::issue();
+    let link = link(state, &token);
+    let mail = emails::invitation(&emails::Invitation {
+        recipient,
+        organization: &organization.name,
+        inviter: &caller.session.user.name,
+        role,
+        link: &link,
+        expires_at: Utc::now() + INVITATION_LIFETIME,
+    });
+    (token, mail)
+}
+
+fn link(state: &AppState, token: &IssuedToken) -> String {
+    state.settings.link(&format!("/invite?token={}", token.clear))
+}
+
+/// Without an SMTP server the email waits in the outbox; the link is logged
+/// so whoever runs Roster locally can still pass it on.
+fn log_undelivered(state: &AppState, recipient: &str, token: &IssuedToken) {
+    if !state.settings.mail_delivery {
+        tracing::info!(to = recipient, link = %link(state, token), "no SMTP server configured: invitation email kept in the outbox");
+    }
+}
+
+/// The invitation behind a link, if it can still be used.
+pub async fn find_usable(state: &AppState, token: &str) -> Result<InvitationRecord, AppError> {
+    let invitation = state
+        .store
+        .find_invitation(&tokens::hash(token))
+        .await?
+        .ok_or(AppError::Link(LinkProblem::Invalid))?;
+    invitation
+        .token
+        .check(Utc::now())
+        .map_err(|problem| AppError::from(store::StoreError::Token(problem)))?;
+    Ok(invitation)
+}
+
+pub struct Accepted {
+    pub organization_slug: String,
+    /// A session for an invitee who has just created their account.
+    pub new_session: Option<IssuedToken>,
+}
+
+/// Redeems an invitation. An invitee without an account chooses a name and
+/// password here; one with an account must be signed in as that account.
+pub async fn accept(
+    state: &AppState,
+    request: &RequestContext,
+    token: &str,
+    name: Option<String>,
+    password: Option<String>,
+) -> Result<Accepted, AppError> {
+    let invitation = find_usable(state, token).await?;
+    let token_hash = tokens::hash(token);
+    if invitation.has_password {
+        let session = request.require_session()?;
+        if session.user.email != invitation.email {
+            return Err(AppError::Conflict(format!(
+                "This invitation is for {}. Sign out, then sign in with that address to accept it.",
+                invitation.email
+            )));
+        }
+        let accepted = state.store.accept_invitation(&token_hash, None, request.actor(), Utc::now()).await?;
+        return Ok(Accepted { organization_slug: accepted.organization_slug, new_session: None });
+    }
+    let name = DisplayName::parse(&name.unwrap_or_default()).map_err(|e| AppError::invalid("name", e))?;
+    let password =
+        NewPassword::parse(password.unwrap_or_default()).map_err(|e| AppError::invalid("password", e))?;
+    let password_hash =
+        passwords::choose(password, vec![invitation.email.clone(), name.as_str().to_owned()]).await?;
+    let credentials = NewCredentials { name, password_hash };
+    let accepted =
+        state.store.accept_invitation(&token_hash, Some(credentials), request.actor(), Utc::now()).await?;
+    let session = auth::start_session(state, request, accepted.user_id).await?;
+    Ok(Accepted { organization_slug: accepted.organization_slug, new_session: Some(session) })
+}
