@@ -107,8 +107,9 @@ mod tests {
         assert_eq!(retry_delay(0).num_seconds(), 2);
     }
 
-    #[test]
-    fn smtp_urls_and_senders_are_understood() {
+    // The transport's connection pool lives on the Tokio runtime.
+    #[tokio::test]
+    async fn smtp_urls_and_senders_are_understood() {
         for url in [
             "smtp://127.0.0.1:1025",
             "smtps://user:pass@mail.example.com",

@@ -180,3 +180,40 @@ async fn resending_sends_a_new_link_and_retires_the_old(db: &TestDatabase) {
     app.stop().await;
 }
 on_both_databases!(resending_sends_a_new_link_and_retires_the_old);
+
+async fn an_expired_invitation_says_so(db: &TestDatabase) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.create_organization("Acme").await;
+    let token = app::server::tokens::issue();
+    let past = chrono::Utc::now() - chrono::Duration::days(8);
+    let invitation = store::NewInvitation {
+        organization_id: acme.id,
+        email: domain::Email::parse("late@example.com").unwrap(),
+        role: Role::Viewer,
+        token_hash: token.hash.clone(),
+        expires_at: past + chrono::Duration::days(7),
+        mail: store::NewEmail {
+            recipient: "late@example.com".into(),
+            subject: "Join".into(),
+            body_text: String::new(),
+            body_html: String::new(),
+        },
+    };
+    app.store.invite(invitation, store::Actor::system(), past).await.unwrap();
+
+    let page = app.browser().get(&format!("/invite?token={}", token.clear)).await;
+    assert!(page.body.contains("expired") && page.body.contains("send a new invitation"), "{}", page.body);
+    let late = app
+        .browser()
+        .call(
+            "accept_invitation",
+            &[("token", &token.clear), ("name", "Late"), ("password", "violet kettle orbit 42")],
+        )
+        .await;
+    assert_eq!(late.status, StatusCode::GONE);
+    assert!(
+        app.store.pending_invitations(acme.id).await.unwrap()[0].expires_at.unwrap() < chrono::Utc::now()
+    );
+    app.stop().await;
+}
+on_both_databases!(an_expired_invitation_says_so);

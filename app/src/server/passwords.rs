@@ -38,6 +38,7 @@ pub async fn hash(password: NewPassword) -> Result<String, AppError> {
 /// dictionaries and pattern matchers judge exactly that.
 pub async fn choose(password: NewPassword, context: Vec<String>) -> Result<String, AppError> {
     let vetted = tokio::task::spawn_blocking(move || {
+        let context = context_words(&context);
         let context: Vec<&str> = context.iter().map(String::as_str).collect();
         let guessable = zxcvbn::zxcvbn(password.expose(), &context).score() < zxcvbn::Score::Two;
         (!guessable).then_some(password)
@@ -54,6 +55,21 @@ pub async fn choose(password: NewPassword, context: Vec<String>) -> Result<Strin
         )
     })?;
     hash(password).await
+}
+
+/// What a guesser knows about the person (their address, their name), as
+/// whole strings and as the words in them: zxcvbn matches whole words.
+fn context_words(context: &[String]) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for text in context {
+        let text = text.to_lowercase();
+        if let Some((local, _)) = text.split_once('@') {
+            words.push(local.to_owned());
+        }
+        words.extend(text.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() >= 3).map(str::to_owned));
+        words.push(text);
+    }
+    words
 }
 
 /// Checks a password against a stored hash. With no stored hash (no such
