@@ -7,6 +7,7 @@ pub mod api;
 pub mod components;
 pub mod error;
 pub mod pages;
+mod relative_time;
 #[cfg(feature = "ssr")]
 pub mod server;
 
@@ -23,8 +24,8 @@ pub use error::AppError;
 use crate::{
     api::{CompleteSetup, SignIn, SignOut, SignedInUser, current_user},
     pages::{
-        AcceptInvitationPage, HomePage, NotFoundPage, OrganizationPage, OrganizationsPage, OutboxPage,
-        SetupPage, SignInPage, SignedInLayout,
+        AcceptInvitationPage, HomePage, MembersPage, NotFoundPage, OrganizationPage, OrganizationsPage,
+        OutboxPage, SetupPage, SignInPage, SignedInLayout,
     },
 };
 
@@ -99,6 +100,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=HomePage />
                     <Route path=path!("/orgs") view=OrganizationsPage />
                     <Route path=path!("/orgs/:slug") view=OrganizationPage />
+                    <Route path=path!("/orgs/:slug/members") view=MembersPage />
                     <Route path=path!("/outbox") view=OutboxPage />
                 </ParentRoute>
             </Routes>

@@ -8,6 +8,7 @@ mod account;
 mod display_name;
 mod email;
 mod email_list;
+mod member_view;
 mod organization;
 mod password;
 pub mod policy;
@@ -17,6 +18,9 @@ pub use account::{AccountStatus, MembershipStatus, OrganizationStatus, Standing}
 pub use display_name::{DisplayName, DisplayNameError};
 pub use email::{Email, EmailError};
 pub use email_list::{EmailList, EmailListError, MAX_ADDRESSES};
+pub use member_view::{
+    DEFAULT_PAGE_SIZE, MAX_SEARCH_CHARS, MemberSort, MemberView, MemberViewError, PAGE_SIZES, SignInFilter,
+};
 pub use organization::{OrganizationName, OrganizationNameError, Slug, SlugError};
 pub use password::{NewPassword, PasswordError};
 pub use role::Role;

@@ -19,15 +19,17 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use domain::{AccountStatus, Email, MembershipStatus, OrganizationName, OrganizationStatus, Role, Slug};
+use domain::{
+    AccountStatus, Email, MemberView, MembershipStatus, OrganizationName, OrganizationStatus, Role, Slug,
+};
 
 pub use error::{StoreError, TokenProblem};
 pub use postgres::PgStore;
 pub use records::{
-    AcceptedInvitation, Actor, AuditRecord, InvitationRecord, InviteOutcome, MembershipRecord,
-    NewCredentials, NewEmail, NewInvitation, NewSession, NewUser, OrganizationRecord, OrganizationSummary,
-    OutboxRecord, OutboxStatus, Page, PendingInvitation, SessionRecord, SignInRecord, SubjectRecord,
-    TokenKind, TokenRecord, UserRecord, action,
+    AcceptedInvitation, Actor, AuditRecord, InvitationRecord, InviteOutcome, MemberPage, MemberRow,
+    MembershipRecord, NewCredentials, NewEmail, NewInvitation, NewSession, NewUser, OrganizationRecord,
+    OrganizationSummary, OutboxRecord, OutboxStatus, Page, PendingInvitation, SessionRecord, SignInRecord,
+    SubjectRecord, TokenKind, TokenRecord, UserRecord, action,
 };
 pub use sqlite::SqliteStore;
 pub use url::{DatabaseUrl, DatabaseUrlError};
@@ -185,6 +187,15 @@ pub trait Store: Send + Sync + 'static {
         by: Actor,
         at: DateTime<Utc>,
     ) -> Result<()>;
+
+    /// One page of an organization's members as `view` asks: search on name
+    /// and email (any case), filters, sort (missing dates last), page.
+    async fn list_members(
+        &self,
+        organization_id: i64,
+        view: &MemberView,
+        now: DateTime<Utc>,
+    ) -> Result<MemberPage>;
 
     /// Invites one address to an organization: creates the account if the
     /// address has none, a pending membership, the invitation token and its

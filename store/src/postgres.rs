@@ -25,6 +25,7 @@ impl PgStore {
 
 impl_store! {
     store: PgStore,
+    db: sqlx::Postgres,
     conn: PgConnection,
     backend: Backend::Postgres,
     migrator: MIGRATOR,

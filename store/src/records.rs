@@ -173,6 +173,29 @@ pub struct SubjectRecord {
     pub organization_ids: Vec<i64>,
 }
 
+/// One row of an organization's members table.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct MemberRow {
+    pub user_id: i64,
+    pub name: String,
+    pub email: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
+    #[sqlx(try_from = "String")]
+    pub status: MembershipStatus,
+    pub joined_at: Option<DateTime<Utc>>,
+    pub last_sign_in_at: Option<DateTime<Utc>>,
+}
+
+/// A page of members: `page` is the one actually shown, which is the last
+/// one when the requested page lies past the end.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberPage {
+    pub items: Vec<MemberRow>,
+    pub total: i64,
+    pub page: u32,
+}
+
 /// A page of results and how many there are in all.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page<T> {

@@ -38,6 +38,7 @@ macro_rules! outbox_columns {
 macro_rules! impl_store {
     (
         store: $store:ty,
+        db: $db:ty,
         conn: $conn:ty,
         backend: $backend:expr,
         migrator: $migrator:expr,
@@ -206,6 +207,43 @@ macro_rules! impl_store {
             .fetch_optional(conn)
             .await?;
             status.map(|s| s.parse().map_err(|e: String| StoreError::Database(sqlx::Error::Decode(e.into())))).transpose()
+        }
+
+
+        /// The `FROM … WHERE …` of the members table for one organization and view.
+        pub(crate) fn push_member_filters(
+            query: &mut sqlx::QueryBuilder<'_, $db>,
+            organization_id: i64,
+            view: &domain::MemberView,
+            now: DateTime<Utc>,
+        ) {
+            query
+                .push(" FROM organization_members m JOIN users u ON u.id = m.user_id WHERE m.organization_id = ")
+                .push_bind(organization_id);
+            if !view.search.is_empty() {
+                let pattern = crate::like_pattern(&view.search);
+                query
+                    .push(" AND (lower(u.name) LIKE ")
+                    .push_bind(pattern.clone())
+                    .push(" ESCAPE '\\' OR u.email LIKE ")
+                    .push_bind(pattern)
+                    .push(" ESCAPE '\\')");
+            }
+            if let Some(role) = view.role {
+                query.push(" AND m.role = ").push_bind(role.as_str());
+            }
+            if let Some(status) = view.status {
+                query.push(" AND m.status = ").push_bind(status.as_str());
+            }
+            match view.sign_in {
+                Some(domain::SignInFilter::Never) => {
+                    query.push(" AND u.last_sign_in_at IS NULL");
+                }
+                Some(domain::SignInFilter::InactiveDays(days)) => {
+                    query.push(" AND u.last_sign_in_at < ").push_bind(now - chrono::Duration::days(i64::from(days)));
+                }
+                None => {}
+            }
         }
 
         #[async_trait]
@@ -654,6 +692,47 @@ macro_rules! impl_store {
                 audit(&mut tx, &by, at, action::MEMBER_REMOVED, Some(organization_id), Some(user_id)).await?;
                 tx.commit().await?;
                 Ok(())
+            }
+
+            async fn list_members(
+                &self,
+                organization_id: i64,
+                view: &domain::MemberView,
+                now: DateTime<Utc>,
+            ) -> Result<MemberPage> {
+                let mut count = sqlx::QueryBuilder::<$db>::new("SELECT COUNT(*)");
+                push_member_filters(&mut count, organization_id, view, now);
+                let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+
+                let page_size = i64::from(view.page_size.max(1));
+                let last_page = u32::try_from(((total + page_size - 1) / page_size).max(1)).unwrap_or(u32::MAX);
+                let page = view.page.clamp(1, last_page);
+
+                let mut rows = sqlx::QueryBuilder::<$db>::new(
+                    "SELECT u.id AS user_id, u.name, u.email, m.role, m.status, m.joined_at, u.last_sign_in_at",
+                );
+                push_member_filters(&mut rows, organization_id, view, now);
+                let (expression, nullable) = match view.sort {
+                    domain::MemberSort::Name => ("lower(u.name)", false),
+                    domain::MemberSort::Email => ("u.email", false),
+                    domain::MemberSort::Role => {
+                        ("CASE m.role WHEN 'viewer' THEN 1 WHEN 'editor' THEN 2 ELSE 3 END", false)
+                    }
+                    domain::MemberSort::Joined => ("m.joined_at", true),
+                    domain::MemberSort::LastSignIn => ("u.last_sign_in_at", true),
+                };
+                let direction = if view.descending { "DESC" } else { "ASC" };
+                rows.push(" ORDER BY ");
+                if nullable {
+                    // Missing dates last, whichever the direction, on both databases.
+                    rows.push(format_args!("({expression} IS NULL), "));
+                }
+                rows.push(format_args!("{expression} {direction}, u.id {direction} LIMIT "))
+                    .push_bind(page_size)
+                    .push(" OFFSET ")
+                    .push_bind(i64::from(page - 1) * page_size);
+                let items = rows.build_query_as().fetch_all(&self.pool).await?;
+                Ok(MemberPage { items, total, page })
             }
 
             async fn invite(&self, invitation: NewInvitation, by: Actor, at: DateTime<Utc>) -> Result<InviteOutcome> {

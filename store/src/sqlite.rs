@@ -43,6 +43,7 @@ impl SqliteStore {
 
 impl_store! {
     store: SqliteStore,
+    db: sqlx::Sqlite,
     conn: SqliteConnection,
     backend: Backend::Sqlite,
     migrator: MIGRATOR,

@@ -73,22 +73,7 @@ pub async fn pending_invitations(slug: String) -> Result<Vec<PendingInvitationRo
             let caller = Caller::of(&state, &context::request()).await?;
             let organization = access::organization(&state, &slug).await?;
             caller.require(Action::Invite, &Target::Organization(organization.id))?;
-            let now = Utc::now();
-            Ok(state
-                .store
-                .pending_invitations(organization.id)
-                .await?
-                .into_iter()
-                .map(|p| PendingInvitationRow {
-                    expired: p.expires_at.is_none_or(|at| at <= now),
-                    user_id: p.user_id,
-                    email: p.email,
-                    role: p.role,
-                    invited_at: p.invited_at,
-                    expires_at: p.expires_at,
-                    invited_by: p.invited_by,
-                })
-                .collect())
+            crate::server::invitations::pending_rows(&state, organization.id).await
         }
         .await,
     )

@@ -4,12 +4,14 @@
 
 mod auth;
 mod invitations;
+mod members;
 mod organizations;
 mod outbox;
 mod setup;
 
 pub use auth::*;
 pub use invitations::*;
+pub use members::*;
 pub use organizations::*;
 pub use outbox::*;
 pub use setup::*;

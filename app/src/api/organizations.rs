@@ -38,6 +38,8 @@ pub struct OrganizationView {
     pub can_manage: bool,
     /// Whether the caller may invite people to it.
     pub can_invite: bool,
+    /// The pending invitations, for those who may invite.
+    pub pending_invitations: Vec<crate::api::PendingInvitationRow>,
 }
 
 /// An entry in the header's organization switcher.
@@ -130,10 +132,17 @@ pub async fn organization(slug: String) -> Result<OrganizationView, AppError> {
             let caller = Caller::of(&state, &context::request()).await?;
             let organization = access::organization(&state, &slug).await?;
             caller.require(Action::ViewOrganization, &Target::Organization(organization.id))?;
+            let can_invite = caller.may(Action::Invite, &Target::Organization(organization.id));
+            let pending_invitations = if can_invite {
+                crate::server::invitations::pending_rows(&state, organization.id).await?
+            } else {
+                Vec::new()
+            };
             Ok(OrganizationView {
+                pending_invitations,
                 my_role: caller.membership_in(organization.id).map(|m| m.role),
                 can_manage: caller.may(Action::ManageOrganizations, &Target::Organization(organization.id)),
-                can_invite: caller.may(Action::Invite, &Target::Organization(organization.id)),
+                can_invite,
                 slug: organization.slug,
                 name: organization.name,
                 suspended: organization.status == domain::Standing::Suspended,

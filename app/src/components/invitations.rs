@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use super::{Dialog, FormAlert, FormErrors};
-use crate::api::{InviteMembers, InviteReport, ResendInvitation, RevokeInvitation, pending_invitations};
+use crate::api::{InviteMembers, InviteReport, PendingInvitationRow, ResendInvitation, RevokeInvitation};
 
 /// "Invite people": a button and the dialog it opens.
 #[component]
@@ -61,86 +61,78 @@ fn InviteSummary(report: InviteReport) -> impl IntoView {
 
 /// The organization's pending invitations, with resend and revoke.
 #[component]
-pub fn PendingInvitations(slug: String, invite: ServerAction<InviteMembers>) -> impl IntoView {
-    let resend = ServerAction::<ResendInvitation>::new();
-    let revoke = ServerAction::<RevokeInvitation>::new();
-    let source_slug = slug.clone();
-    let pending = Resource::new(
-        move || (source_slug.clone(), invite.version().get(), resend.version().get(), revoke.version().get()),
-        |(slug, ..)| pending_invitations(slug),
-    );
+pub fn PendingInvitations(
+    slug: String,
+    rows: Vec<PendingInvitationRow>,
+    resend: ServerAction<ResendInvitation>,
+    revoke: ServerAction<RevokeInvitation>,
+) -> impl IntoView {
     let resend_errors = FormErrors::of(resend.value());
     let revoke_errors = FormErrors::of(revoke.value());
+    let table = if rows.is_empty() {
+        view! { <p>"No pending invitations."</p> }.into_any()
+    } else {
+        view! {
+            <table class="data-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Email"</th>
+                        <th scope="col">"Role"</th>
+                        <th scope="col">"Invited by"</th>
+                        <th scope="col">"Expires"</th>
+                        <th scope="col">"Actions"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows
+                        .into_iter()
+                        .map(|row| {
+                            let expiry = match (row.expired, row.expires_at) {
+                                (true, _) | (_, None) => "Expired".to_owned(),
+                                (false, Some(at)) => at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                            };
+                            let user_id = row.user_id.to_string();
+                            let (resend_slug, revoke_slug) = (slug.clone(), slug.clone());
+                            let resend_user = user_id.clone();
+                            let resend_label = format!("Resend the invitation to {}", row.email);
+                            let revoke_label = format!("Revoke the invitation to {}", row.email);
+                            view! {
+                                <tr>
+                                    <td>{row.email}</td>
+                                    <td>{row.role.to_string()}</td>
+                                    <td>{row.invited_by.unwrap_or_default()}</td>
+                                    <td>{expiry}</td>
+                                    <td class="row-actions">
+                                        <ActionForm action=resend>
+                                            <input type="hidden" name="slug" value=resend_slug />
+                                            <input type="hidden" name="user_id" value=resend_user />
+                                            <button type="submit" class="button-secondary" aria-label=resend_label>
+                                                "Resend"
+                                            </button>
+                                        </ActionForm>
+                                        <ActionForm action=revoke>
+                                            <input type="hidden" name="slug" value=revoke_slug />
+                                            <input type="hidden" name="user_id" value=user_id />
+                                            <button type="submit" class="button-secondary" aria-label=revoke_label>
+                                                "Revoke"
+                                            </button>
+                                        </ActionForm>
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        }
+            .into_any()
+    };
     view! {
         <section aria-labelledby="pending-heading">
             <h2 id="pending-heading">"Pending invitations"</h2>
             <FormAlert message=resend_errors.general() />
             <FormAlert message=revoke_errors.general() />
-            <Transition fallback=|| ()>
-                {move || {
-                    let slug = slug.clone();
-                    Suspend::new(async move {
-                        let rows = pending.await.unwrap_or_default();
-                        if rows.is_empty() {
-                            return view! { <p>"No pending invitations."</p> }.into_any();
-                        }
-                        view! {
-                            <table class="data-table">
-                                <thead>
-                                    <tr>
-                                        <th scope="col">"Email"</th>
-                                        <th scope="col">"Role"</th>
-                                        <th scope="col">"Invited by"</th>
-                                        <th scope="col">"Expires"</th>
-                                        <th scope="col">"Actions"</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {rows
-                                        .into_iter()
-                                        .map(|row| {
-                                            let expiry = match (row.expired, row.expires_at) {
-                                                (true, _) | (_, None) => "Expired".to_owned(),
-                                                (false, Some(at)) => at.format("%Y-%m-%d %H:%M UTC").to_string(),
-                                            };
-                                            let user_id = row.user_id.to_string();
-                                            let (resend_slug, revoke_slug) = (slug.clone(), slug.clone());
-                                            let resend_user = user_id.clone();
-                                            let resend_label = format!("Resend the invitation to {}", row.email);
-                                            let revoke_label = format!("Revoke the invitation to {}", row.email);
-                                            view! {
-                                                <tr>
-                                                    <td>{row.email}</td>
-                                                    <td>{row.role.to_string()}</td>
-                                                    <td>{row.invited_by.unwrap_or_default()}</td>
-                                                    <td>{expiry}</td>
-                                                    <td class="row-actions">
-                                                        <ActionForm action=resend>
-                                                            <input type="hidden" name="slug" value=resend_slug />
-                                                            <input type="hidden" name="user_id" value=resend_user />
-                                                            <button type="submit" class="button-secondary" aria-label=resend_label>
-                                                                "Resend"
-                                                            </button>
-                                                        </ActionForm>
-                                                        <ActionForm action=revoke>
-                                                            <input type="hidden" name="slug" value=revoke_slug />
-                                                            <input type="hidden" name="user_id" value=user_id />
-                                                            <button type="submit" class="button-secondary" aria-label=revoke_label>
-                                                                "Revoke"
-                                                            </button>
-                                                        </ActionForm>
-                                                    </td>
-                                                </tr>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </tbody>
-                            </table>
-                        }
-                            .into_any()
-                    })
-                }}
-            </Transition>
+            {table}
         </section>
     }
 }

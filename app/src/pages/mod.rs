@@ -2,6 +2,7 @@
 
 mod accept_invitation;
 mod home;
+mod members;
 mod not_found;
 mod organization;
 mod organizations;
@@ -12,6 +13,7 @@ mod signed_in_layout;
 
 pub use accept_invitation::AcceptInvitationPage;
 pub use home::HomePage;
+pub use members::MembersPage;
 pub use not_found::{NotFoundContent, NotFoundPage};
 pub use organization::OrganizationPage;
 pub use organizations::OrganizationsPage;

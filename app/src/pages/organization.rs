@@ -4,7 +4,10 @@ use leptos_router::hooks::use_params_map;
 
 use crate::{
     AppError,
-    api::{InviteMembers, OrganizationView, RenameOrganization, SetOrganizationSuspended, organization},
+    api::{
+        InviteMembers, OrganizationView, RenameOrganization, ResendInvitation, RevokeInvitation,
+        SetOrganizationSuspended, organization,
+    },
     components::{FormAlert, FormErrors, FormField, InvitePeople, PendingInvitations},
     pages::NotFoundContent,
 };
@@ -15,18 +18,34 @@ use crate::{
 pub fn OrganizationPage() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
-    let rename = ServerAction::<RenameOrganization>::new();
-    let suspend = ServerAction::<SetOrganizationSuspended>::new();
+    // Every action of the page is made here, with the one resource they
+    // refresh: resources made inside a suspended view would not hydrate.
+    let actions = OrganizationActions {
+        rename: ServerAction::new(),
+        suspend: ServerAction::new(),
+        invite: ServerAction::new(),
+        resend: ServerAction::new(),
+        revoke: ServerAction::new(),
+    };
     let view = Resource::new(
-        move || (slug(), rename.version().get(), suspend.version().get()),
-        |(slug, _, _)| organization(slug),
+        move || {
+            (
+                slug(),
+                actions.rename.version().get(),
+                actions.suspend.version().get(),
+                actions.invite.version().get(),
+                actions.resend.version().get(),
+                actions.revoke.version().get(),
+            )
+        },
+        |(slug, ..)| organization(slug),
     );
 
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 match view.await {
-                    Ok(organization) => view! { <OrganizationDetails organization rename suspend /> }.into_any(),
+                    Ok(organization) => view! { <OrganizationDetails organization actions /> }.into_any(),
                     Err(AppError::NotFound) => view! { <NotFoundContent /> }.into_any(),
                     Err(error) => view! { <p role="alert">{error.to_string()}</p> }.into_any(),
                 }
@@ -35,23 +54,32 @@ pub fn OrganizationPage() -> impl IntoView {
     }
 }
 
-#[component]
-fn OrganizationDetails(
-    organization: OrganizationView,
+#[derive(Clone, Copy)]
+struct OrganizationActions {
     rename: ServerAction<RenameOrganization>,
     suspend: ServerAction<SetOrganizationSuspended>,
-) -> impl IntoView {
+    invite: ServerAction<InviteMembers>,
+    resend: ServerAction<ResendInvitation>,
+    revoke: ServerAction<RevokeInvitation>,
+}
+
+#[component]
+fn OrganizationDetails(organization: OrganizationView, actions: OrganizationActions) -> impl IntoView {
+    let OrganizationActions { rename, suspend, invite, resend, revoke } = actions;
     let standing = match (organization.my_role, organization.suspended) {
         (_, true) => "This organization is suspended: its members cannot use it.".to_owned(),
         (Some(role), false) => format!("You are {} {} here.", article(role.as_str()), role),
         (None, false) => "You are viewing this organization as a super admin.".to_owned(),
     };
-    let invite = ServerAction::<InviteMembers>::new();
+    let pending = organization.pending_invitations.clone();
     let members = organization.can_invite.then(|| {
         let slug = organization.slug.clone();
         view! {
+            <p>
+                <a href=format!("/orgs/{slug}/members")>"Members"</a>
+            </p>
             <InvitePeople slug=slug.clone() invite />
-            <PendingInvitations slug invite />
+            <PendingInvitations slug rows=pending resend revoke />
         }
     });
     view! {

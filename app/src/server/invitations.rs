@@ -114,6 +114,29 @@ fn log_undelivered(state: &AppState, recipient: &str, token: &IssuedToken) {
     }
 }
 
+/// An organization's pending invitations, as its admins see them.
+pub async fn pending_rows(
+    state: &AppState,
+    organization_id: i64,
+) -> Result<Vec<crate::api::PendingInvitationRow>, AppError> {
+    let now = Utc::now();
+    Ok(state
+        .store
+        .pending_invitations(organization_id)
+        .await?
+        .into_iter()
+        .map(|p| crate::api::PendingInvitationRow {
+            expired: p.expires_at.is_none_or(|at| at <= now),
+            user_id: p.user_id,
+            email: p.email,
+            role: p.role,
+            invited_at: p.invited_at,
+            expires_at: p.expires_at,
+            invited_by: p.invited_by,
+        })
+        .collect())
+}
+
 /// The invitation behind a link, if it can still be used.
 pub async fn find_usable(state: &AppState, token: &str) -> Result<InvitationRecord, AppError> {
     let invitation = state

@@ -1,0 +1,232 @@
+use std::time::Duration;
+
+use domain::{MemberSort, MemberView, MembershipStatus, PAGE_SIZES, Role, SignInFilter};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{
+    NavigateOptions,
+    hooks::{use_navigate, use_params_map, use_query_map},
+};
+
+use crate::{
+    AppError,
+    api::{MemberList, list_members},
+    pages::NotFoundContent,
+    relative_time::relative,
+};
+
+/// An organization's members: search, filters, sort and pages, all kept in
+/// the URL so back/forward, reload and shared links show the same view.
+#[component]
+pub fn MembersPage() -> impl IntoView {
+    let params = use_params_map();
+    let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
+    let query = use_query_map();
+    let view = Memo::new(move |_| query.with(|q| MemberView::from_query(|key| q.get(key))));
+    let members =
+        Resource::new(move || (slug.get(), view.get().to_query()), |(slug, query)| list_members(slug, query));
+
+    let navigate = use_navigate();
+    let show = Callback::new(move |(next, replace): (MemberView, bool)| {
+        let query = next.to_query();
+        let path = if query.is_empty() {
+            format!("/orgs/{}/members", slug.get_untracked())
+        } else {
+            format!("/orgs/{}/members?{query}", slug.get_untracked())
+        };
+        navigate(&path, NavigateOptions { replace, scroll: false, ..Default::default() });
+    });
+
+    view! {
+        <Title text="Members" />
+        <Transition fallback=|| view! { <p>"Loading members…"</p> }>
+            {move || Suspend::new(async move {
+                match members.await {
+                    Err(AppError::NotFound) => view! { <NotFoundContent /> }.into_any(),
+                    result => {
+                        view! {
+                            <h1>"Members"</h1>
+                            <MemberFilters view show />
+                            {match result {
+                                Ok(list) => view! { <MembersTable list view show /> }.into_any(),
+                                Err(error) => view! { <p role="alert" class="form-alert">{error.to_string()}</p> }.into_any(),
+                            }}
+                        }
+                            .into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// Search and filters. A plain GET form, so they work before the page is
+/// hydrated; once it is, changes apply as you make them.
+#[component]
+fn MemberFilters(view: Memo<MemberView>, show: Callback<(MemberView, bool)>) -> impl IntoView {
+    let typing = StoredValue::new(None::<TimeoutHandle>);
+    // Typing waits for a pause before asking the server, and replaces the
+    // history entry rather than adding one per keystroke.
+    let on_search = move |event: leptos::ev::Event| {
+        let search = event_target_value(&event);
+        if let Some(handle) = typing.get_value() {
+            handle.clear();
+        }
+        let handle = set_timeout_with_handle(
+            move || show.run((MemberView { search: search.clone(), page: 1, ..view.get_untracked() }, true)),
+            Duration::from_millis(300),
+        );
+        typing.set_value(handle.ok());
+    };
+    let choose = move |change: fn(&mut MemberView, &str)| {
+        move |event: leptos::ev::Event| {
+            let mut next = MemberView { page: 1, ..view.get_untracked() };
+            change(&mut next, &event_target_value(&event));
+            show.run((next, false));
+        }
+    };
+    let current = view.get_untracked();
+    view! {
+        <form method="get" class="member-filters" role="search" aria-label="Filter members">
+            <div class="field">
+                <label for="member-search">"Search name or email"</label>
+                <input id="member-search" name="q" type="search" value=current.search.clone() on:input=on_search />
+            </div>
+            <div class="field">
+                <label for="member-role">"Role"</label>
+                <select id="member-role" name="role" on:change=choose(|v, value| v.role = value.parse().ok())>
+                    <option value="">"All roles"</option>
+                    {Role::ALL
+                        .into_iter()
+                        .map(|role| view! { <option value=role.as_str() selected=current.role == Some(role)>{role.to_string()}</option> })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="member-status">"Status"</label>
+                <select id="member-status" name="status" on:change=choose(|v, value| v.status = value.parse().ok())>
+                    <option value="">"All statuses"</option>
+                    {[MembershipStatus::Active, MembershipStatus::Invited, MembershipStatus::Suspended]
+                        .into_iter()
+                        .map(|status| view! { <option value=status.as_str() selected=current.status == Some(status)>{status.to_string()}</option> })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="member-signin">"Last sign-in"</label>
+                <select
+                    id="member-signin"
+                    name="signin"
+                    on:change=choose(|v, value| v.sign_in = SignInFilter::CHOICES.into_iter().find(|f| f.key() == value))
+                >
+                    <option value="">"Any time"</option>
+                    {SignInFilter::CHOICES
+                        .into_iter()
+                        .map(|filter| view! { <option value=filter.key() selected=current.sign_in == Some(filter)>{filter.label()}</option> })
+                        .collect_view()}
+                </select>
+            </div>
+            <input type="hidden" name="sort" value=current.sort.key() />
+            <input type="hidden" name="dir" value=if current.descending { "desc" } else { "asc" } />
+            <input type="hidden" name="size" value=current.page_size.to_string() />
+            <button type="submit" class="button-secondary">"Apply"</button>
+        </form>
+    }
+}
+
+#[component]
+fn MembersTable(
+    list: MemberList,
+    view: Memo<MemberView>,
+    show: Callback<(MemberView, bool)>,
+) -> impl IntoView {
+    let current = view.get_untracked();
+    let pages = u32::try_from((list.total + i64::from(list.page_size) - 1) / i64::from(list.page_size))
+        .unwrap_or(u32::MAX)
+        .max(1);
+    let href = |next: MemberView| {
+        let query = next.to_query();
+        if query.is_empty() { "?".to_owned() } else { format!("?{query}") }
+    };
+    let header = |label: &'static str, sort: MemberSort| {
+        let state = match (current.sort == sort, current.descending) {
+            (true, false) => "ascending",
+            (true, true) => "descending",
+            (false, _) => "none",
+        };
+        view! {
+            <th scope="col" aria-sort=state>
+                <a href=href(current.sorted_by(sort))>{label}</a>
+            </th>
+        }
+    };
+    if list.rows.is_empty() {
+        return view! { <p>"No member matches this search and these filters."</p> }.into_any();
+    }
+    let now = list.now;
+    let previous = (list.page > 1).then(|| href(current.on_page(list.page - 1)));
+    let next = (list.page < pages).then(|| href(current.on_page(list.page + 1)));
+    let on_size = move |event: leptos::ev::Event| {
+        let page_size = event_target_value(&event).parse().unwrap_or(current.page_size);
+        show.run((MemberView { page_size, page: 1, ..view.get_untracked() }, false));
+    };
+    view! {
+        <table class="data-table">
+            <caption>{format!("{} members · page {} of {pages}", list.total, list.page)}</caption>
+            <thead>
+                <tr>
+                    {header("Name", MemberSort::Name)}
+                    {header("Email", MemberSort::Email)}
+                    {header("Role", MemberSort::Role)}
+                    <th scope="col">"Status"</th>
+                    {header("Joined", MemberSort::Joined)}
+                    {header("Last sign-in", MemberSort::LastSignIn)}
+                </tr>
+            </thead>
+            <tbody>
+                {list
+                    .rows
+                    .into_iter()
+                    .map(|member| {
+                        let joined = member.joined_at.map(|at| view! {
+                            <time datetime=at.to_rfc3339() title=at.format("%Y-%m-%d %H:%M UTC").to_string()>
+                                {at.format("%Y-%m-%d").to_string()}
+                            </time>
+                        });
+                        let last_sign_in = match member.last_sign_in_at {
+                            Some(at) => view! {
+                                <time datetime=at.to_rfc3339() title=at.format("%Y-%m-%d %H:%M UTC").to_string()>
+                                    {relative(at, now)}
+                                </time>
+                            }
+                                .into_any(),
+                            None => "Never".into_any(),
+                        };
+                        view! {
+                            <tr>
+                                <td>{member.name}</td>
+                                <td>{member.email}</td>
+                                <td>{member.role.to_string()}</td>
+                                <td>{member.status.to_string()}</td>
+                                <td>{joined}</td>
+                                <td>{last_sign_in}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+        <nav class="pager" aria-label="Pages">
+            {previous.map(|href| view! { <a href=href rel="prev">"Previous page"</a> })}
+            {next.map(|href| view! { <a href=href rel="next">"Next page"</a> })}
+            <label for="member-page-size">"Rows per page"</label>
+            <select id="member-page-size" on:change=on_size>
+                {PAGE_SIZES
+                    .into_iter()
+                    .map(|size| view! { <option value=size.to_string() selected=size == current.page_size>{size.to_string()}</option> })
+                    .collect_view()}
+            </select>
+        </nav>
+    }
+    .into_any()
+}

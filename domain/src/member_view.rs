@@ -1,0 +1,291 @@
+//! What the members table shows: search, filters, sort and page, parsed from
+//! the URL query and written back to it, so that back/forward, reload and a
+//! shared link reproduce the same view.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{MembershipStatus, Role};
+
+pub const PAGE_SIZES: [u32; 4] = [10, 25, 50, 100];
+pub const DEFAULT_PAGE_SIZE: u32 = 25;
+/// Longer search text is refused with a message rather than sent to the database.
+pub const MAX_SEARCH_CHARS: usize = 200;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MemberSort {
+    Name,
+    Email,
+    Role,
+    Joined,
+    LastSignIn,
+}
+
+impl MemberSort {
+    pub const ALL: [MemberSort; 5] =
+        [MemberSort::Name, MemberSort::Email, MemberSort::Role, MemberSort::Joined, MemberSort::LastSignIn];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::Email => "email",
+            Self::Role => "role",
+            Self::Joined => "joined",
+            Self::LastSignIn => "last_sign_in",
+        }
+    }
+
+    fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|sort| sort.key() == key)
+    }
+}
+
+/// Filter on when members last signed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SignInFilter {
+    Never,
+    /// Signed in before, but not in the last N days.
+    InactiveDays(u32),
+}
+
+impl SignInFilter {
+    pub const CHOICES: [SignInFilter; 3] =
+        [SignInFilter::Never, SignInFilter::InactiveDays(30), SignInFilter::InactiveDays(90)];
+
+    pub fn key(self) -> String {
+        match self {
+            Self::Never => "never".to_owned(),
+            Self::InactiveDays(days) => format!("inactive_{days}"),
+        }
+    }
+
+    pub fn label(self) -> String {
+        match self {
+            Self::Never => "Never signed in".to_owned(),
+            Self::InactiveDays(days) => format!("Inactive for more than {days} days"),
+        }
+    }
+
+    fn from_key(key: &str) -> Option<Self> {
+        Self::CHOICES.into_iter().find(|filter| filter.key() == key)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberView {
+    pub search: String,
+    pub role: Option<Role>,
+    pub status: Option<MembershipStatus>,
+    pub sign_in: Option<SignInFilter>,
+    pub sort: MemberSort,
+    pub descending: bool,
+    /// 1-based.
+    pub page: u32,
+    pub page_size: u32,
+}
+
+impl Default for MemberView {
+    fn default() -> Self {
+        Self {
+            search: String::new(),
+            role: None,
+            status: None,
+            sign_in: None,
+            sort: MemberSort::Name,
+            descending: false,
+            page: 1,
+            page_size: DEFAULT_PAGE_SIZE,
+        }
+    }
+}
+
+impl MemberView {
+    /// Reads a view from URL query parameters. Anything unknown or malformed
+    /// falls back to its default, so an edited or stale link still shows a
+    /// sensible page; only an over-long search is refused, by [`Self::check`].
+    pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Self {
+        let defaults = Self::default();
+        let page_size = get("size")
+            .and_then(|s| s.parse().ok())
+            .filter(|size| PAGE_SIZES.contains(size))
+            .unwrap_or(defaults.page_size);
+        Self {
+            search: get("q").map(|q| q.trim().to_owned()).unwrap_or_default(),
+            role: get("role").and_then(|r| r.parse().ok()),
+            status: get("status").and_then(|s| s.parse().ok()),
+            sign_in: get("signin").and_then(|s| SignInFilter::from_key(&s)),
+            sort: get("sort").and_then(|s| MemberSort::from_key(&s)).unwrap_or(defaults.sort),
+            descending: get("dir").is_some_and(|d| d == "desc"),
+            page: get("page").and_then(|p| p.parse().ok()).filter(|p| *p >= 1).unwrap_or(1),
+            page_size,
+        }
+    }
+
+    /// Refuses what cannot be answered sensibly.
+    pub fn check(&self) -> Result<(), MemberViewError> {
+        if self.search.chars().count() > MAX_SEARCH_CHARS {
+            return Err(MemberViewError::SearchTooLong);
+        }
+        Ok(())
+    }
+
+    /// The same view, sorted by `sort`: ascending first, then the other way.
+    pub fn sorted_by(&self, sort: MemberSort) -> Self {
+        let descending = self.sort == sort && !self.descending;
+        Self { sort, descending, page: 1, ..self.clone() }
+    }
+
+    pub fn on_page(&self, page: u32) -> Self {
+        Self { page, ..self.clone() }
+    }
+
+    /// The URL query for this view, leaving out defaults.
+    pub fn to_query(&self) -> String {
+        let defaults = Self::default();
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        if !self.search.is_empty() {
+            pairs.push(("q", self.search.clone()));
+        }
+        if let Some(role) = self.role {
+            pairs.push(("role", role.as_str().to_owned()));
+        }
+        if let Some(status) = self.status {
+            pairs.push(("status", status.as_str().to_owned()));
+        }
+        if let Some(sign_in) = self.sign_in {
+            pairs.push(("signin", sign_in.key()));
+        }
+        if self.sort != defaults.sort {
+            pairs.push(("sort", self.sort.key().to_owned()));
+        }
+        if self.descending {
+            pairs.push(("dir", "desc".to_owned()));
+        }
+        if self.page_size != defaults.page_size {
+            pairs.push(("size", self.page_size.to_string()));
+        }
+        if self.page != 1 {
+            pairs.push(("page", self.page.to_string()));
+        }
+        pairs.iter().map(|(key, value)| format!("{key}={}", encode(value))).collect::<Vec<_>>().join("&")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MemberViewError {
+    #[error("Search for at most {MAX_SEARCH_CHARS} characters.")]
+    SearchTooLong,
+}
+
+/// Percent-encodes a query value (everything but unreserved characters).
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+impl fmt::Display for MemberSort {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn parse(query: &[(&str, &str)]) -> MemberView {
+        let map: HashMap<String, String> =
+            query.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        MemberView::from_query(|key| map.get(key).cloned())
+    }
+
+    #[test]
+    fn an_empty_query_is_the_default_view() {
+        assert_eq!(parse(&[]), MemberView::default());
+        assert_eq!(MemberView::default().to_query(), "");
+    }
+
+    #[test]
+    fn every_setting_survives_the_round_trip_through_the_url() {
+        let view = MemberView {
+            search: "Ada Lovelace & co".into(),
+            role: Some(Role::Editor),
+            status: Some(MembershipStatus::Invited),
+            sign_in: Some(SignInFilter::InactiveDays(90)),
+            sort: MemberSort::LastSignIn,
+            descending: true,
+            page: 7,
+            page_size: 50,
+        };
+        let query = view.to_query();
+        let pairs: HashMap<String, String> = query
+            .split('&')
+            .map(|pair| {
+                let (k, v) = pair.split_once('=').unwrap();
+                let v = percent_decode(v);
+                (k.to_owned(), v)
+            })
+            .collect();
+        assert_eq!(MemberView::from_query(|key| pairs.get(key).cloned()), view);
+    }
+
+    fn percent_decode(value: &str) -> String {
+        let bytes = value.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'%' {
+                out.push(u8::from_str_radix(&value[i + 1..i + 3], 16).unwrap());
+                i += 3;
+            } else {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn bad_parameters_fall_back_to_defaults() {
+        let view = parse(&[
+            ("sort", "password_hash"),
+            ("dir", "sideways"),
+            ("page", "0"),
+            ("size", "100000"),
+            ("role", "owner"),
+            ("status", "deleted"),
+            ("signin", "yesterday"),
+        ]);
+        assert_eq!(view, MemberView::default());
+        assert_eq!(parse(&[("page", "-3")]).page, 1);
+        assert_eq!(
+            parse(&[("page", "1000000000")]).page,
+            1_000_000_000,
+            "clamped by the server, which knows the total"
+        );
+    }
+
+    #[test]
+    fn an_overlong_search_is_refused_with_a_message() {
+        let view = parse(&[("q", &"x".repeat(10_240))]);
+        assert_eq!(view.check(), Err(MemberViewError::SearchTooLong));
+        assert!(parse(&[("q", "ada")]).check().is_ok());
+    }
+
+    #[test]
+    fn sorting_toggles_direction_and_returns_to_the_first_page() {
+        let view = MemberView { page: 3, ..MemberView::default() };
+        let by_name = view.sorted_by(MemberSort::Name);
+        assert!(by_name.descending && by_name.page == 1);
+        assert!(!by_name.sorted_by(MemberSort::Name).descending);
+        assert!(!view.sorted_by(MemberSort::Email).descending);
+    }
+}
