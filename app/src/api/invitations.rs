@@ -42,15 +42,13 @@ pub struct InvitationView {
 /// lines) to an organization with one role.
 #[server(endpoint = "invite_members")]
 pub async fn invite_members(slug: String, emails: String, role: String) -> Result<InviteReport, AppError> {
-    use domain::policy::{Action, Target};
+    use domain::policy::Action;
 
-    use crate::server::{access, access::Caller, context, invitations};
+    use crate::server::{access::InOrganization, context, invitations};
     context::respond(
         async {
-            let state = context::state()?;
-            let caller = Caller::of(&state, &context::request()).await?;
-            let organization = access::organization(&state, &slug).await?;
-            caller.require(Action::Invite, &Target::Organization(organization.id))?;
+            let InOrganization { state, caller, organization } =
+                InOrganization::require(&slug, Action::Invite).await?;
             let results = invitations::invite(&state, &caller, &organization, &emails, &role).await?;
             Ok(InviteReport {
                 invited: results.invited,
@@ -64,15 +62,13 @@ pub async fn invite_members(slug: String, emails: String, role: String) -> Resul
 
 #[server(endpoint = "pending_invitations")]
 pub async fn pending_invitations(slug: String) -> Result<Vec<PendingInvitationRow>, AppError> {
-    use domain::policy::{Action, Target};
+    use domain::policy::Action;
 
-    use crate::server::{access, access::Caller, context};
+    use crate::server::{access::InOrganization, context};
     context::respond(
         async {
-            let state = context::state()?;
-            let caller = Caller::of(&state, &context::request()).await?;
-            let organization = access::organization(&state, &slug).await?;
-            caller.require(Action::Invite, &Target::Organization(organization.id))?;
+            let InOrganization { state, organization, .. } =
+                InOrganization::require(&slug, Action::Invite).await?;
             crate::server::invitations::pending_rows(&state, organization.id).await
         }
         .await,
@@ -81,15 +77,13 @@ pub async fn pending_invitations(slug: String) -> Result<Vec<PendingInvitationRo
 
 #[server(endpoint = "resend_invitation")]
 pub async fn resend_invitation(slug: String, user_id: i64) -> Result<(), AppError> {
-    use domain::policy::{Action, Target};
+    use domain::policy::Action;
 
-    use crate::server::{access, access::Caller, context, invitations};
+    use crate::server::{access::InOrganization, context, invitations};
     context::respond(
         async {
-            let state = context::state()?;
-            let caller = Caller::of(&state, &context::request()).await?;
-            let organization = access::organization(&state, &slug).await?;
-            caller.require(Action::Invite, &Target::Organization(organization.id))?;
+            let InOrganization { state, caller, organization } =
+                InOrganization::require(&slug, Action::Invite).await?;
             let pending = state.store.pending_invitations(organization.id).await?;
             let pending = pending.iter().find(|p| p.user_id == user_id).ok_or(AppError::NotFound)?;
             invitations::resend(&state, &caller, &organization, pending).await
@@ -100,15 +94,13 @@ pub async fn resend_invitation(slug: String, user_id: i64) -> Result<(), AppErro
 
 #[server(endpoint = "revoke_invitation")]
 pub async fn revoke_invitation(slug: String, user_id: i64) -> Result<(), AppError> {
-    use domain::policy::{Action, Target};
+    use domain::policy::Action;
 
-    use crate::server::{access, access::Caller, context};
+    use crate::server::{access::InOrganization, context};
     context::respond(
         async {
-            let state = context::state()?;
-            let caller = Caller::of(&state, &context::request()).await?;
-            let organization = access::organization(&state, &slug).await?;
-            caller.require(Action::Invite, &Target::Organization(organization.id))?;
+            let InOrganization { state, caller, organization } =
+                InOrganization::require(&slug, Action::Invite).await?;
             state.store.revoke_invitation(organization.id, user_id, caller.actor(), Utc::now()).await?;
             Ok(())
         }

@@ -34,18 +34,13 @@ pub struct MemberList {
 pub async fn list_members(slug: String, query: String) -> Result<MemberList, AppError> {
     use std::collections::HashMap;
 
-    use domain::{
-        MemberView,
-        policy::{Action, Target},
-    };
+    use domain::{MemberView, policy::Action};
 
-    use crate::server::{access, access::Caller, context};
+    use crate::server::{access::InOrganization, context};
     context::respond(
         async {
-            let state = context::state()?;
-            let caller = Caller::of(&state, &context::request()).await?;
-            let organization = access::organization(&state, &slug).await?;
-            caller.require(Action::ListMembers, &Target::Organization(organization.id))?;
+            let InOrganization { state, organization, .. } =
+                InOrganization::require(&slug, Action::ListMembers).await?;
             let params: HashMap<String, String> =
                 url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
             let view = MemberView::from_query(|key| params.get(key).cloned());

@@ -125,13 +125,11 @@ pub async fn switcher_organizations(search: String) -> Result<Vec<SwitcherEntry>
 pub async fn organization(slug: String) -> Result<OrganizationView, AppError> {
     use domain::policy::{Action, Target};
 
-    use crate::server::{access, access::Caller, context};
+    use crate::server::{access::InOrganization, context};
     context::respond(
         async {
-            let state = context::state()?;
-            let caller = Caller::of(&state, &context::request()).await?;
-            let organization = access::organization(&state, &slug).await?;
-            caller.require(Action::ViewOrganization, &Target::Organization(organization.id))?;
+            let InOrganization { state, caller, organization } =
+                InOrganization::require(&slug, Action::ViewOrganization).await?;
             let can_invite = caller.may(Action::Invite, &Target::Organization(organization.id));
             let pending_invitations = if can_invite {
                 crate::server::invitations::pending_rows(&state, organization.id).await?
@@ -187,18 +185,13 @@ pub async fn create_organization(name: String, slug: String) -> Result<(), AppEr
 
 #[server(endpoint = "rename_organization")]
 pub async fn rename_organization(slug: String, name: String) -> Result<(), AppError> {
-    use domain::{
-        OrganizationName,
-        policy::{Action, Target},
-    };
+    use domain::{OrganizationName, policy::Action};
 
-    use crate::server::{access, access::Caller, context};
+    use crate::server::{access::InOrganization, context};
     context::respond(
         async {
-            let state = context::state()?;
-            let caller = Caller::of(&state, &context::request()).await?;
-            let organization = access::organization(&state, &slug).await?;
-            caller.require(Action::ManageOrganizations, &Target::Organization(organization.id))?;
+            let InOrganization { state, caller, organization } =
+                InOrganization::require(&slug, Action::ManageOrganizations).await?;
             let name = OrganizationName::parse(&name).map_err(|e| AppError::invalid("name", e))?;
             state.store.rename_organization(organization.id, &name, caller.actor(), Utc::now()).await?;
             Ok(())
@@ -210,18 +203,13 @@ pub async fn rename_organization(slug: String, name: String) -> Result<(), AppEr
 /// Suspends an organization (its members can no longer use it) or reactivates it.
 #[server(endpoint = "set_organization_suspended")]
 pub async fn set_organization_suspended(slug: String, suspended: bool) -> Result<(), AppError> {
-    use domain::{
-        Standing,
-        policy::{Action, Target},
-    };
+    use domain::{Standing, policy::Action};
 
-    use crate::server::{access, access::Caller, context};
+    use crate::server::{access::InOrganization, context};
     context::respond(
         async {
-            let state = context::state()?;
-            let caller = Caller::of(&state, &context::request()).await?;
-            let organization = access::organization(&state, &slug).await?;
-            caller.require(Action::ManageOrganizations, &Target::Organization(organization.id))?;
+            let InOrganization { state, caller, organization } =
+                InOrganization::require(&slug, Action::ManageOrganizations).await?;
             let status = if suspended { Standing::Suspended } else { Standing::Active };
             state.store.set_organization_status(organization.id, status, caller.actor(), Utc::now()).await?;
             Ok(())

@@ -3,17 +3,30 @@ use leptos::prelude::*;
 use super::{Dialog, FormAlert, FormErrors};
 use crate::api::{InviteMembers, InviteReport, PendingInvitationRow, ResendInvitation, RevokeInvitation};
 
-/// "Invite people": a button and the dialog it opens.
+const INVITE_BUTTON_ID: &str = "invite-people";
+
+/// Opens the [`InviteDialog`].
 #[component]
-pub fn InvitePeople(slug: String, invite: ServerAction<InviteMembers>) -> impl IntoView {
-    let open = RwSignal::new(false);
+pub fn InviteButton(open: RwSignal<bool>) -> impl IntoView {
+    view! {
+        <button id=INVITE_BUTTON_ID type="button" class="button-primary button-inline" on:click=move |_| open.set(true)>
+            "Invite people"
+        </button>
+    }
+}
+
+/// The invite form and what became of each address. It lives outside the
+/// page's refreshed content, so it stays open while the page updates.
+#[component]
+pub fn InviteDialog(
+    slug: String,
+    invite: ServerAction<InviteMembers>,
+    open: RwSignal<bool>,
+) -> impl IntoView {
     let errors = FormErrors::of(invite.value());
     let report = move || invite.value().get().and_then(Result::ok);
     view! {
-        <button type="button" class="button-primary button-inline" on:click=move |_| open.set(true)>
-            "Invite people"
-        </button>
-        <Dialog open title="Invite people">
+        <Dialog open title="Invite people" return_focus_to=INVITE_BUTTON_ID>
             <ActionForm action=invite>
                 <input type="hidden" name="slug" value=slug />
                 <div class="field">

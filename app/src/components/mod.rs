@@ -5,9 +5,11 @@ mod dialog;
 mod form_field;
 mod invitations;
 mod org_switcher;
+mod pager;
 
 pub use app_header::AppHeader;
 pub use dialog::Dialog;
 pub use form_field::{FormAlert, FormErrors, FormField};
-pub use invitations::{InvitePeople, PendingInvitations};
+pub use invitations::{InviteButton, InviteDialog, PendingInvitations};
 pub use org_switcher::OrgSwitcher;
+pub use pager::Pager;

@@ -11,6 +11,7 @@ use leptos_router::{
 use crate::{
     AppError,
     api::{MemberList, list_members},
+    components::Pager,
     pages::NotFoundContent,
     relative_time::relative,
 };
@@ -216,9 +217,7 @@ fn MembersTable(
                     .collect_view()}
             </tbody>
         </table>
-        <nav class="pager" aria-label="Pages">
-            {previous.map(|href| view! { <a href=href rel="prev">"Previous page"</a> })}
-            {next.map(|href| view! { <a href=href rel="next">"Next page"</a> })}
+        <Pager previous next>
             <label for="member-page-size">"Rows per page"</label>
             <select id="member-page-size" on:change=on_size>
                 {PAGE_SIZES
@@ -226,7 +225,7 @@ fn MembersTable(
                     .map(|size| view! { <option value=size.to_string() selected=size == current.page_size>{size.to_string()}</option> })
                     .collect_view()}
             </select>
-        </nav>
+        </Pager>
     }
     .into_any()
 }

@@ -8,7 +8,7 @@ use crate::{
         InviteMembers, OrganizationView, RenameOrganization, ResendInvitation, RevokeInvitation,
         SetOrganizationSuspended, organization,
     },
-    components::{FormAlert, FormErrors, FormField, InvitePeople, PendingInvitations},
+    components::{FormAlert, FormErrors, FormField, InviteButton, InviteDialog, PendingInvitations},
     pages::NotFoundContent,
 };
 
@@ -26,6 +26,7 @@ pub fn OrganizationPage() -> impl IntoView {
         invite: ServerAction::new(),
         resend: ServerAction::new(),
         revoke: ServerAction::new(),
+        inviting: RwSignal::new(false),
     };
     let view = Resource::new(
         move || {
@@ -51,6 +52,7 @@ pub fn OrganizationPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        <InviteDialog slug=slug() invite=actions.invite open=actions.inviting />
     }
 }
 
@@ -61,11 +63,13 @@ struct OrganizationActions {
     invite: ServerAction<InviteMembers>,
     resend: ServerAction<ResendInvitation>,
     revoke: ServerAction<RevokeInvitation>,
+    /// Whether the invite dialog is open.
+    inviting: RwSignal<bool>,
 }
 
 #[component]
 fn OrganizationDetails(organization: OrganizationView, actions: OrganizationActions) -> impl IntoView {
-    let OrganizationActions { rename, suspend, invite, resend, revoke } = actions;
+    let OrganizationActions { rename, suspend, resend, revoke, inviting, .. } = actions;
     let standing = match (organization.my_role, organization.suspended) {
         (_, true) => "This organization is suspended: its members cannot use it.".to_owned(),
         (Some(role), false) => format!("You are {} {} here.", article(role.as_str()), role),
@@ -78,7 +82,7 @@ fn OrganizationDetails(organization: OrganizationView, actions: OrganizationActi
             <p>
                 <a href=format!("/orgs/{slug}/members")>"Members"</a>
             </p>
-            <InvitePeople slug=slug.clone() invite />
+            <InviteButton open=inviting />
             <PendingInvitations slug rows=pending resend revoke />
         }
     });

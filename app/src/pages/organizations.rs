@@ -4,7 +4,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::{CreateOrganization, ORGANIZATIONS_PER_PAGE, OrganizationList, list_organizations},
-    components::{FormAlert, FormErrors, FormField},
+    components::{FormAlert, FormErrors, FormField, Pager},
 };
 
 /// Super admins: every organization, searchable, and a form to create one.
@@ -84,10 +84,7 @@ fn OrganizationsTable(list: OrganizationList, search: String) -> impl IntoView {
                     .collect_view()}
             </tbody>
         </table>
-        <nav class="pager" aria-label="Pages">
-            {previous.map(|href| view! { <a href=href rel="prev">"Previous page"</a> })}
-            {next.map(|href| view! { <a href=href rel="next">"Next page"</a> })}
-        </nav>
+        <Pager previous next />
     }
     .into_any()
 }

@@ -4,7 +4,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::{OUTBOX_PER_PAGE, RetryEmail, list_outbox},
-    components::{FormAlert, FormErrors},
+    components::{FormAlert, FormErrors, Pager},
 };
 
 /// Super admins: every email Roster has queued, sent or given up on.
@@ -81,10 +81,7 @@ pub fn OutboxPage() -> impl IntoView {
                                 .collect_view()}
                         </tbody>
                     </table>
-                    <nav class="pager" aria-label="Pages">
-                        {previous.map(|href| view! { <a href=href rel="prev">"Previous page"</a> })}
-                        {next.map(|href| view! { <a href=href rel="next">"Next page"</a> })}
-                    </nav>
+                    <Pager previous next />
                 }
                     .into_any()
             })}

@@ -3,7 +3,7 @@
 use domain::policy::{self, Action, Decision, Target};
 use store::{Actor, MembershipRecord, OrganizationRecord, SubjectRecord};
 
-use super::{AppState, CurrentSession, RequestContext};
+use super::{AppState, CurrentSession, RequestContext, context};
 use crate::AppError;
 
 /// The signed-in user behind a server function call, with what the policy
@@ -61,6 +61,25 @@ impl Caller {
     /// a super admin acts in another tenant's context.
     pub fn actor(&self) -> Actor {
         Actor { user_id: Some(self.session.user.id), ip: self.ip.clone() }
+    }
+}
+
+/// A request about one organization that the policy has let through.
+pub struct InOrganization {
+    pub state: AppState,
+    pub caller: Caller,
+    pub organization: OrganizationRecord,
+}
+
+impl InOrganization {
+    /// The current request's caller and the organization at `slug`, once
+    /// the policy allows `action` on it; "not found" otherwise.
+    pub async fn require(slug: &str, action: Action) -> Result<Self, AppError> {
+        let state = context::state()?;
+        let caller = Caller::of(&state, &context::request()).await?;
+        let organization = organization(&state, slug).await?;
+        caller.require(action, &Target::Organization(organization.id))?;
+        Ok(Self { state, caller, organization })
     }
 }
 
