@@ -22,7 +22,7 @@ use leptos_router::{
 pub use error::AppError;
 
 use crate::{
-    api::{CompleteSetup, SignIn, SignOut, SignedInUser, current_user},
+    api::{AcceptInvitation, CompleteSetup, SignIn, SignOut, SignedInUser, current_user},
     pages::{
         AcceptInvitationPage, HomePage, MembersPage, NotFoundPage, OrganizationPage, OrganizationsPage,
         OutboxPage, SetupPage, SignInPage, SignedInLayout,
@@ -58,6 +58,8 @@ pub struct AuthActions {
     pub sign_in: ServerAction<SignIn>,
     pub sign_out: ServerAction<SignOut>,
     pub complete_setup: ServerAction<CompleteSetup>,
+    /// Accepting an invitation signs a new account in.
+    pub accept_invitation: ServerAction<AcceptInvitation>,
 }
 
 /// The signed-in user (or `None`), shared by the header and the pages.
@@ -72,6 +74,7 @@ pub fn App() -> impl IntoView {
         sign_in: ServerAction::new(),
         sign_out: ServerAction::new(),
         complete_setup: ServerAction::new(),
+        accept_invitation: ServerAction::new(),
     };
     let user = Resource::new(
         move || {
@@ -79,6 +82,7 @@ pub fn App() -> impl IntoView {
                 actions.sign_in.version().get(),
                 actions.sign_out.version().get(),
                 actions.complete_setup.version().get(),
+                actions.accept_invitation.version().get(),
             )
         },
         |_| current_user(),

@@ -2,6 +2,7 @@
 
 pub mod cli;
 pub mod config;
+mod export;
 mod first_run;
 mod health;
 pub mod mailer;

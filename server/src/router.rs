@@ -5,7 +5,7 @@ use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_ro
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use crate::{health, middleware};
+use crate::{export, health, middleware};
 
 /// Every route Roster answers: health checks, the pages, the server
 /// functions (`/api/…`) and the compiled assets (`/pkg/…`).
@@ -22,6 +22,7 @@ pub fn build(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
+        .route("/orgs/{slug}/members.csv", get(export::members_csv))
         .leptos_routes_with_context(&state, routes, context.clone(), page)
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(from_fn_with_state(state.clone(), middleware::session::authenticate))

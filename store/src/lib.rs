@@ -36,6 +36,9 @@ pub use url::{DatabaseUrl, DatabaseUrlError};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// Rows delivered one by one, see [`Store::stream_members`].
+pub type MemberStream = futures::stream::BoxStream<'static, Result<MemberRow>>;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -196,6 +199,11 @@ pub trait Store: Send + Sync + 'static {
         view: &MemberView,
         now: DateTime<Utc>,
     ) -> Result<MemberPage>;
+
+    /// Every member matching `view` (its page aside), in its order, as a
+    /// stream: rows arrive as the database yields them, so memory does not
+    /// grow with the organization. Used for CSV export.
+    fn stream_members(&self, organization_id: i64, view: MemberView, now: DateTime<Utc>) -> MemberStream;
 
     /// Invites one address to an organization: creates the account if the
     /// address has none, a pending membership, the invitation token and its

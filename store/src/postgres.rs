@@ -3,7 +3,7 @@ use chrono::{DateTime, Utc};
 use domain::{AccountStatus, Email, MembershipStatus, OrganizationName, OrganizationStatus, Role, Slug};
 use sqlx::{PgConnection, PgPool, postgres::PgPoolOptions};
 
-use crate::{Backend, Result, Store, StoreError, TokenProblem, records::*};
+use crate::{Backend, MemberStream, Result, Store, StoreError, TokenProblem, records::*};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 

@@ -246,6 +246,25 @@ macro_rules! impl_store {
             }
         }
 
+
+        /// The `ORDER BY` of the members table: the chosen column, missing
+        /// dates last whichever the direction, then the user id for a stable order.
+        pub(crate) fn push_member_order(query: &mut sqlx::QueryBuilder<'_, $db>, view: &domain::MemberView) {
+            let (expression, nullable) = match view.sort {
+                domain::MemberSort::Name => ("lower(u.name)", false),
+                domain::MemberSort::Email => ("u.email", false),
+                domain::MemberSort::Role => ("CASE m.role WHEN 'viewer' THEN 1 WHEN 'editor' THEN 2 ELSE 3 END", false),
+                domain::MemberSort::Joined => ("m.joined_at", true),
+                domain::MemberSort::LastSignIn => ("u.last_sign_in_at", true),
+            };
+            let direction = if view.descending { "DESC" } else { "ASC" };
+            query.push(" ORDER BY ");
+            if nullable {
+                query.push(format_args!("({expression} IS NULL), "));
+            }
+            query.push(format_args!("{expression} {direction}, u.id {direction}"));
+        }
+
         #[async_trait]
         impl Store for $store {
             fn backend(&self) -> Backend {
@@ -712,27 +731,37 @@ macro_rules! impl_store {
                     "SELECT u.id AS user_id, u.name, u.email, m.role, m.status, m.joined_at, u.last_sign_in_at",
                 );
                 push_member_filters(&mut rows, organization_id, view, now);
-                let (expression, nullable) = match view.sort {
-                    domain::MemberSort::Name => ("lower(u.name)", false),
-                    domain::MemberSort::Email => ("u.email", false),
-                    domain::MemberSort::Role => {
-                        ("CASE m.role WHEN 'viewer' THEN 1 WHEN 'editor' THEN 2 ELSE 3 END", false)
-                    }
-                    domain::MemberSort::Joined => ("m.joined_at", true),
-                    domain::MemberSort::LastSignIn => ("u.last_sign_in_at", true),
-                };
-                let direction = if view.descending { "DESC" } else { "ASC" };
-                rows.push(" ORDER BY ");
-                if nullable {
-                    // Missing dates last, whichever the direction, on both databases.
-                    rows.push(format_args!("({expression} IS NULL), "));
-                }
-                rows.push(format_args!("{expression} {direction}, u.id {direction} LIMIT "))
+                push_member_order(&mut rows, view);
+                rows.push(" LIMIT ")
                     .push_bind(page_size)
                     .push(" OFFSET ")
                     .push_bind(i64::from(page - 1) * page_size);
                 let items = rows.build_query_as().fetch_all(&self.pool).await?;
                 Ok(MemberPage { items, total, page })
+            }
+
+            fn stream_members(&self, organization_id: i64, view: domain::MemberView, now: DateTime<Utc>) -> MemberStream {
+                // The query runs in its own task, which owns what it needs; a
+                // small channel paces it to the reader.
+                let pool = self.pool.clone();
+                let (rows_out, rows_in) = tokio::sync::mpsc::channel(256);
+                tokio::spawn(async move {
+                    use futures::StreamExt;
+                    let mut query = sqlx::QueryBuilder::<$db>::new(
+                        "SELECT u.id AS user_id, u.name, u.email, m.role, m.status, m.joined_at, u.last_sign_in_at",
+                    );
+                    push_member_filters(&mut query, organization_id, &view, now);
+                    push_member_order(&mut query, &view);
+                    let mut rows = query.build_query_as::<MemberRow>().fetch(&pool);
+                    while let Some(row) = rows.next().await {
+                        if rows_out.send(row.map_err(StoreError::from)).await.is_err() {
+                            break;
+                        }
+                    }
+                });
+                Box::pin(futures::stream::unfold(rows_in, |mut rows_in| async move {
+                    rows_in.recv().await.map(|row| (row, rows_in))
+                }))
             }
 
             async fn invite(&self, invitation: NewInvitation, by: Actor, at: DateTime<Utc>) -> Result<InviteOutcome> {

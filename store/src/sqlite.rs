@@ -8,7 +8,7 @@ use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
 
-use crate::{Backend, DatabaseUrl, Result, Store, StoreError, TokenProblem, records::*};
+use crate::{Backend, DatabaseUrl, MemberStream, Result, Store, StoreError, TokenProblem, records::*};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 

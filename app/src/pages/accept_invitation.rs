@@ -3,7 +3,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    api::{AcceptInvitation, InvitationView, invitation},
+    AuthActions,
+    api::{InvitationView, invitation},
     components::{FormAlert, FormErrors, FormField},
 };
 
@@ -39,7 +40,7 @@ pub fn AcceptInvitationPage() -> impl IntoView {
 
 #[component]
 fn AcceptForm(details: InvitationView, token: String) -> impl IntoView {
-    let action = ServerAction::<AcceptInvitation>::new();
+    let action = expect_context::<AuthActions>().accept_invitation;
     let errors = FormErrors::of(action.value());
     let inviter = details.invited_by.clone().unwrap_or_else(|| "An administrator".to_owned());
     let summary =

@@ -45,9 +45,15 @@ pub fn MembersPage() -> impl IntoView {
                 match members.await {
                     Err(AppError::NotFound) => view! { <NotFoundContent /> }.into_any(),
                     result => {
+                        let export = format!("/orgs/{}/members.csv?{}", slug.get_untracked(), view.get_untracked().to_query());
                         view! {
                             <h1>"Members"</h1>
                             <MemberFilters view show />
+                            <p>
+                                <a class="button-secondary button-link" href=export download>
+                                    "Export these members as CSV"
+                                </a>
+                            </p>
                             {match result {
                                 Ok(list) => view! { <MembersTable list view show /> }.into_any(),
                                 Err(error) => view! { <p role="alert" class="form-alert">{error.to_string()}</p> }.into_any(),
