@@ -1,6 +1,6 @@
-use leptos::{ev, prelude::*};
+use leptos::prelude::*;
 
-use super::OrgSwitcher;
+use super::{DisclosureButton, OrgSwitcher, close_on_escape};
 use crate::{AuthActions, api::SignedInUser};
 
 /// The bar at the top of every signed-in page.
@@ -23,24 +23,13 @@ pub fn AppHeader(user: SignedInUser) -> impl IntoView {
 fn AccountMenu(user: SignedInUser) -> impl IntoView {
     let sign_out = expect_context::<AuthActions>().sign_out;
     let open = RwSignal::new(false);
-    let close_on_escape = move |event: ev::KeyboardEvent| {
-        if event.key() == "Escape" {
-            open.set(false);
-        }
-    };
     let role = if user.is_super_admin { "Super admin" } else { "Member" };
     view! {
-        <div class="account-menu" on:keydown=close_on_escape>
-            <button
-                type="button"
-                class="account-menu-button"
-                aria-expanded=move || if open.get() { "true" } else { "false" }
-                aria-controls="account-menu"
-                on:click=move |_| open.update(|open| *open = !*open)
-            >
+        <div class="account-menu" on:keydown=close_on_escape(open)>
+            <DisclosureButton open controls="account-menu" class="account-menu-button">
                 <span class="visually-hidden">"Account menu for "</span>
                 {user.name.clone()}
-            </button>
+            </DisclosureButton>
             <div id="account-menu" class="account-menu-panel" hidden=move || !open.get()>
                 <p class="account-menu-who">
                     <span class="account-menu-email">{user.email.clone()}</span>

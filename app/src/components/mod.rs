@@ -2,6 +2,7 @@
 
 mod app_header;
 mod dialog;
+mod disclosure;
 mod form_field;
 mod invitations;
 mod org_switcher;
@@ -9,6 +10,7 @@ mod pager;
 
 pub use app_header::AppHeader;
 pub use dialog::Dialog;
+pub use disclosure::{DisclosureButton, close_on_escape};
 pub use form_field::{FormAlert, FormErrors, FormField};
 pub use invitations::{InviteButton, InviteDialog, PendingInvitations};
 pub use org_switcher::OrgSwitcher;

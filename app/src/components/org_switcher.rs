@@ -1,6 +1,7 @@
-use leptos::{ev, prelude::*};
+use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
+use super::{DisclosureButton, close_on_escape};
 use crate::api::{organization, switcher_organizations};
 
 /// The organization a path is about: `/orgs/acme/users` is about `acme`.
@@ -36,28 +37,17 @@ pub fn OrgSwitcher(is_super_admin: bool) -> impl IntoView {
             if open { switcher_organizations(search).await.unwrap_or_default() } else { Vec::new() }
         },
     );
-    let close_on_escape = move |event: ev::KeyboardEvent| {
-        if event.key() == "Escape" {
-            open.set(false);
-        }
-    };
 
     view! {
-        <div class="org-switcher" on:keydown=close_on_escape>
-            <button
-                type="button"
-                class="org-switcher-button"
-                aria-expanded=move || if open.get() { "true" } else { "false" }
-                aria-controls="org-switcher-panel"
-                on:click=move |_| open.update(|open| *open = !*open)
-            >
+        <div class="org-switcher" on:keydown=close_on_escape(open)>
+            <DisclosureButton open controls="org-switcher-panel" class="org-switcher-button">
                 <span class="visually-hidden">"Organization: "</span>
                 <Transition fallback=|| "Organizations">
                     {move || Suspend::new(async move {
                         current.await.unwrap_or_else(|| "Choose an organization".to_owned())
                     })}
                 </Transition>
-            </button>
+            </DisclosureButton>
             <div id="org-switcher-panel" class="org-switcher-panel" hidden=move || !open.get()>
                 <label for="org-switcher-search">"Find an organization"</label>
                 <input
