@@ -20,6 +20,7 @@ pub use email::{Email, EmailError};
 pub use email_list::{EmailList, EmailListError, MAX_ADDRESSES};
 pub use member_view::{
     DEFAULT_PAGE_SIZE, MAX_SEARCH_CHARS, MemberSort, MemberView, MemberViewError, PAGE_SIZES, SignInFilter,
+    percent_encode,
 };
 pub use organization::{OrganizationName, OrganizationNameError, Slug, SlugError};
 pub use password::{NewPassword, PasswordError};

@@ -168,7 +168,11 @@ impl MemberView {
         if self.page != 1 {
             pairs.push(("page", self.page.to_string()));
         }
-        pairs.iter().map(|(key, value)| format!("{key}={}", encode(value))).collect::<Vec<_>>().join("&")
+        pairs
+            .iter()
+            .map(|(key, value)| format!("{key}={}", percent_encode(value)))
+            .collect::<Vec<_>>()
+            .join("&")
     }
 }
 
@@ -178,8 +182,9 @@ pub enum MemberViewError {
     SearchTooLong,
 }
 
-/// Percent-encodes a query value (everything but unreserved characters).
-fn encode(value: &str) -> String {
+/// Percent-encodes a URL query value: everything but RFC 3986's unreserved
+/// characters. Pure, so the browser and the server build the same links.
+pub fn percent_encode(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {

@@ -88,10 +88,6 @@ impl Server {
         &self.state
     }
 
-    pub fn router(&self) -> axum::Router {
-        router::build(self.state.clone())
-    }
-
     /// Serves until Ctrl-C or SIGTERM, finishing requests in flight.
     pub async fn serve(self, listener: TcpListener) -> Result<(), Error> {
         if let Some(link) = &self.setup_link {

@@ -81,16 +81,7 @@ fn AcceptForm(details: InvitationView, token: String) -> impl IntoView {
         }
         .into_any()
     } else {
-        let next: String = format!("/invite?token={token}")
-            .bytes()
-            .map(|b| {
-                if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                    (b as char).to_string()
-                } else {
-                    format!("%{b:02X}")
-                }
-            })
-            .collect();
+        let next = domain::percent_encode(&format!("/invite?token={token}"));
         view! {
             <p>{format!("You already have an account. Sign in as {} to accept.", details.email)}</p>
             <p>
