@@ -66,6 +66,15 @@ impl MembershipStatus {
             Self::Suspended => "suspended",
         }
     }
+
+    /// The status as a table cell or menu shows it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Active => "Active",
+            Self::Invited => "Invited",
+            Self::Suspended => "Suspended",
+        }
+    }
 }
 
 impl FromStr for MembershipStatus {

@@ -8,6 +8,7 @@ mod account;
 mod display_name;
 mod email;
 mod email_list;
+mod member_action;
 mod member_view;
 mod organization;
 mod password;
@@ -18,6 +19,7 @@ pub use account::{AccountStatus, MembershipStatus, OrganizationStatus, Standing}
 pub use display_name::{DisplayName, DisplayNameError};
 pub use email::{Email, EmailError};
 pub use email_list::{EmailList, EmailListError, MAX_ADDRESSES};
+pub use member_action::{MAX_BULK_MEMBERS, MemberAction, parse_member_ids, too_many};
 pub use member_view::{
     DEFAULT_PAGE_SIZE, MAX_SEARCH_CHARS, MemberSort, MemberView, MemberViewError, PAGE_SIZES, SignInFilter,
     percent_encode,

@@ -22,6 +22,27 @@ impl Role {
             Self::Admin => "admin",
         }
     }
+
+    /// The role's name as a heading or table cell shows it; sentences use
+    /// the lowercase `Display` form ("invited you as an editor").
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Viewer => "Viewer",
+            Self::Editor => "Editor",
+            Self::Admin => "Admin",
+        }
+    }
+
+    /// What the role may do in Roster, for whoever chooses it.
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::Viewer => "Signs in and manages their own profile, password and sessions.",
+            Self::Editor => "The same as a viewer in Roster; your product may let editors change content.",
+            Self::Admin => {
+                "Also manages the organization's members: invites, roles, suspensions, resets, removals."
+            }
+        }
+    }
 }
 
 impl FromStr for Role {

@@ -26,10 +26,10 @@ use domain::{
 pub use error::{StoreError, TokenProblem};
 pub use postgres::PgStore;
 pub use records::{
-    AcceptedInvitation, Actor, AuditRecord, InvitationRecord, InviteOutcome, MemberPage, MemberRow,
-    MembershipRecord, NewCredentials, NewEmail, NewInvitation, NewSession, NewUser, OrganizationRecord,
-    OrganizationSummary, OutboxRecord, OutboxStatus, Page, PendingInvitation, SessionRecord, SignInRecord,
-    SubjectRecord, TokenKind, TokenRecord, UserRecord, action,
+    AcceptedInvitation, AccountSummary, Actor, AuditRecord, InvitationRecord, InviteOutcome, MemberPage,
+    MemberRow, MembershipRecord, NewCredentials, NewEmail, NewInvitation, NewSession, NewUser,
+    OrganizationRecord, OrganizationSummary, OutboxRecord, OutboxStatus, Page, PendingInvitation, SeedMember,
+    SessionRecord, SignInRecord, SubjectRecord, TokenKind, TokenRecord, UserRecord, action,
 };
 pub use sqlite::SqliteStore;
 pub use url::{DatabaseUrl, DatabaseUrlError};
@@ -142,6 +142,10 @@ pub trait Store: Send + Sync + 'static {
         at: DateTime<Utc>,
     ) -> Result<()>;
 
+    /// Accounts whose name or email contains `search` (any case), by name,
+    /// each with its memberships: the super admins' all-users view.
+    async fn list_accounts(&self, search: &str, limit: i64, offset: i64) -> Result<Page<AccountSummary>>;
+
     /// Every membership of a user, in any state, by organization name.
     async fn memberships_of(&self, user_id: i64) -> Result<Vec<MembershipRecord>>;
 
@@ -210,7 +214,15 @@ pub trait Store: Send + Sync + 'static {
     /// email in the outbox, all in one transaction (DESIGN invariant 5).
     async fn invite(&self, invitation: NewInvitation, by: Actor, at: DateTime<Utc>) -> Result<InviteOutcome>;
 
-    async fn pending_invitations(&self, organization_id: i64) -> Result<Vec<PendingInvitation>>;
+    /// The `limit` most recent pending invitations of an organization.
+    async fn pending_invitations(&self, organization_id: i64, limit: i64) -> Result<Vec<PendingInvitation>>;
+
+    /// The pending invitation of one person, if there is one.
+    async fn pending_invitation(
+        &self,
+        organization_id: i64,
+        user_id: i64,
+    ) -> Result<Option<PendingInvitation>>;
 
     /// Replaces the pending invitation of `invitation.email` with a new link
     /// (the old one stops working) and queues the new email.
@@ -257,6 +269,18 @@ pub trait Store: Send + Sync + 'static {
 
     /// Queues a failed email again, now.
     async fn retry_email(&self, id: i64, by: Actor, at: DateTime<Utc>) -> Result<()>;
+
+    /// Adds many new people to an organization at once (for demonstrations
+    /// and benchmarks): accounts and memberships in batches, one transaction,
+    /// one audit event. Fails with [`StoreError::EmailTaken`] if any address
+    /// is in use, and then adds no one.
+    async fn seed_members(
+        &self,
+        organization_id: i64,
+        people: &[SeedMember],
+        by: Actor,
+        at: DateTime<Utc>,
+    ) -> Result<u64>;
 
     /// The most recent audit events, newest first.
     async fn recent_audit_events(&self, limit: i64) -> Result<Vec<AuditRecord>>;

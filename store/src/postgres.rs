@@ -1,7 +1,12 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::{AccountStatus, Email, MembershipStatus, OrganizationName, OrganizationStatus, Role, Slug};
-use sqlx::{PgConnection, PgPool, postgres::PgPoolOptions};
+use std::str::FromStr;
+
+use sqlx::{
+    PgConnection, PgPool,
+    postgres::{PgConnectOptions, PgPoolOptions},
+};
 
 use crate::{Backend, MemberStream, Result, Store, StoreError, TokenProblem, records::*};
 
@@ -14,7 +19,12 @@ pub struct PgStore {
 
 impl PgStore {
     pub async fn connect(url: &str) -> Result<Self> {
-        let pool = PgPoolOptions::new().max_connections(16).connect(url).await?;
+        // The members query is one prepared statement whose best plan depends
+        // on its values (a two-letter search matches half the table, a name
+        // a handful); a plan made for the values at hand beats a cached
+        // generic one by far more than the planning costs.
+        let options = PgConnectOptions::from_str(url)?.options([("plan_cache_mode", "force_custom_plan")]);
+        let pool = PgPoolOptions::new().max_connections(16).connect_with(options).await?;
         Ok(Self { pool })
     }
 

@@ -39,6 +39,7 @@ pub mod action {
     pub const INVITATION_REVOKED: &str = "invitation.revoked";
     pub const INVITATION_ACCEPTED: &str = "invitation.accepted";
     pub const EMAIL_RETRIED: &str = "email.retried";
+    pub const MEMBERS_SEEDED: &str = "members.seeded";
 }
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -58,6 +59,21 @@ pub struct NewUser {
     pub name: DisplayName,
     pub password_hash: String,
     pub is_super_admin: bool,
+}
+
+/// A made-up person for `roster seed-demo` and the benchmark: an account and
+/// its membership, with a history.
+#[derive(Debug, Clone)]
+pub struct SeedMember {
+    pub email: Email,
+    pub name: DisplayName,
+    /// `None` for an invitee who has not accepted yet.
+    pub password_hash: Option<String>,
+    pub role: Role,
+    pub status: MembershipStatus,
+    pub created_at: DateTime<Utc>,
+    pub joined_at: Option<DateTime<Utc>>,
+    pub last_sign_in_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -141,6 +157,13 @@ pub struct OrganizationSummary {
     #[sqlx(flatten)]
     pub organization: OrganizationRecord,
     pub member_count: i64,
+}
+
+/// An account with every organization it belongs to, for the all-users view.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountSummary {
+    pub user: UserRecord,
+    pub memberships: Vec<MembershipRecord>,
 }
 
 /// One of a user's memberships, with its organization.

@@ -12,6 +12,28 @@ macro_rules! user_columns {
     };
 }
 
+/// The columns of [`crate::MemberRow`], from `organization_members m JOIN users u`.
+macro_rules! member_columns {
+    () => {
+        "u.id AS user_id, u.name, u.email, m.role, m.status, m.joined_at, u.last_sign_in_at"
+    };
+}
+
+/// A [`crate::PendingInvitation`] from `organization_members m JOIN users u`,
+/// with its latest link's expiry and inviter; the caller adds `WHERE`.
+macro_rules! pending_invitation_select {
+    () => {
+        "SELECT u.id AS user_id, u.email, m.role, m.created_at AS invited_at,
+                (SELECT t.expires_at FROM tokens t
+                 WHERE t.kind = 'invitation' AND t.organization_id = m.organization_id AND t.user_id = u.id
+                 ORDER BY t.id DESC LIMIT 1) AS expires_at,
+                (SELECT i.name FROM tokens t JOIN users i ON i.id = t.created_by
+                 WHERE t.kind = 'invitation' AND t.organization_id = m.organization_id AND t.user_id = u.id
+                 ORDER BY t.id DESC LIMIT 1) AS invited_by
+         FROM organization_members m JOIN users u ON u.id = m.user_id"
+    };
+}
+
 /// The columns of [`crate::OrganizationRecord`].
 macro_rules! organization_columns {
     () => {
@@ -210,22 +232,23 @@ macro_rules! impl_store {
         }
 
 
-        /// The `FROM … WHERE …` of the members table for one organization and view.
+        /// The `WHERE …` of the members table for one organization and view,
+        /// on `organization_members m` alone: the membership row carries the
+        /// name, email and last sign-in it is searched and sorted on
+        /// (migration 0002), so counting and paging need no join.
         pub(crate) fn push_member_filters(
             query: &mut sqlx::QueryBuilder<'_, $db>,
             organization_id: i64,
             view: &domain::MemberView,
             now: DateTime<Utc>,
         ) {
-            query
-                .push(" FROM organization_members m JOIN users u ON u.id = m.user_id WHERE m.organization_id = ")
-                .push_bind(organization_id);
+            query.push(" WHERE m.organization_id = ").push_bind(organization_id);
             if !view.search.is_empty() {
                 let pattern = crate::like_pattern(&view.search);
                 query
-                    .push(" AND (lower(u.name) LIKE ")
+                    .push(" AND (m.name_key LIKE ")
                     .push_bind(pattern.clone())
-                    .push(" ESCAPE '\\' OR u.email LIKE ")
+                    .push(" ESCAPE '\\' OR m.email LIKE ")
                     .push_bind(pattern)
                     .push(" ESCAPE '\\')");
             }
@@ -237,32 +260,37 @@ macro_rules! impl_store {
             }
             match view.sign_in {
                 Some(domain::SignInFilter::Never) => {
-                    query.push(" AND u.last_sign_in_at IS NULL");
+                    query.push(" AND m.last_sign_in_at IS NULL");
                 }
                 Some(domain::SignInFilter::InactiveDays(days)) => {
-                    query.push(" AND u.last_sign_in_at < ").push_bind(now - chrono::Duration::days(i64::from(days)));
+                    query.push(" AND m.last_sign_in_at < ").push_bind(now - chrono::Duration::days(i64::from(days)));
                 }
                 None => {}
             }
         }
 
-
-        /// The `ORDER BY` of the members table: the chosen column, missing
-        /// dates last whichever the direction, then the user id for a stable order.
+        /// The `ORDER BY` of the members table: the chosen column, then the
+        /// user id, both in one direction so one index serves each order.
+        /// A missing date counts as the oldest (never signed in, not yet
+        /// joined). Roles sort by rank, which is reverse alphabetical.
         pub(crate) fn push_member_order(query: &mut sqlx::QueryBuilder<'_, $db>, view: &domain::MemberView) {
-            let (expression, nullable) = match view.sort {
-                domain::MemberSort::Name => ("lower(u.name)", false),
-                domain::MemberSort::Email => ("u.email", false),
-                domain::MemberSort::Role => ("CASE m.role WHEN 'viewer' THEN 1 WHEN 'editor' THEN 2 ELSE 3 END", false),
-                domain::MemberSort::Joined => ("m.joined_at", true),
-                domain::MemberSort::LastSignIn => ("u.last_sign_in_at", true),
+            // (column, whether its natural order is the reverse of the view's)
+            let (column, reversed) = match view.sort {
+                domain::MemberSort::Name => ("m.name_key", false),
+                domain::MemberSort::Email => ("m.email", false),
+                domain::MemberSort::Role => ("m.role", true),
+                domain::MemberSort::Joined => ("m.joined_at", false),
+                domain::MemberSort::LastSignIn => ("m.last_sign_in_at", false),
             };
-            let direction = if view.descending { "DESC" } else { "ASC" };
-            query.push(" ORDER BY ");
-            if nullable {
-                query.push(format_args!("({expression} IS NULL), "));
-            }
-            query.push(format_args!("{expression} {direction}, u.id {direction}"));
+            let descending = view.descending != reversed;
+            let direction = if descending { "DESC" } else { "ASC" };
+            // Spelled out for PostgreSQL, which otherwise puts NULL last going up.
+            let nulls = match (view.sort, descending) {
+                (domain::MemberSort::Joined | domain::MemberSort::LastSignIn, false) => " NULLS FIRST",
+                (domain::MemberSort::Joined | domain::MemberSort::LastSignIn, true) => " NULLS LAST",
+                _ => "",
+            };
+            query.push(format_args!(" ORDER BY {column} {direction}{nulls}, m.user_id {direction}"));
         }
 
         #[async_trait]
@@ -534,6 +562,32 @@ macro_rules! impl_store {
                 Ok(Page { items, total })
             }
 
+            async fn list_accounts(&self, search: &str, limit: i64, offset: i64) -> Result<Page<AccountSummary>> {
+                let pattern = crate::like_pattern(search);
+                let total: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM users WHERE lower(name) LIKE $1 ESCAPE '\\' OR email LIKE $1 ESCAPE '\\'",
+                )
+                .bind(&pattern)
+                .fetch_one(&self.pool)
+                .await?;
+                let users: Vec<UserRecord> = sqlx::query_as(concat!(
+                    "SELECT ", user_columns!(), " FROM users
+                     WHERE lower(name) LIKE $1 ESCAPE '\\' OR email LIKE $1 ESCAPE '\\'
+                     ORDER BY lower(name), email, id LIMIT $2 OFFSET $3"
+                ))
+                .bind(&pattern)
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(&self.pool)
+                .await?;
+                let mut items = Vec::with_capacity(users.len());
+                for user in users {
+                    let memberships = self.memberships_of(user.id).await?;
+                    items.push(AccountSummary { user, memberships });
+                }
+                Ok(Page { items, total })
+            }
+
             async fn rename_organization(
                 &self,
                 id: i64,
@@ -719,7 +773,7 @@ macro_rules! impl_store {
                 view: &domain::MemberView,
                 now: DateTime<Utc>,
             ) -> Result<MemberPage> {
-                let mut count = sqlx::QueryBuilder::<$db>::new("SELECT COUNT(*)");
+                let mut count = sqlx::QueryBuilder::<$db>::new("SELECT COUNT(*) FROM organization_members m");
                 push_member_filters(&mut count, organization_id, view, now);
                 let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
 
@@ -727,15 +781,21 @@ macro_rules! impl_store {
                 let last_page = u32::try_from(((total + page_size - 1) / page_size).max(1)).unwrap_or(u32::MAX);
                 let page = view.page.clamp(1, last_page);
 
-                let mut rows = sqlx::QueryBuilder::<$db>::new(
-                    "SELECT u.id AS user_id, u.name, u.email, m.role, m.status, m.joined_at, u.last_sign_in_at",
-                );
+                // The page's ids first, from an index alone, however deep the
+                // page; then the 25 or so rows they name.
+                let mut rows = sqlx::QueryBuilder::<$db>::new(concat!(
+                    "SELECT ", member_columns!(), " FROM (SELECT m.user_id FROM organization_members m",
+                ));
                 push_member_filters(&mut rows, organization_id, view, now);
                 push_member_order(&mut rows, view);
                 rows.push(" LIMIT ")
                     .push_bind(page_size)
                     .push(" OFFSET ")
-                    .push_bind(i64::from(page - 1) * page_size);
+                    .push_bind(i64::from(page - 1) * page_size)
+                    .push(") page JOIN organization_members m ON m.organization_id = ")
+                    .push_bind(organization_id)
+                    .push(" AND m.user_id = page.user_id JOIN users u ON u.id = page.user_id");
+                push_member_order(&mut rows, view);
                 let items = rows.build_query_as().fetch_all(&self.pool).await?;
                 Ok(MemberPage { items, total, page })
             }
@@ -747,9 +807,9 @@ macro_rules! impl_store {
                 let (rows_out, rows_in) = tokio::sync::mpsc::channel(256);
                 tokio::spawn(async move {
                     use futures::StreamExt;
-                    let mut query = sqlx::QueryBuilder::<$db>::new(
-                        "SELECT u.id AS user_id, u.name, u.email, m.role, m.status, m.joined_at, u.last_sign_in_at",
-                    );
+                    let mut query = sqlx::QueryBuilder::<$db>::new(concat!(
+                        "SELECT ", member_columns!(), " FROM organization_members m JOIN users u ON u.id = m.user_id",
+                    ));
                     push_member_filters(&mut query, organization_id, &view, now);
                     push_member_order(&mut query, &view);
                     let mut rows = query.build_query_as::<MemberRow>().fetch(&pool);
@@ -803,21 +863,25 @@ macro_rules! impl_store {
                 Ok(InviteOutcome::Invited)
             }
 
-            async fn pending_invitations(&self, organization_id: i64) -> Result<Vec<PendingInvitation>> {
-                Ok(sqlx::query_as(
-                    "SELECT u.id AS user_id, u.email, m.role, m.created_at AS invited_at,
-                            (SELECT t.expires_at FROM tokens t
-                             WHERE t.kind = 'invitation' AND t.organization_id = m.organization_id AND t.user_id = u.id
-                             ORDER BY t.id DESC LIMIT 1) AS expires_at,
-                            (SELECT i.name FROM tokens t JOIN users i ON i.id = t.created_by
-                             WHERE t.kind = 'invitation' AND t.organization_id = m.organization_id AND t.user_id = u.id
-                             ORDER BY t.id DESC LIMIT 1) AS invited_by
-                     FROM organization_members m JOIN users u ON u.id = m.user_id
-                     WHERE m.organization_id = $1 AND m.status = 'invited'
-                     ORDER BY m.created_at DESC, u.id",
-                )
+            async fn pending_invitations(&self, organization_id: i64, limit: i64) -> Result<Vec<PendingInvitation>> {
+                Ok(sqlx::query_as(concat!(
+                    pending_invitation_select!(),
+                    " WHERE m.organization_id = $1 AND m.status = 'invited' ORDER BY m.created_at DESC, u.id LIMIT $2"
+                ))
                 .bind(organization_id)
+                .bind(limit)
                 .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn pending_invitation(&self, organization_id: i64, user_id: i64) -> Result<Option<PendingInvitation>> {
+                Ok(sqlx::query_as(concat!(
+                    pending_invitation_select!(),
+                    " WHERE m.organization_id = $1 AND m.status = 'invited' AND m.user_id = $2"
+                ))
+                .bind(organization_id)
+                .bind(user_id)
+                .fetch_optional(&self.pool)
                 .await?)
             }
 
@@ -1015,6 +1079,55 @@ macro_rules! impl_store {
                 audit(&mut tx, &by, at, action::EMAIL_RETRIED, None, None).await?;
                 tx.commit().await?;
                 Ok(())
+            }
+
+            async fn seed_members(
+                &self,
+                organization_id: i64,
+                people: &[SeedMember],
+                by: Actor,
+                at: DateTime<Utc>,
+            ) -> Result<u64> {
+                // 8 values a person: 500 a statement stays under both
+                // databases' limits on bound values.
+                const BATCH: usize = 500;
+                let mut tx = self.write().await?;
+                for batch in people.chunks(BATCH) {
+                    let mut users = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO users (email, name, password_hash, created_at, last_sign_in_at) ",
+                    );
+                    users.push_values(batch, |mut row, person| {
+                        row.push_bind(person.email.as_str())
+                            .push_bind(person.name.as_str())
+                            .push_bind(person.password_hash.as_deref())
+                            .push_bind(person.created_at)
+                            .push_bind(person.last_sign_in_at);
+                    });
+                    users.push(" RETURNING id, email");
+                    let ids: std::collections::HashMap<String, i64> = users
+                        .build_query_as::<(i64, String)>()
+                        .fetch_all(&mut *tx)
+                        .await
+                        .map_err(StoreError::from_insert_user)?
+                        .into_iter()
+                        .map(|(id, email)| (email, id))
+                        .collect();
+                    let mut members = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO organization_members (organization_id, user_id, role, status, created_at, joined_at) ",
+                    );
+                    members.push_values(batch, |mut row, person| {
+                        row.push_bind(organization_id)
+                            .push_bind(ids[person.email.as_str()])
+                            .push_bind(person.role.as_str())
+                            .push_bind(person.status.as_str())
+                            .push_bind(person.created_at)
+                            .push_bind(person.joined_at);
+                    });
+                    members.build().execute(&mut *tx).await?;
+                }
+                audit(&mut tx, &by, at, action::MEMBERS_SEEDED, Some(organization_id), None).await?;
+                tx.commit().await?;
+                Ok(people.len() as u64)
             }
 
             async fn recent_audit_events(&self, limit: i64) -> Result<Vec<AuditRecord>> {

@@ -50,7 +50,7 @@ async fn an_invitation_writes_membership_token_and_email_together(db: &TestDatab
         store.invite(invitation(acme, "ada@example.com", "t1"), Actor::system(), Utc::now()).await.unwrap();
     assert_eq!(outcome, InviteOutcome::Invited);
 
-    let pending = store.pending_invitations(acme).await.unwrap();
+    let pending = store.pending_invitations(acme, 100).await.unwrap();
     assert_eq!(
         (pending.len(), pending[0].email.as_str(), pending[0].role),
         (1, "ada@example.com", Role::Editor)
@@ -103,7 +103,7 @@ async fn resending_replaces_the_link_and_revoking_withdraws_it(db: &TestDatabase
     let store = db.store().await;
     let acme = organization(&store, "Acme").await;
     store.invite(invitation(acme, "ada@example.com", "old"), Actor::system(), Utc::now()).await.unwrap();
-    let user_id = store.pending_invitations(acme).await.unwrap()[0].user_id;
+    let user_id = store.pending_invitations(acme, 100).await.unwrap()[0].user_id;
 
     store
         .resend_invitation(invitation(acme, "ada@example.com", "new"), Actor::system(), Utc::now())
@@ -114,7 +114,7 @@ async fn resending_replaces_the_link_and_revoking_withdraws_it(db: &TestDatabase
     assert!(matches!(old, Err(StoreError::Token(TokenProblem::Revoked))), "{old:?}");
 
     store.revoke_invitation(acme, user_id, Actor::system(), Utc::now()).await.unwrap();
-    assert!(store.pending_invitations(acme).await.unwrap().is_empty());
+    assert!(store.pending_invitations(acme, 100).await.unwrap().is_empty());
     let new = store.accept_invitation("new", credentials(), Actor::system(), Utc::now()).await;
     assert!(matches!(new, Err(StoreError::Token(TokenProblem::Revoked))), "{new:?}");
     let missing = store.revoke_invitation(acme, user_id, Actor::system(), Utc::now()).await;

@@ -123,7 +123,7 @@ async fn search_and_filters_narrow_the_members(db: &TestDatabase) {
 }
 on_both_databases!(search_and_filters_narrow_the_members);
 
-async fn every_column_sorts_both_ways_with_missing_dates_last(db: &TestDatabase) {
+async fn every_column_sorts_both_ways_with_missing_dates_oldest(db: &TestDatabase) {
     let store = db.store().await;
     let (org, now) = world(&store).await;
     let sorted = |sort, descending| MemberView { sort, descending, ..view() };
@@ -141,25 +141,26 @@ async fn every_column_sorts_both_ways_with_missing_dates_last(db: &TestDatabase)
         "Ada Lovelace",
         "admins rank highest"
     );
+    let joined = names(&store, org, sorted(MemberSort::Joined, false), now).await;
     assert_eq!(
-        names(&store, org, sorted(MemberSort::Joined, false), now).await[0],
-        "Ada Lovelace",
-        "joined first"
+        joined.first().map(String::as_str),
+        Some("Edsger Dijkstra"),
+        "not yet joined counts as oldest"
     );
+    assert_eq!(joined.get(1).map(String::as_str), Some("Ada Lovelace"), "joined first");
 
+    // Never signed in counts as the oldest sign-in, in both directions.
     let recent_first = names(&store, org, sorted(MemberSort::LastSignIn, true), now).await;
     assert_eq!(&recent_first[..4], ["Ada Lovelace", "Barbara 100% Liskov", "Grace Hopper", "Alan Turing"]);
     let oldest_first = names(&store, org, sorted(MemberSort::LastSignIn, false), now).await;
-    assert_eq!(&oldest_first[..4], ["Alan Turing", "Grace Hopper", "Barbara 100% Liskov", "Ada Lovelace"]);
-    for order in [recent_first, oldest_first] {
-        assert_eq!(order[4..].len(), 2);
-        assert!(
-            order[4..].iter().all(|name| ["Zoë Ångström", "Edsger Dijkstra"].contains(&name.as_str())),
-            "never last"
-        );
+    assert_eq!(&oldest_first[2..], ["Alan Turing", "Grace Hopper", "Barbara 100% Liskov", "Ada Lovelace"]);
+    for never in [&recent_first[4..], &oldest_first[..2]] {
+        let mut never = never.to_vec();
+        never.sort();
+        assert_eq!(never, ["Edsger Dijkstra", "Zoë Ångström"]);
     }
 }
-on_both_databases!(every_column_sorts_both_ways_with_missing_dates_last);
+on_both_databases!(every_column_sorts_both_ways_with_missing_dates_oldest);
 
 async fn pages_hold_every_member_once_and_a_page_past_the_end_shows_the_last(db: &TestDatabase) {
     let store = db.store().await;
@@ -184,3 +185,65 @@ async fn pages_hold_every_member_once_and_a_page_past_the_end_shows_the_last(db:
     assert_eq!((empty.total, empty.page, empty.items.len()), (0, 1, 0));
 }
 on_both_databases!(pages_hold_every_member_once_and_a_page_past_the_end_shows_the_last);
+
+fn seeded(n: usize, now: DateTime<Utc>) -> store::SeedMember {
+    store::SeedMember {
+        email: Email::parse(&format!("person{n}@seed.example")).unwrap(),
+        name: DisplayName::parse(&format!("Seeded Person {n}")).unwrap(),
+        password_hash: n.is_multiple_of(2).then(|| "$argon2id$stand-in".to_owned()),
+        role: if n.is_multiple_of(10) { Role::Admin } else { Role::Viewer },
+        status: if n.is_multiple_of(2) { MembershipStatus::Active } else { MembershipStatus::Invited },
+        created_at: now - Duration::days(10),
+        joined_at: n.is_multiple_of(2).then(|| now - Duration::days(9)),
+        last_sign_in_at: n.is_multiple_of(4).then(|| now - Duration::days(n as i64 % 100)),
+    }
+}
+
+async fn seeding_adds_many_members_at_once_or_none(db: &TestDatabase) {
+    let store = db.store().await;
+    let (org, now) = world(&store).await;
+    // More than one batch of 500.
+    let people: Vec<_> = (1..=1_200).map(|n| seeded(n, now)).collect();
+    assert_eq!(store.seed_members(org, &people, Actor::system(), now).await.unwrap(), 1_200);
+
+    let all = store.list_members(org, &view(), now).await.unwrap();
+    assert_eq!(all.total, 6 + 1_200);
+    let admins = MemberView { role: Some(Role::Admin), ..view() };
+    assert_eq!(store.list_members(org, &admins, now).await.unwrap().total, 1 + 120);
+    let never = MemberView { sign_in: Some(SignInFilter::Never), ..view() };
+    assert_eq!(store.list_members(org, &never, now).await.unwrap().total, 2 + 900, "sign-ins were copied");
+    let one = MemberView { search: "PERSON 1199".into(), ..view() };
+    assert_eq!(names(&store, org, one, now).await, ["Seeded Person 1199"]);
+
+    // A taken address refuses the whole batch.
+    let again = vec![seeded(5_000, now), seeded(1, now)];
+    assert!(store.seed_members(org, &again, Actor::system(), now).await.is_err());
+    assert_eq!(store.list_members(org, &view(), now).await.unwrap().total, 6 + 1_200);
+}
+on_both_databases!(seeding_adds_many_members_at_once_or_none);
+
+async fn deep_pages_and_every_order_agree_with_the_first_page(db: &TestDatabase) {
+    let store = db.store().await;
+    let (org, now) = world(&store).await;
+    let people: Vec<_> = (1..=300).map(|n| seeded(n, now)).collect();
+    store.seed_members(org, &people, Actor::system(), now).await.unwrap();
+    for sort in
+        [MemberSort::Name, MemberSort::Email, MemberSort::Role, MemberSort::Joined, MemberSort::LastSignIn]
+    {
+        for descending in [false, true] {
+            let whole = MemberView { sort, descending, page_size: 500, ..view() };
+            let whole: Vec<i64> =
+                store.list_members(org, &whole, now).await.unwrap().items.iter().map(|m| m.user_id).collect();
+            let mut paged = Vec::new();
+            for page in 1..=13 {
+                let part = MemberView { sort, descending, page, page_size: 25, ..view() };
+                paged.extend(
+                    store.list_members(org, &part, now).await.unwrap().items.iter().map(|m| m.user_id),
+                );
+            }
+            assert_eq!(whole.len(), 306);
+            assert_eq!(paged, whole, "{sort:?} descending={descending}");
+        }
+    }
+}
+on_both_databases!(deep_pages_and_every_order_agree_with_the_first_page);
