@@ -24,8 +24,8 @@ pub use error::AppError;
 use crate::{
     api::{AcceptInvitation, CompleteSetup, SignIn, SignOut, SignedInUser, current_user},
     pages::{
-        AcceptInvitationPage, HomePage, MembersPage, NotFoundPage, OrganizationPage, OrganizationsPage,
-        OutboxPage, SetupPage, SignInPage, SignedInLayout,
+        AcceptInvitationPage, AccountsPage, HomePage, MembersPage, NotFoundPage, OrganizationPage,
+        OrganizationsPage, OutboxPage, SetupPage, SignInPage, SignedInLayout,
     },
 };
 
@@ -106,6 +106,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/orgs/:slug") view=OrganizationPage />
                     <Route path=path!("/orgs/:slug/members") view=MembersPage />
                     <Route path=path!("/outbox") view=OutboxPage />
+                    <Route path=path!("/users") view=AccountsPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -27,7 +27,7 @@ export default async function globalSetup() {
     ROSTER_SMTP_URL: SMTP_URL,
   };
   // An organization with an admin who can sign in, made the way an operator would.
-  execFileSync(binary, ['seed-demo', '--orgs', '1', '--users', '12', '--password', demo.password], { cwd: root, env });
+  execFileSync(binary, ['seed-demo', '--orgs', '1', '--users', '40', '--password', demo.password], { cwd: root, env });
 
   const server = spawn(binary, ['serve'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   server.stderr.pipe(log);

@@ -88,6 +88,7 @@ async fn every_server_function_answers_every_actor_as_designed(db: &TestDatabase
             &[("slug", "no-such-org")],
             [NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
         ),
+        case("organization_name", &[("slug", "org-a")], [OK, OK, OK, OK, NOT_FOUND, UNAUTHENTICATED]),
         case("switcher_organizations", &[("search", "")], [OK, OK, OK, OK, OK, UNAUTHENTICATED]),
         case(
             "list_organizations",
@@ -136,6 +137,44 @@ async fn every_server_function_answers_every_actor_as_designed(db: &TestDatabase
             "change_member_role",
             &[("slug", "org-a"), ("user_id", "999999"), ("role", "viewer")],
             [NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "list_members",
+            &[("slug", "org-a"), ("query", "")],
+            [OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "list_members",
+            &[("slug", "org-b"), ("query", "sort=name")],
+            [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, UNAUTHENTICATED],
+        ),
+        case(
+            "list_accounts",
+            &[("search", ""), ("page", "1")],
+            [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        // Same role as now: changes nothing.
+        case(
+            "act_on_members",
+            &[
+                ("slug", "org-a"),
+                ("action", "role:viewer"),
+                ("members", &viewer_a),
+                ("all_matching", "false"),
+                ("query", ""),
+            ],
+            [OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "act_on_members",
+            &[
+                ("slug", "org-b"),
+                ("action", "suspend"),
+                ("members", &viewer_a),
+                ("all_matching", "false"),
+                ("query", ""),
+            ],
+            [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, UNAUTHENTICATED],
         ),
         case("check_setup_link", &[("token", "forged")], [BAD, BAD, BAD, BAD, BAD, BAD]),
         case(

@@ -73,7 +73,7 @@ async fn an_invitee_creates_an_account_and_lands_in_the_organization(db: &TestDa
     assert!(reused.body.contains("already been used"), "{}", reused.body);
 
     // The second invitation is revoked; its link then says so.
-    let bob = app.store.pending_invitations(1).await.unwrap();
+    let bob = app.store.pending_invitations(1, 100).await.unwrap();
     let bob_id = bob.iter().find(|p| p.email == "bob@example.com").unwrap().user_id.to_string();
     let revoked = admin.call("revoke_invitation", &[("slug", "acme"), ("user_id", &bob_id)]).await;
     assert_eq!(revoked.status, StatusCode::OK, "{}", revoked.body);
@@ -120,7 +120,7 @@ async fn a_bad_address_invites_nobody(db: &TestDatabase) {
         admin.call("invite_members", &[("slug", "acme"), ("emails", " , "), ("role", "viewer")]).await;
     assert!(empty.body.contains("at least one email address"), "{}", empty.body);
     assert_eq!(app.store.list_outbox(10, 0).await.unwrap().total, 0, "nothing changed");
-    assert!(app.store.pending_invitations(1).await.unwrap().is_empty());
+    assert!(app.store.pending_invitations(1, 100).await.unwrap().is_empty());
 
     let again = admin
         .call("invite_members", &[("slug", "acme"), ("emails", "admin@acme.example"), ("role", "viewer")])
@@ -170,7 +170,7 @@ async fn resending_sends_a_new_link_and_retires_the_old(db: &TestDatabase) {
         .call("invite_members", &[("slug", "acme"), ("emails", "ada@example.com"), ("role", "viewer")])
         .await;
     let first = token_of(&link_sent_to(&app, "ada@example.com").await);
-    let user_id = app.store.pending_invitations(1).await.unwrap()[0].user_id.to_string();
+    let user_id = app.store.pending_invitations(1, 100).await.unwrap()[0].user_id.to_string();
     let resent = admin.call("resend_invitation", &[("slug", "acme"), ("user_id", &user_id)]).await;
     assert_eq!(resent.status, StatusCode::OK, "{}", resent.body);
     let second = token_of(&link_sent_to(&app, "ada@example.com").await);
@@ -212,7 +212,8 @@ async fn an_expired_invitation_says_so(db: &TestDatabase) {
         .await;
     assert_eq!(late.status, StatusCode::GONE);
     assert!(
-        app.store.pending_invitations(acme.id).await.unwrap()[0].expires_at.unwrap() < chrono::Utc::now()
+        app.store.pending_invitations(acme.id, 100).await.unwrap()[0].expires_at.unwrap()
+            < chrono::Utc::now()
     );
     app.stop().await;
 }

@@ -98,3 +98,154 @@ async fn the_csv_export_holds_the_filtered_members_safely(db: &TestDatabase) {
     app.stop().await;
 }
 on_both_databases!(the_csv_export_holds_the_filtered_members_safely);
+
+fn outcomes(body: &str) -> Vec<(i64, Option<String>)> {
+    let list: Vec<serde_json::Value> = serde_json::from_str(body).unwrap();
+    list.iter().map(|o| (o["user_id"].as_i64().unwrap(), o["error"].as_str().map(str::to_owned))).collect()
+}
+
+async fn bulk_changes_check_and_report_each_member(db: &TestDatabase) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.create_organization("Acme").await;
+    let other = app.create_organization("Other").await;
+    let (admin, mut browser) = app.signed_in("admin@acme.example", false).await;
+    app.add_member(acme.id, admin.id, Role::Admin).await;
+    let mut members = Vec::new();
+    for n in 0..3 {
+        let user =
+            app.create_user(&format!("member{n}@acme.example"), support::SUPPORT_PASSWORD, false).await;
+        app.add_member(acme.id, user.id, Role::Viewer).await;
+        members.push(user.id);
+    }
+    let outsider = app.create_user("outsider@other.example", support::SUPPORT_PASSWORD, false).await;
+    app.add_member(other.id, outsider.id, Role::Viewer).await;
+    let role_of = |user_id| {
+        let store = app.store.clone();
+        async move { store.find_membership(acme.id, user_id).await.unwrap().map(|m| (m.role, m.status)) }
+    };
+
+    let list = format!("{},{},{},{},999999", members[0], members[1], admin.id, outsider.id);
+    let changed = browser
+        .call(
+            "act_on_members",
+            &[
+                ("slug", "acme"),
+                ("action", "role:editor"),
+                ("members", &list),
+                ("all_matching", "false"),
+                ("query", ""),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+    let report = outcomes(&changed.body);
+    assert_eq!(report.len(), 5);
+    assert_eq!((report[0].1.as_deref(), report[1].1.as_deref()), (None, None));
+    assert_eq!(report[2].1.as_deref(), Some("Nobody changes their own role."));
+    assert_eq!(report[3].1.as_deref(), Some("Not a member of this organization."));
+    assert_eq!(report[4].1.as_deref(), Some("Not a member of this organization."));
+    assert_eq!(role_of(members[0]).await, Some((Role::Editor, domain::MembershipStatus::Active)));
+    assert_eq!(role_of(members[2]).await, Some((Role::Viewer, domain::MembershipStatus::Active)));
+    assert_eq!(role_of(admin.id).await, Some((Role::Admin, domain::MembershipStatus::Active)));
+    let outsider_membership = app.store.find_membership(other.id, outsider.id).await.unwrap().unwrap();
+    assert_eq!(outsider_membership.role, Role::Viewer, "another tenant's member is untouched");
+
+    // Every member the view finds: the two editors.
+    let suspended = browser
+        .call(
+            "act_on_members",
+            &[
+                ("slug", "acme"),
+                ("action", "suspend"),
+                ("members", ""),
+                ("all_matching", "true"),
+                ("query", "role=editor"),
+            ],
+        )
+        .await;
+    assert_eq!(suspended.status, StatusCode::OK, "{}", suspended.body);
+    let report = outcomes(&suspended.body);
+    assert_eq!(report.iter().map(|(id, _)| *id).collect::<Vec<_>>().len(), 2);
+    assert!(report.iter().all(|(_, error)| error.is_none()), "{report:?}");
+    assert_eq!(role_of(members[1]).await, Some((Role::Editor, domain::MembershipStatus::Suspended)));
+
+    let mixed = format!("{},{}", members[1], members[2]);
+    let reactivated = browser
+        .call(
+            "act_on_members",
+            &[
+                ("slug", "acme"),
+                ("action", "reactivate"),
+                ("members", &mixed),
+                ("all_matching", "false"),
+                ("query", ""),
+            ],
+        )
+        .await;
+    let report = outcomes(&reactivated.body);
+    assert_eq!(report, [(members[1], None), (members[2], Some("Not suspended.".to_owned()))]);
+
+    // The last active admin keeps the role, even for a super admin.
+    let (_, mut root) = app.signed_in("root@example.com", true).await;
+    let demoted = root
+        .call(
+            "act_on_members",
+            &[
+                ("slug", "acme"),
+                ("action", "role:viewer"),
+                ("members", &admin.id.to_string()),
+                ("all_matching", "false"),
+                ("query", ""),
+            ],
+        )
+        .await;
+    let report = outcomes(&demoted.body);
+    assert!(report[0].1.as_deref().is_some_and(|e| e.contains("at least one active admin")), "{report:?}");
+    assert_eq!(role_of(admin.id).await, Some((Role::Admin, domain::MembershipStatus::Active)));
+
+    // Bad input changes nothing and says why.
+    let before = app.store.recent_audit_events(1000).await.unwrap().len();
+    let many = (1..=10_001).map(|n| n.to_string()).collect::<Vec<_>>().join(",");
+    for (action, members, field) in [
+        ("delete-everyone", "1", "action"),
+        ("suspend", "", "members"),
+        ("suspend", "1,two", "members"),
+        ("suspend", many.as_str(), "members"),
+    ] {
+        let refused = browser
+            .call(
+                "act_on_members",
+                &[
+                    ("slug", "acme"),
+                    ("action", action),
+                    ("members", members),
+                    ("all_matching", "false"),
+                    ("query", ""),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{action} {}", refused.body);
+        assert!(refused.body.contains(field), "{}", refused.body);
+    }
+    assert_eq!(app.store.recent_audit_events(1000).await.unwrap().len(), before);
+
+    // Another organization's admin cannot reach Acme at all.
+    let (other_admin, mut intruder) = app.signed_in("admin@other.example", false).await;
+    app.add_member(other.id, other_admin.id, Role::Admin).await;
+    let hidden = intruder
+        .call(
+            "act_on_members",
+            &[
+                ("slug", "acme"),
+                ("action", "suspend"),
+                ("members", &members[2].to_string()),
+                ("all_matching", "false"),
+                ("query", ""),
+            ],
+        )
+        .await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    assert_eq!(role_of(members[2]).await, Some((Role::Viewer, domain::MembershipStatus::Active)));
+    app.stop().await;
+}
+on_both_databases!(bulk_changes_check_and_report_each_member);

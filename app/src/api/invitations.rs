@@ -13,6 +13,9 @@ pub struct InviteReport {
     pub already_invited: Vec<String>,
 }
 
+/// How many pending invitations an organization's page lists, newest first.
+pub const PENDING_SHOWN: u32 = 50;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingInvitationRow {
     pub user_id: i64,
@@ -84,9 +87,9 @@ pub async fn resend_invitation(slug: String, user_id: i64) -> Result<(), AppErro
         async {
             let InOrganization { state, caller, organization } =
                 InOrganization::require(&slug, Action::Invite).await?;
-            let pending = state.store.pending_invitations(organization.id).await?;
-            let pending = pending.iter().find(|p| p.user_id == user_id).ok_or(AppError::NotFound)?;
-            invitations::resend(&state, &caller, &organization, pending).await
+            let pending =
+                state.store.pending_invitation(organization.id, user_id).await?.ok_or(AppError::NotFound)?;
+            invitations::resend(&state, &caller, &organization, &pending).await
         }
         .await,
     )

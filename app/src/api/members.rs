@@ -32,19 +32,14 @@ pub struct MemberList {
 /// unknown values fall back to defaults, an over-long search is refused.
 #[server(endpoint = "list_members")]
 pub async fn list_members(slug: String, query: String) -> Result<MemberList, AppError> {
-    use std::collections::HashMap;
-
-    use domain::{MemberView, policy::Action};
+    use domain::policy::Action;
 
     use crate::server::{access::InOrganization, context};
     context::respond(
         async {
             let InOrganization { state, organization, .. } =
                 InOrganization::require(&slug, Action::ListMembers).await?;
-            let params: HashMap<String, String> =
-                url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
-            let view = MemberView::from_query(|key| params.get(key).cloned());
-            view.check().map_err(|e| AppError::invalid("q", e))?;
+            let view = member_view(&query)?;
             let now = Utc::now();
             let found = state.store.list_members(organization.id, &view, now).await?;
             let rows = found
@@ -64,4 +59,66 @@ pub async fn list_members(slug: String, query: String) -> Result<MemberList, App
         }
         .await,
     )
+}
+
+/// What a change did to one member: `error` says why it did not happen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberOutcome {
+    pub user_id: i64,
+    pub name: String,
+    pub email: String,
+    pub error: Option<String>,
+}
+
+/// Changes members of an organization: the ones in `members` (comma-separated
+/// user ids), or, with `all_matching`, every member the members page's
+/// `query` finds. `action` is a [`domain::MemberAction`] key. Each member is
+/// checked and changed on its own; the answer has one outcome per member.
+#[server(endpoint = "act_on_members")]
+pub async fn act_on_members(
+    slug: String,
+    action: String,
+    members: String,
+    all_matching: bool,
+    query: String,
+) -> Result<Vec<MemberOutcome>, AppError> {
+    use domain::{MemberAction, policy::Action};
+    use futures::TryStreamExt;
+
+    use crate::server::{access::InOrganization, context, member_actions};
+    context::respond(
+        async {
+            let InOrganization { state, caller, organization } =
+                InOrganization::require(&slug, Action::ListMembers).await?;
+            let action: MemberAction = action.parse().map_err(|e: String| AppError::invalid("action", e))?;
+            let user_ids = if all_matching {
+                let view = member_view(&query)?;
+                let mut ids = Vec::new();
+                let mut rows = state.store.stream_members(organization.id, view, Utc::now());
+                while let Some(row) = rows.try_next().await? {
+                    if ids.len() == domain::MAX_BULK_MEMBERS {
+                        return Err(AppError::invalid("members", domain::too_many()));
+                    }
+                    ids.push(row.user_id);
+                }
+                ids
+            } else {
+                domain::parse_member_ids(&members).map_err(|e| AppError::invalid("members", e))?
+            };
+            member_actions::apply(&state, &caller, &organization, action, &user_ids).await
+        }
+        .await,
+    )
+}
+
+/// The members page's URL query as a view; an over-long search is refused.
+#[cfg(feature = "ssr")]
+fn member_view(query: &str) -> Result<domain::MemberView, AppError> {
+    use std::collections::HashMap;
+
+    let params: HashMap<String, String> =
+        url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+    let view = domain::MemberView::from_query(|key| params.get(key).cloned());
+    view.check().map_err(|e| AppError::invalid("q", e))?;
+    Ok(view)
 }

@@ -2,6 +2,7 @@
 //! rendering) into Roster. Each one takes its caller from the session, never
 //! from its arguments.
 
+mod accounts;
 mod auth;
 mod invitations;
 mod members;
@@ -9,6 +10,7 @@ mod organizations;
 mod outbox;
 mod setup;
 
+pub use accounts::*;
 pub use auth::*;
 pub use invitations::*;
 pub use members::*;

@@ -50,7 +50,7 @@ pub struct SwitcherEntry {
 }
 
 #[cfg(feature = "ssr")]
-fn check_search(search: &str) -> Result<(), AppError> {
+pub(super) fn check_search(search: &str) -> Result<(), AppError> {
     if search.chars().count() > MAX_SEARCH_CHARS {
         return Err(AppError::invalid("q", format!("Search for at most {MAX_SEARCH_CHARS} characters.")));
     }
@@ -239,6 +239,23 @@ pub async fn change_member_role(slug: String, user_id: i64, role: String) -> Res
                 .change_member_role(organization.id, user_id, role, caller.actor(), Utc::now())
                 .await?;
             Ok(())
+        }
+        .await,
+    )
+}
+
+/// The name of the organization at `slug`, for whoever may see it: what the
+/// organization switcher shows on every page of an organization.
+#[server(endpoint = "organization_name")]
+pub async fn organization_name(slug: String) -> Result<String, AppError> {
+    use domain::policy::Action;
+
+    use crate::server::{access::InOrganization, context};
+    context::respond(
+        async {
+            let InOrganization { organization, .. } =
+                InOrganization::require(&slug, Action::ViewOrganization).await?;
+            Ok(organization.name)
         }
         .await,
     )

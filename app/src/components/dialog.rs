@@ -10,7 +10,7 @@ pub fn Dialog(
     open: RwSignal<bool>,
     /// Labels the dialog for screen readers and heads it.
     title: &'static str,
-    return_focus_to: &'static str,
+    #[prop(into)] return_focus_to: Signal<String>,
     children: Children,
 ) -> impl IntoView {
     let dialog = NodeRef::<html::Dialog>::new();
@@ -28,7 +28,7 @@ pub fn Dialog(
     });
     let return_focus = move || {
         open.set(false);
-        let opener = document().get_element_by_id(return_focus_to);
+        let opener = document().get_element_by_id(&return_focus_to.get_untracked());
         if let Some(opener) = opener
             .and_then(|e| leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlElement>(e).ok())
         {

@@ -5,12 +5,16 @@ use leptos::{ev, prelude::*};
 #[component]
 pub fn DisclosureButton(
     open: RwSignal<bool>,
-    controls: &'static str,
+    #[prop(into)] controls: String,
     class: &'static str,
+    /// For returning focus here, e.g. after a dialog the panel opened.
+    #[prop(optional, into)]
+    id: Option<String>,
     children: Children,
 ) -> impl IntoView {
     view! {
         <button
+            id=id
             type="button"
             class=class
             aria-expanded=move || if open.get() { "true" } else { "false" }

@@ -26,7 +26,7 @@ pub fn InviteDialog(
     let errors = FormErrors::of(invite.value());
     let report = move || invite.value().get().and_then(Result::ok);
     view! {
-        <Dialog open title="Invite people" return_focus_to=INVITE_BUTTON_ID>
+        <Dialog open title="Invite people" return_focus_to=Signal::stored(INVITE_BUTTON_ID.to_owned())>
             <ActionForm action=invite>
                 <input type="hidden" name="slug" value=slug />
                 <div class="field">
@@ -82,6 +82,16 @@ pub fn PendingInvitations(
 ) -> impl IntoView {
     let resend_errors = FormErrors::of(resend.value());
     let revoke_errors = FormErrors::of(revoke.value());
+    let more = (rows.len() >= crate::api::PENDING_SHOWN as usize).then(|| {
+        let href = format!("/orgs/{slug}/members?status=invited");
+        view! {
+            <p>
+                {format!("The {} most recent. ", crate::api::PENDING_SHOWN)}
+                <a href=href>"Every invited member"</a>
+                " is on the members page."
+            </p>
+        }
+    });
     let table = if rows.is_empty() {
         view! { <p>"No pending invitations."</p> }.into_any()
     } else {
@@ -112,7 +122,7 @@ pub fn PendingInvitations(
                             view! {
                                 <tr>
                                     <td>{row.email}</td>
-                                    <td>{row.role.to_string()}</td>
+                                    <td>{row.role.label()}</td>
                                     <td>{row.invited_by.unwrap_or_default()}</td>
                                     <td>{expiry}</td>
                                     <td class="row-actions">
@@ -146,6 +156,7 @@ pub fn PendingInvitations(
             <FormAlert message=resend_errors.general() />
             <FormAlert message=revoke_errors.general() />
             {table}
+            {more}
         </section>
     }
 }

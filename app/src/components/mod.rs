@@ -5,6 +5,7 @@ mod dialog;
 mod disclosure;
 mod form_field;
 mod invitations;
+mod member_actions;
 mod org_switcher;
 mod pager;
 
@@ -13,5 +14,8 @@ pub use dialog::Dialog;
 pub use disclosure::{DisclosureButton, close_on_escape};
 pub use form_field::{FormAlert, FormErrors, FormField};
 pub use invitations::{InviteButton, InviteDialog, PendingInvitations};
+pub use member_actions::{
+    Change, MemberChangeDialog, MemberChangeReport, MemberChanges, RowActions, Targets,
+};
 pub use org_switcher::OrgSwitcher;
 pub use pager::Pager;

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
 use super::{DisclosureButton, close_on_escape};
-use crate::api::{organization, switcher_organizations};
+use crate::api::{organization_name, switcher_organizations};
 
 /// The organization a path is about: `/orgs/acme/users` is about `acme`.
 pub fn slug_in_path(path: &str) -> Option<String> {
@@ -24,7 +24,7 @@ pub fn OrgSwitcher(is_super_admin: bool) -> impl IntoView {
         move || current_slug.get(),
         |slug| async move {
             match slug {
-                Some(slug) => organization(slug).await.ok().map(|o| o.name),
+                Some(slug) => organization_name(slug).await.ok(),
                 None => None,
             }
         },

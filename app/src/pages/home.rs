@@ -29,6 +29,7 @@ pub fn HomePage() -> impl IntoView {
                                 view! {
                                     <ul class="link-list">
                                         <li><a href="/orgs">"All organizations"</a></li>
+                                        <li><a href="/users">"All users"</a></li>
                                         <li><a href="/outbox">"Email outbox"</a></li>
                                     </ul>
                                 }

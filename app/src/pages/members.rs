@@ -8,10 +8,14 @@ use leptos_router::{
     hooks::{use_navigate, use_params_map, use_query_map},
 };
 
+use std::collections::BTreeSet;
+
+use domain::MemberAction;
+
 use crate::{
     AppError,
     api::{MemberList, list_members},
-    components::Pager,
+    components::{Change, MemberChangeDialog, MemberChangeReport, MemberChanges, Pager, RowActions, Targets},
     pages::NotFoundContent,
     relative_time::relative,
 };
@@ -24,8 +28,19 @@ pub fn MembersPage() -> impl IntoView {
     let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
     let query = use_query_map();
     let view = Memo::new(move |_| query.with(|q| MemberView::from_query(|key| q.get(key))));
-    let members =
-        Resource::new(move || (slug.get(), view.get().to_query()), |(slug, query)| list_members(slug, query));
+    let changes = MemberChanges::new(slug);
+    let members = Resource::new(
+        move || (slug.get(), view.get().to_query(), changes.act.version().get()),
+        |(slug, query, _)| list_members(slug, query),
+    );
+    // Ticked rows, by user id; `all_matching` extends the choice to every
+    // member the view finds. A new view or a change clears both.
+    let selection = Selection { rows: RwSignal::new(BTreeSet::new()), all_matching: RwSignal::new(false) };
+    Effect::new(move |_| {
+        view.track();
+        changes.act.version().track();
+        selection.clear();
+    });
 
     let navigate = use_navigate();
     let show = Callback::new(move |(next, replace): (MemberView, bool)| {
@@ -40,6 +55,7 @@ pub fn MembersPage() -> impl IntoView {
 
     view! {
         <Title text="Members" />
+        <MemberChangeDialog changes />
         <Transition fallback=|| view! { <p>"Loading members…"</p> }>
             {move || Suspend::new(async move {
                 match members.await {
@@ -49,13 +65,14 @@ pub fn MembersPage() -> impl IntoView {
                         view! {
                             <h1>"Members"</h1>
                             <MemberFilters view show />
+                            <MemberChangeReport changes />
                             <p>
                                 <a class="button-secondary button-link" href=export download>
                                     "Export these members as CSV"
                                 </a>
                             </p>
                             {match result {
-                                Ok(list) => view! { <MembersTable list view show /> }.into_any(),
+                                Ok(list) => view! { <MembersTable list view show changes selection /> }.into_any(),
                                 Err(error) => view! { <p role="alert" class="form-alert">{error.to_string()}</p> }.into_any(),
                             }}
                         }
@@ -105,7 +122,7 @@ fn MemberFilters(view: Memo<MemberView>, show: Callback<(MemberView, bool)>) -> 
                     <option value="">"All roles"</option>
                     {Role::ALL
                         .into_iter()
-                        .map(|role| view! { <option value=role.as_str() selected=current.role == Some(role)>{role.to_string()}</option> })
+                        .map(|role| view! { <option value=role.as_str() selected=current.role == Some(role)>{role.label()}</option> })
                         .collect_view()}
                 </select>
             </div>
@@ -115,7 +132,7 @@ fn MemberFilters(view: Memo<MemberView>, show: Callback<(MemberView, bool)>) -> 
                     <option value="">"All statuses"</option>
                     {[MembershipStatus::Active, MembershipStatus::Invited, MembershipStatus::Suspended]
                         .into_iter()
-                        .map(|status| view! { <option value=status.as_str() selected=current.status == Some(status)>{status.to_string()}</option> })
+                        .map(|status| view! { <option value=status.as_str() selected=current.status == Some(status)>{status.label()}</option> })
                         .collect_view()}
                 </select>
             </div>
@@ -146,6 +163,8 @@ fn MembersTable(
     list: MemberList,
     view: Memo<MemberView>,
     show: Callback<(MemberView, bool)>,
+    changes: MemberChanges,
+    selection: Selection,
 ) -> impl IntoView {
     let current = view.get_untracked();
     let pages = u32::try_from((list.total + i64::from(list.page_size) - 1) / i64::from(list.page_size))
@@ -177,17 +196,55 @@ fn MembersTable(
         let page_size = event_target_value(&event).parse().unwrap_or(current.page_size);
         show.run((MemberView { page_size, page: 1, ..view.get_untracked() }, false));
     };
+    let on_page: Vec<i64> = list.rows.iter().map(|m| m.user_id).collect();
+    let whole_page = {
+        let on_page = on_page.clone();
+        move || selection.rows.with(|rows| on_page.iter().all(|id| rows.contains(id)))
+    };
+    let toggle_page = {
+        let on_page = on_page.clone();
+        let whole_page = whole_page.clone();
+        move |_| {
+            let select = !whole_page();
+            selection.all_matching.set(false);
+            selection.rows.update(|rows| {
+                for id in &on_page {
+                    if select {
+                        rows.insert(*id);
+                    } else {
+                        rows.remove(id);
+                    }
+                }
+            });
+        }
+    };
+    let total = list.total;
+    let query = current.to_query();
     view! {
+        <BulkBar changes selection total query page_rows=on_page.len() />
         <table class="data-table">
-            <caption>{format!("{} members · page {} of {pages}", list.total, list.page)}</caption>
+            <caption>
+                {format!("{} {} · page {} of {pages}", list.total, if list.total == 1 { "member" } else { "members" }, list.page)}
+            </caption>
             <thead>
                 <tr>
+                    <th scope="col">
+                        <input
+                            type="checkbox"
+                            aria-label="Select every member on this page"
+                            prop:checked=whole_page
+                            on:change=toggle_page
+                        />
+                    </th>
                     {header("Name", MemberSort::Name)}
                     {header("Email", MemberSort::Email)}
                     {header("Role", MemberSort::Role)}
                     <th scope="col">"Status"</th>
                     {header("Joined", MemberSort::Joined)}
                     {header("Last sign-in", MemberSort::LastSignIn)}
+                    <th scope="col">
+                        <span class="visually-hidden">"Actions"</span>
+                    </th>
                 </tr>
             </thead>
             <tbody>
@@ -209,14 +266,34 @@ fn MembersTable(
                                 .into_any(),
                             None => "Never".into_any(),
                         };
+                        let user_id = member.user_id;
+                        let who = if member.name.is_empty() { member.email.clone() } else { member.name.clone() };
                         view! {
                             <tr>
+                                <td>
+                                    <input
+                                        type="checkbox"
+                                        aria-label=format!("Select {who}")
+                                        prop:checked=move || selection.rows.with(|rows| rows.contains(&user_id))
+                                        on:change=move |_| {
+                                            selection.all_matching.set(false);
+                                            selection.rows.update(|rows| {
+                                                if !rows.remove(&user_id) {
+                                                    rows.insert(user_id);
+                                                }
+                                            });
+                                        }
+                                    />
+                                </td>
                                 <td>{member.name}</td>
                                 <td>{member.email}</td>
-                                <td>{member.role.to_string()}</td>
-                                <td>{member.status.to_string()}</td>
+                                <td>{member.role.label()}</td>
+                                <td>{member.status.label()}</td>
                                 <td>{joined}</td>
                                 <td>{last_sign_in}</td>
+                                <td>
+                                    <RowActions changes user_id name=who status=member.status />
+                                </td>
                             </tr>
                         }
                     })
@@ -234,4 +311,80 @@ fn MembersTable(
         </Pager>
     }
     .into_any()
+}
+
+/// The rows ticked for a bulk change.
+#[derive(Clone, Copy)]
+struct Selection {
+    rows: RwSignal<BTreeSet<i64>>,
+    all_matching: RwSignal<bool>,
+}
+
+impl Selection {
+    fn clear(self) {
+        self.rows.set(BTreeSet::new());
+        self.all_matching.set(false);
+    }
+}
+
+const BULK_APPLY_ID: &str = "bulk-apply";
+
+/// Shown while rows are ticked: how many, the choice to extend it to every
+/// match, and the change to make.
+#[component]
+fn BulkBar(
+    changes: MemberChanges,
+    selection: Selection,
+    total: i64,
+    query: String,
+    page_rows: usize,
+) -> impl IntoView {
+    let chosen = RwSignal::new(MemberAction::Suspend);
+    let count = move || selection.rows.with(BTreeSet::len);
+    let targets = move || {
+        if selection.all_matching.get() {
+            Targets::Matching { query: query.clone(), total }
+        } else {
+            Targets::Selected(selection.rows.with(|rows| rows.iter().copied().collect()))
+        }
+    };
+    let apply = move |_| {
+        changes.propose(Change {
+            action: Some(chosen.get_untracked()),
+            targets: targets(),
+            return_focus: BULK_APPLY_ID.to_owned(),
+        })
+    };
+    let can_extend =
+        move || !selection.all_matching.get() && count() == page_rows && (page_rows as i64) < total;
+    view! {
+        <div class="bulk-bar" role="region" aria-label="Selected members" hidden=move || count() == 0>
+            <p>
+                {move || if selection.all_matching.get() {
+                    format!("All {total} matching members selected.")
+                } else {
+                    format!("{} selected.", count())
+                }}
+            </p>
+            <button type="button" class="button-secondary" hidden=move || !can_extend() on:click=move |_| selection.all_matching.set(true)>
+                {format!("Select all {total} matching members")}
+            </button>
+            <label for="bulk-action">"Change"</label>
+            <select
+                id="bulk-action"
+                on:change=move |event| {
+                    if let Ok(action) = event_target_value(&event).parse() {
+                        chosen.set(action);
+                    }
+                }
+            >
+                {MemberAction::CHOICES
+                    .into_iter()
+                    .map(|action| view! { <option value=action.key() selected=action == MemberAction::Suspend>{action.label()}</option> })
+                    .collect_view()}
+            </select>
+            <button id=BULK_APPLY_ID type="button" class="button-primary" on:click=apply>"Apply to selected"</button>
+            <button type="button" class="button-secondary" on:click=move |_| selection.clear()>"Clear selection"</button>
+        </div>
+    }
 }

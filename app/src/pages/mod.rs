@@ -1,6 +1,7 @@
 //! One module per screen.
 
 mod accept_invitation;
+mod accounts;
 mod home;
 mod members;
 mod not_found;
@@ -12,6 +13,7 @@ mod sign_in;
 mod signed_in_layout;
 
 pub use accept_invitation::AcceptInvitationPage;
+pub use accounts::AccountsPage;
 pub use home::HomePage;
 pub use members::MembersPage;
 pub use not_found::{NotFoundContent, NotFoundPage};

@@ -114,7 +114,8 @@ fn log_undelivered(state: &AppState, recipient: &str, token: &IssuedToken) {
     }
 }
 
-/// An organization's pending invitations, as its admins see them.
+/// An organization's most recent pending invitations, as its admins see
+/// them: [`crate::api::PENDING_SHOWN`] at most; the members page lists all.
 pub async fn pending_rows(
     state: &AppState,
     organization_id: i64,
@@ -122,7 +123,7 @@ pub async fn pending_rows(
     let now = Utc::now();
     Ok(state
         .store
-        .pending_invitations(organization_id)
+        .pending_invitations(organization_id, i64::from(crate::api::PENDING_SHOWN))
         .await?
         .into_iter()
         .map(|p| crate::api::PendingInvitationRow {

@@ -8,6 +8,7 @@ pub mod context;
 pub mod csp;
 pub mod emails;
 pub mod invitations;
+pub mod member_actions;
 pub mod passwords;
 pub mod sessions;
 pub mod state;

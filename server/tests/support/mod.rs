@@ -101,7 +101,12 @@ impl TestApp {
 }
 
 fn http_client() -> reqwest::Client {
-    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+    // A server that stops answering fails its test instead of hanging the run.
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(60))
+        .build()
+        .unwrap()
 }
 
 /// A browser stand-in that keeps the session cookie itself and ignores its

@@ -1,0 +1,82 @@
+use chrono::{DateTime, Utc};
+use domain::{MembershipStatus, Role};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::AppError;
+
+pub const ACCOUNTS_PER_PAGE: u32 = 25;
+
+/// One of an account's organizations, as the all-users view lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountMembership {
+    pub slug: String,
+    pub organization: String,
+    pub role: Role,
+    pub status: MembershipStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountRow {
+    pub user_id: i64,
+    pub name: String,
+    pub email: String,
+    pub is_super_admin: bool,
+    pub suspended: bool,
+    pub created_at: DateTime<Utc>,
+    pub last_sign_in_at: Option<DateTime<Utc>>,
+    pub memberships: Vec<AccountMembership>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountList {
+    pub rows: Vec<AccountRow>,
+    pub total: i64,
+    pub page: u32,
+    pub now: DateTime<Utc>,
+}
+
+/// Every account in Roster, for super admins: search on name and email,
+/// each with its organizations and roles.
+#[server(endpoint = "list_accounts")]
+pub async fn list_accounts(search: String, page: u32) -> Result<AccountList, AppError> {
+    use domain::policy::{Action, Target};
+
+    use crate::server::{access::Caller, context};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let caller = Caller::of(&state, &context::request()).await?;
+            caller.require(Action::ListAllUsers, &Target::Everything)?;
+            super::organizations::check_search(&search)?;
+            let page = page.max(1);
+            let offset = i64::from(page - 1) * i64::from(ACCOUNTS_PER_PAGE);
+            let found = state.store.list_accounts(&search, i64::from(ACCOUNTS_PER_PAGE), offset).await?;
+            let rows = found
+                .items
+                .into_iter()
+                .map(|account| AccountRow {
+                    user_id: account.user.id,
+                    name: account.user.name,
+                    email: account.user.email,
+                    is_super_admin: account.user.is_super_admin,
+                    suspended: account.user.status == domain::Standing::Suspended,
+                    created_at: account.user.created_at,
+                    last_sign_in_at: account.user.last_sign_in_at,
+                    memberships: account
+                        .memberships
+                        .into_iter()
+                        .map(|m| AccountMembership {
+                            slug: m.slug,
+                            organization: m.organization_name,
+                            role: m.role,
+                            status: m.status,
+                        })
+                        .collect(),
+                })
+                .collect();
+            Ok(AccountList { rows, total: found.total, page, now: Utc::now() })
+        }
+        .await,
+    )
+}

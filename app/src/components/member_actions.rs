@@ -1,0 +1,246 @@
+//! Changing members from the members table: the menu on each row, the bar
+//! for the selected rows, the dialogs that confirm a change, and the report
+//! of what happened to each member.
+
+use domain::{MemberAction, MembershipStatus, Role};
+use leptos::prelude::*;
+
+use super::{Dialog, DisclosureButton, close_on_escape};
+use crate::api::{ActOnMembers, MemberOutcome};
+
+/// Who a change is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Targets {
+    /// One member, from its row's menu.
+    One { user_id: i64, name: String },
+    /// Rows ticked in the table.
+    Selected(Vec<i64>),
+    /// Every member the current search and filters find.
+    Matching { query: String, total: i64 },
+}
+
+impl Targets {
+    fn describe(&self) -> String {
+        match self {
+            Self::One { name, .. } => name.clone(),
+            Self::Selected(ids) if ids.len() == 1 => "1 selected member".to_owned(),
+            Self::Selected(ids) => format!("{} selected members", ids.len()),
+            Self::Matching { total, .. } => format!("all {total} members matching the search and filters"),
+        }
+    }
+}
+
+/// A change waiting for confirmation, and where focus goes afterwards.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// `None` while the role is still to be chosen.
+    pub action: Option<MemberAction>,
+    pub targets: Targets,
+    pub return_focus: String,
+}
+
+/// What the members page shares with its rows and bars.
+#[derive(Clone, Copy)]
+pub struct MemberChanges {
+    pub slug: Memo<String>,
+    pub act: ServerAction<ActOnMembers>,
+    /// The change the dialog shows, if any.
+    pub pending: RwSignal<Option<Change>>,
+    pub dialog_open: RwSignal<bool>,
+}
+
+impl MemberChanges {
+    pub fn new(slug: Memo<String>) -> Self {
+        Self {
+            slug,
+            act: ServerAction::new(),
+            pending: RwSignal::new(None),
+            dialog_open: RwSignal::new(false),
+        }
+    }
+
+    /// Asks for confirmation of `change` (or for a role, when it has none).
+    pub fn propose(self, change: Change) {
+        self.pending.set(Some(change));
+        self.dialog_open.set(true);
+    }
+
+    fn run(self, action: MemberAction, targets: &Targets) {
+        let (members, all_matching, query) = match targets {
+            Targets::One { user_id, .. } => (user_id.to_string(), false, String::new()),
+            Targets::Selected(ids) => {
+                (ids.iter().map(i64::to_string).collect::<Vec<_>>().join(","), false, String::new())
+            }
+            Targets::Matching { query, .. } => (String::new(), true, query.clone()),
+        };
+        self.act.dispatch(ActOnMembers {
+            slug: self.slug.get_untracked(),
+            action: action.key().to_owned(),
+            members,
+            all_matching,
+            query,
+        });
+        self.dialog_open.set(false);
+    }
+}
+
+/// The menu on a member's row.
+#[component]
+pub fn RowActions(
+    changes: MemberChanges,
+    user_id: i64,
+    name: String,
+    status: MembershipStatus,
+) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let button_id = format!("member-actions-{user_id}");
+    let menu_id = format!("member-menu-{user_id}");
+    let item = {
+        let (button_id, name) = (button_id.clone(), name.clone());
+        move |label: &'static str, action: Option<MemberAction>| {
+            let (button_id, name) = (button_id.clone(), name.clone());
+            view! {
+                <li>
+                    <button
+                        type="button"
+                        class="menu-item"
+                        on:click=move |_| {
+                            open.set(false);
+                            changes.propose(Change {
+                                action,
+                                targets: Targets::One { user_id, name: name.clone() },
+                                return_focus: button_id.clone(),
+                            });
+                        }
+                    >
+                        {label}
+                    </button>
+                </li>
+            }
+        }
+    };
+    let status_item = match status {
+        MembershipStatus::Active => item("Suspend…", Some(MemberAction::Suspend)),
+        MembershipStatus::Suspended => item("Reactivate…", Some(MemberAction::Reactivate)),
+        MembershipStatus::Invited => item("Resend invitation…", Some(MemberAction::ResendInvitation)),
+    };
+    view! {
+        <div class="row-actions" on:keydown=close_on_escape(open)>
+            <DisclosureButton open controls=menu_id.clone() class="button-secondary button-small" id=button_id>
+                "Actions"
+                <span class="visually-hidden">{format!(" for {name}")}</span>
+            </DisclosureButton>
+            <ul id=menu_id class="menu" hidden=move || !open.get()>
+                {item("Change role…", None)}
+                {status_item}
+            </ul>
+        </div>
+    }
+}
+
+/// The dialog that confirms a change, or asks which role to give.
+#[component]
+pub fn MemberChangeDialog(changes: MemberChanges) -> impl IntoView {
+    let return_focus = Signal::derive(move || {
+        changes.pending.with(|change| change.as_ref().map(|c| c.return_focus.clone()).unwrap_or_default())
+    });
+    let chosen = RwSignal::new(Role::Viewer);
+    view! {
+        <Dialog open=changes.dialog_open title="Change members" return_focus_to=return_focus>
+            {move || {
+                changes.pending.get().map(|change| {
+                    let who = change.targets.describe();
+                    match change.action {
+                        None => view! {
+                            <form on:submit=move |event| {
+                                event.prevent_default();
+                                changes.run(MemberAction::ChangeRole(chosen.get_untracked()), &change.targets);
+                            }>
+                                <fieldset class="role-choice">
+                                    <legend>{format!("New role for {who}")}</legend>
+                                    {Role::ALL
+                                        .into_iter()
+                                        .map(|role| {
+                                            let id = format!("role-choice-{}", role.as_str());
+                                            let hint = format!("{id}-hint");
+                                            view! {
+                                                <div class="choice">
+                                                    <input
+                                                        type="radio"
+                                                        name="role"
+                                                        id=id.clone()
+                                                        value=role.as_str()
+                                                        aria-describedby=hint.clone()
+                                                        prop:checked=move || chosen.get() == role
+                                                        on:change=move |_| chosen.set(role)
+                                                    />
+                                                    <label for=id>{role.label()}</label>
+                                                    <p id=hint class="field-hint">{role.description()}</p>
+                                                </div>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </fieldset>
+                                <button type="submit" class="button-primary">"Change role"</button>
+                            </form>
+                        }
+                            .into_any(),
+                        Some(action) => view! {
+                            <p>{format!("{}: {who}?", action.label())}</p>
+                            <button
+                                type="button"
+                                class="button-primary"
+                                on:click=move |_| changes.run(action, &change.targets)
+                            >
+                                {action.label()}
+                            </button>
+                        }
+                            .into_any(),
+                    }
+                })
+            }}
+        </Dialog>
+    }
+}
+
+/// What the last change did, member by member.
+#[component]
+pub fn MemberChangeReport(changes: MemberChanges) -> impl IntoView {
+    view! {
+        <div role="status" class="change-report">
+            {move || match changes.act.value().get() {
+                None => None,
+                Some(Err(error)) => Some(view! { <p class="form-alert">{error.to_string()}</p> }.into_any()),
+                Some(Ok(outcomes)) => Some(view! { <OutcomeSummary outcomes /> }.into_any()),
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn OutcomeSummary(outcomes: Vec<MemberOutcome>) -> impl IntoView {
+    let done = outcomes.iter().filter(|o| o.error.is_none()).count();
+    let failed: Vec<MemberOutcome> = outcomes.into_iter().filter(|o| o.error.is_some()).collect();
+    let total = done + failed.len();
+    let summary = match (done, failed.len()) {
+        (_, 0) if total == 1 => "Done.".to_owned(),
+        (_, 0) => format!("Done for all {total} members."),
+        (0, _) => format!("Not done for any of the {total} members:"),
+        _ => format!("Done for {done} of {total} members. Not done for:"),
+    };
+    view! {
+        <p>{summary}</p>
+        {(!failed.is_empty()).then(|| view! {
+            <ul class="outcome-failures">
+                {failed
+                    .into_iter()
+                    .map(|outcome| {
+                        let who = if outcome.name.is_empty() { outcome.email } else { format!("{} ({})", outcome.name, outcome.email) };
+                        let who = if who.is_empty() { format!("Member {}", outcome.user_id) } else { who };
+                        view! { <li>{who}": "{outcome.error.unwrap_or_default()}</li> }
+                    })
+                    .collect_view()}
+            </ul>
+        })}
+    }
+}

@@ -1,0 +1,109 @@
+//! Changing members of an organization, one or many at a time: each member
+//! is checked by the policy and changed in its own transaction, and the
+//! answer says, member by member, what happened.
+
+use chrono::Utc;
+use domain::{MemberAction, MembershipStatus, policy::Action};
+use store::OrganizationRecord;
+
+use super::{AppState, access, access::Caller, invitations};
+use crate::{AppError, api::MemberOutcome};
+
+/// Applies `action` to each of `user_ids` in `organization`. A member the
+/// caller may not change, or who is not in the organization, fails alone;
+/// the others go ahead.
+pub async fn apply(
+    state: &AppState,
+    caller: &Caller,
+    organization: &OrganizationRecord,
+    action: MemberAction,
+    user_ids: &[i64],
+) -> Result<Vec<MemberOutcome>, AppError> {
+    let mut outcomes = Vec::with_capacity(user_ids.len());
+    for &user_id in user_ids {
+        let (name, email, result) = match state.store.find_user(user_id).await? {
+            Some(user) => {
+                let result = apply_one(state, caller, organization, action, user_id).await;
+                (user.name, user.email, result)
+            }
+            None => (String::new(), String::new(), Err(AppError::NotFound)),
+        };
+        let error = match result {
+            Ok(()) => None,
+            Err(AppError::Internal) => return Err(AppError::Internal),
+            Err(AppError::NotFound) => Some("Not a member of this organization.".to_owned()),
+            Err(other) => Some(other.to_string()),
+        };
+        outcomes.push(MemberOutcome { user_id, name, email, error });
+    }
+    Ok(outcomes)
+}
+
+async fn apply_one(
+    state: &AppState,
+    caller: &Caller,
+    organization: &OrganizationRecord,
+    action: MemberAction,
+    user_id: i64,
+) -> Result<(), AppError> {
+    let target = access::member(state, organization.id, user_id).await?;
+    let membership =
+        state.store.find_membership(organization.id, user_id).await?.ok_or(AppError::NotFound)?;
+    let required = match action {
+        MemberAction::ChangeRole(_) => Action::ChangeRole,
+        MemberAction::Suspend | MemberAction::Reactivate => Action::SetMembershipStatus,
+        MemberAction::ResendInvitation => Action::Invite,
+    };
+    // The caller may see this member (the page listed them); a refusal here
+    // says so plainly rather than pretending the member is absent.
+    let allowed = match action {
+        MemberAction::ResendInvitation => {
+            caller.may(required, &domain::policy::Target::Organization(organization.id))
+        }
+        _ => caller.may(required, &target),
+    };
+    if !allowed {
+        return Err(refused(action, caller, user_id));
+    }
+    let now = Utc::now();
+    let store = &state.store;
+    match (action, membership.status) {
+        (MemberAction::ChangeRole(role), _) if role == membership.role => Ok(()),
+        (MemberAction::ChangeRole(role), _) => {
+            Ok(store.change_member_role(organization.id, user_id, role, caller.actor(), now).await?)
+        }
+        (MemberAction::Suspend, MembershipStatus::Active) => Ok(store
+            .set_membership_status(organization.id, user_id, MembershipStatus::Suspended, caller.actor(), now)
+            .await?),
+        (MemberAction::Suspend, MembershipStatus::Suspended) => Err(conflict("Already suspended.")),
+        (MemberAction::Reactivate, MembershipStatus::Suspended) => Ok(store
+            .set_membership_status(organization.id, user_id, MembershipStatus::Active, caller.actor(), now)
+            .await?),
+        (MemberAction::Reactivate, MembershipStatus::Active) => Err(conflict("Not suspended.")),
+        (MemberAction::Suspend | MemberAction::Reactivate, MembershipStatus::Invited) => {
+            Err(conflict("Has not accepted the invitation yet: revoke it instead."))
+        }
+        (MemberAction::ResendInvitation, MembershipStatus::Invited) => {
+            let invitation =
+                state.store.pending_invitation(organization.id, user_id).await?.ok_or(AppError::NotFound)?;
+            invitations::resend(state, caller, organization, &invitation).await
+        }
+        (MemberAction::ResendInvitation, _) => Err(conflict("Has already accepted the invitation.")),
+    }
+}
+
+fn refused(action: MemberAction, caller: &Caller, user_id: i64) -> AppError {
+    let message = if user_id == caller.session.user.id {
+        match action {
+            MemberAction::ChangeRole(_) => "Nobody changes their own role.",
+            _ => "You cannot do this to your own account.",
+        }
+    } else {
+        "Only a super admin can do this to this person."
+    };
+    conflict(message)
+}
+
+fn conflict(message: &str) -> AppError {
+    AppError::Conflict(message.to_owned())
+}
