@@ -1,0 +1,118 @@
+//! `roster-bench`: seeds a database, starts a release build of `roster` on
+//! it and measures it over HTTP, the way a browser uses it. Prints one
+//! Markdown table row per measurement. See `scripts/bench`.
+
+mod database;
+mod figures;
+mod server;
+mod workload;
+
+use std::{path::PathBuf, time::Duration};
+
+use clap::{Parser, ValueEnum};
+
+use crate::{database::Database, figures::Figures, server::Roster};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, Parser)]
+#[command(about = "Measures a release build of Roster against its performance budget")]
+struct Args {
+    /// The `roster` binary to measure (a release build).
+    #[arg(long, default_value = "target/release/roster")]
+    roster: PathBuf,
+    #[arg(long, value_enum)]
+    database: Backend,
+    /// A PostgreSQL server where the benchmark may create and drop a database.
+    #[arg(
+        long,
+        env = "ROSTER_BENCH_POSTGRES_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/postgres"
+    )]
+    postgres_url: String,
+    /// Members of the organization that is measured.
+    #[arg(long, default_value_t = 100_000)]
+    members: u32,
+    /// Other organizations beside it, of 2,000 members each.
+    #[arg(long, default_value_t = 4)]
+    other_organizations: u32,
+    /// Also measure sign-ins per second, and the list under that load.
+    #[arg(long)]
+    sign_ins: bool,
+}
+
+const PASSWORD: &str = "benchmark password, not secret";
+const ORGANIZATION: &str = "demo-org-1";
+const ADMIN: &str = "admin@demo-org-1.example";
+
+#[tokio::main]
+async fn main() {
+    let args = Args::parse();
+    if let Err(error) = run(args).await {
+        eprintln!("roster-bench: {error}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(args: Args) -> Result<(), String> {
+    let database = Database::create(args.database, &args.postgres_url).await?;
+    let label = format!("{:?}", args.database).to_lowercase();
+    let seeded = database.seed(&args.roster, args.members, args.other_organizations).await?;
+    eprintln!("{label}: seeded {} members in {:.1} s", args.members, seeded.as_secs_f64());
+
+    let roster = Roster::start(&args.roster, &database).await?;
+    let client = workload::signed_in(&roster.base, ADMIN, PASSWORD).await?;
+    let idle_memory = roster.resident_kib();
+
+    workload::warm_up(&client, &roster.base).await?;
+    let list = workload::every_list_combination(&client, &roster.base).await?;
+    let page = workload::members_page(&client, &roster.base).await?;
+    let mut rows = vec![
+        Figures::row(&label, args.members, "list members (server function), every combination", &list),
+        Figures::row(&label, args.members, "members page (server-rendered HTML)", &page),
+    ];
+    // The same list requests by search, to show where the time goes.
+    for (search, figures) in list.split_by(workload::search_of) {
+        let what = if search.is_empty() {
+            "list, no search".to_owned()
+        } else {
+            format!("list, search “{search}”")
+        };
+        rows.push(Figures::row(&label, args.members, &what, &figures));
+    }
+    let mut facts = Vec::new();
+    if args.sign_ins {
+        let (rate, under_load) =
+            workload::sign_ins_with_list(&client, &roster.base, Duration::from_secs(15)).await?;
+        rows.push(Figures::row(
+            &label,
+            args.members,
+            "list members while sign-ins saturate the CPU",
+            &under_load,
+        ));
+        facts.push(format!("{label}: {rate:.1} sign-ins per second on all cores"));
+    }
+    let megabytes =
+        |kib: Option<u64>| kib.map_or("?".to_owned(), |kib| format!("{:.1} MB", kib as f64 / 1024.0));
+    facts.push(format!(
+        "{label}: server resident memory {} idle, {} at most",
+        megabytes(idle_memory),
+        megabytes(roster.peak_resident_kib())
+    ));
+    for (slowest, duration) in list.slowest(3) {
+        eprintln!("{label}: slow list query {:.1} ms: {slowest}", duration.as_secs_f64() * 1000.0);
+    }
+    roster.stop();
+    database.drop().await;
+    for row in rows {
+        println!("{row}");
+    }
+    for fact in facts {
+        println!("{fact}");
+    }
+    Ok(())
+}
