@@ -1,4 +1,4 @@
-use std::sync::OnceLock;
+use std::{num::NonZeroUsize, sync::OnceLock};
 
 use argon2::{
     Algorithm, Argon2, Params, Version,
@@ -14,10 +14,25 @@ fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
-/// Hashes a new password on the blocking pool: argon2 takes tens of
-/// milliseconds of CPU and must not stall the async runtime.
+/// Runs argon2 work on the blocking pool (it takes tens of milliseconds of
+/// CPU and must not stall the async runtime), at most one computation per
+/// core at a time: each holds 19 MiB, so a burst of sign-ins would otherwise
+/// start dozens at once and grow memory by hundreds of megabytes without
+/// finishing any sooner. The rest wait their turn without holding a thread.
+async fn on_a_core<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, tokio::task::JoinError> {
+    static CORES: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    let cores = CORES.get_or_init(|| {
+        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(1, NonZeroUsize::get))
+    });
+    let _core = cores.acquire().await.expect("the semaphore is never closed");
+    tokio::task::spawn_blocking(work).await
+}
+
+/// Hashes a new password (see [`on_a_core`]).
 pub async fn hash(password: NewPassword) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || {
+    on_a_core(move || {
         let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>())
             .map_err(|e| tracing::error!(error = %e, "cannot encode a salt"))?;
         argon2()
@@ -76,7 +91,7 @@ fn context_words(context: &[String]) -> Vec<String> {
 /// account, or one that never set a password) it verifies against a dummy
 /// hash, so the answer takes as long either way and timing reveals nothing.
 pub async fn verify(candidate: String, stored: Option<String>) -> bool {
-    tokio::task::spawn_blocking(move || {
+    on_a_core(move || {
         let known = stored.is_some();
         let stored = stored.unwrap_or_else(|| dummy_hash().to_owned());
         let matches = PasswordHash::new(&stored)
