@@ -35,6 +35,9 @@ pub enum AppError {
     Link(LinkProblem),
     #[error("{0}")]
     Conflict(String),
+    /// Too many requests of one kind from one address or about one account.
+    #[error("Too many attempts. Wait a while, then try again.")]
+    RateLimited,
     #[error("The request was not understood: {0}")]
     BadRequest(String),
     #[error("Roster could not be reached. Check your connection and try again.")]
@@ -64,6 +67,7 @@ impl AppError {
             Self::AccountSuspended => 403,
             Self::NotFound => 404,
             Self::Conflict(_) => 409,
+            Self::RateLimited => 429,
             Self::Link(LinkProblem::Expired | LinkProblem::Used | LinkProblem::Revoked) => 410,
             Self::Invalid { .. } | Self::BadRequest(_) | Self::Link(LinkProblem::Invalid) => 400,
             Self::Unreachable => 503,

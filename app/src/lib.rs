@@ -22,10 +22,11 @@ use leptos_router::{
 pub use error::AppError;
 
 use crate::{
-    api::{AcceptInvitation, CompleteSetup, SignIn, SignOut, SignedInUser, current_user},
+    api::{AcceptInvitation, CompleteSetup, ResetPassword, SignIn, SignOut, SignedInUser, current_user},
     pages::{
-        AcceptInvitationPage, AccountsPage, HomePage, MembersPage, NotFoundPage, OrganizationPage,
-        OrganizationsPage, OutboxPage, SetupPage, SignInPage, SignedInLayout,
+        AcceptInvitationPage, AccountsPage, ForgotPasswordPage, HomePage, MembersPage, NotFoundPage,
+        OrganizationPage, OrganizationsPage, OutboxPage, ResetPasswordPage, SetupPage, SignInPage,
+        SignedInLayout,
     },
 };
 
@@ -60,6 +61,8 @@ pub struct AuthActions {
     pub complete_setup: ServerAction<CompleteSetup>,
     /// Accepting an invitation signs a new account in.
     pub accept_invitation: ServerAction<AcceptInvitation>,
+    /// Choosing a new password from a reset link signs the person in.
+    pub reset_password: ServerAction<ResetPassword>,
 }
 
 /// The signed-in user (or `None`), shared by the header and the pages.
@@ -75,6 +78,7 @@ pub fn App() -> impl IntoView {
         sign_out: ServerAction::new(),
         complete_setup: ServerAction::new(),
         accept_invitation: ServerAction::new(),
+        reset_password: ServerAction::new(),
     };
     let user = Resource::new(
         move || {
@@ -83,6 +87,7 @@ pub fn App() -> impl IntoView {
                 actions.sign_out.version().get(),
                 actions.complete_setup.version().get(),
                 actions.accept_invitation.version().get(),
+                actions.reset_password.version().get(),
             )
         },
         |_| current_user(),
@@ -100,6 +105,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
                 <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async />
                 <Route path=path!("/invite") view=AcceptInvitationPage ssr=SsrMode::Async />
+                <Route path=path!("/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async />
+                <Route path=path!("/reset-password") view=ResetPasswordPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("") view=SignedInLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=HomePage />
                     <Route path=path!("/orgs") view=OrganizationsPage />

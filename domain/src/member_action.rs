@@ -16,17 +16,19 @@ pub enum MemberAction {
     Suspend,
     Reactivate,
     ResendInvitation,
+    SendPasswordReset,
 }
 
 impl MemberAction {
     /// Every choice, in the order the bulk-action menu lists them.
-    pub const CHOICES: [MemberAction; 6] = [
+    pub const CHOICES: [MemberAction; 7] = [
         MemberAction::ChangeRole(Role::Viewer),
         MemberAction::ChangeRole(Role::Editor),
         MemberAction::ChangeRole(Role::Admin),
         MemberAction::Suspend,
         MemberAction::Reactivate,
         MemberAction::ResendInvitation,
+        MemberAction::SendPasswordReset,
     ];
 
     /// The value on the wire and in forms.
@@ -38,6 +40,7 @@ impl MemberAction {
             Self::Suspend => "suspend",
             Self::Reactivate => "reactivate",
             Self::ResendInvitation => "resend",
+            Self::SendPasswordReset => "reset",
         }
     }
 
@@ -50,6 +53,7 @@ impl MemberAction {
             Self::Suspend => "Suspend",
             Self::Reactivate => "Reactivate",
             Self::ResendInvitation => "Resend invitation",
+            Self::SendPasswordReset => "Send password reset",
         }
     }
 }
@@ -58,10 +62,10 @@ impl FromStr for MemberAction {
     type Err = String;
 
     fn from_str(key: &str) -> Result<Self, Self::Err> {
-        Self::CHOICES
-            .into_iter()
-            .find(|action| action.key() == key)
-            .ok_or_else(|| "Choose an action: a role, suspend, reactivate or resend invitation.".to_owned())
+        Self::CHOICES.into_iter().find(|action| action.key() == key).ok_or_else(|| {
+            "Choose an action: a role, suspend, reactivate, resend invitation or send password reset."
+                .to_owned()
+        })
     }
 }
 

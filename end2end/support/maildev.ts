@@ -42,6 +42,12 @@ export async function waitForEmail(address: string, timeout = 30_000): Promise<M
   return (await emailsTo(address))[0];
 }
 
+export function resetLink(mail: Mail): string {
+  const link = mail.text.match(/https?:\/\/\S+\/reset-password\?token=[\w-]+/);
+  if (!link) throw new Error(`no reset link in:\n${mail.text}`);
+  return link[0];
+}
+
 export function invitationLink(mail: Mail): string {
   const link = mail.text.match(/https?:\/\/\S+\/invite\?token=[\w-]+/);
   if (!link) throw new Error(`no invitation link in:\n${mail.text}`);

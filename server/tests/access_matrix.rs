@@ -177,6 +177,21 @@ async fn every_server_function_answers_every_actor_as_designed(db: &TestDatabase
             [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, UNAUTHENTICATED],
         ),
         case("check_setup_link", &[("token", "forged")], [BAD, BAD, BAD, BAD, BAD, BAD]),
+        case("check_reset_link", &[("token", "forged")], [BAD, BAD, BAD, BAD, BAD, BAD]),
+        case("reset_password", &[("token", "forged"), ("password", "x")], [BAD, BAD, BAD, BAD, BAD, BAD]),
+        // An org admin may reset their own members, not another tenant's:
+        // the refusal is per member, inside a 200 answer.
+        case(
+            "act_on_members",
+            &[
+                ("slug", "org-b"),
+                ("action", "reset"),
+                ("members", &admin_b),
+                ("all_matching", "false"),
+                ("query", ""),
+            ],
+            [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, UNAUTHENTICATED],
+        ),
         case(
             "invite_members",
             &[("slug", "org-a"), ("emails", "new@a.example"), ("role", "viewer")],

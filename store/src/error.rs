@@ -28,6 +28,9 @@ pub enum StoreError {
     /// An invitation tried to set a password on an account that has one.
     #[error("the account already exists; sign in to accept")]
     AccountExists,
+    /// A suspended account asked for something only an active one may do.
+    #[error("the account is suspended")]
+    AccountSuspended,
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error(transparent)]

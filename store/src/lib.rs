@@ -27,9 +27,9 @@ pub use error::{StoreError, TokenProblem};
 pub use postgres::PgStore;
 pub use records::{
     AcceptedInvitation, AccountSummary, Actor, AuditRecord, InvitationRecord, InviteOutcome, MemberPage,
-    MemberRow, MembershipRecord, NewCredentials, NewEmail, NewInvitation, NewSession, NewUser,
-    OrganizationRecord, OrganizationSummary, OutboxRecord, OutboxStatus, Page, PendingInvitation, SeedMember,
-    SessionRecord, SignInRecord, SubjectRecord, TokenKind, TokenRecord, UserRecord, action,
+    MemberRow, MembershipRecord, NewCredentials, NewEmail, NewInvitation, NewPasswordReset, NewSession,
+    NewUser, OrganizationRecord, OrganizationSummary, OutboxRecord, OutboxStatus, Page, PendingInvitation,
+    SeedMember, SessionRecord, SignInRecord, SubjectRecord, TokenKind, TokenRecord, UserRecord, action,
 };
 pub use sqlite::SqliteStore;
 pub use url::{DatabaseUrl, DatabaseUrlError};
@@ -106,6 +106,32 @@ pub trait Store: Send + Sync + 'static {
         by: Actor,
         at: DateTime<Utc>,
     ) -> Result<()>;
+
+    /// Counts one request in a rate-limit `bucket`: `true` (and counted)
+    /// while fewer than `limit` were counted since `since`, `false` (and not
+    /// counted) once the limit is reached. Holds across server instances.
+    async fn take_rate_limit(
+        &self,
+        bucket: &str,
+        limit: i64,
+        since: DateTime<Utc>,
+        at: DateTime<Utc>,
+    ) -> Result<bool>;
+
+    /// Issues a password-reset link and queues its email, retiring the
+    /// user's earlier unused reset links.
+    async fn issue_password_reset(&self, reset: NewPasswordReset, by: Actor, at: DateTime<Utc>)
+    -> Result<()>;
+
+    /// Consumes a reset link: sets the new password and ends every session
+    /// of its user, in one transaction. Returns the user's id.
+    async fn reset_password(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        by: Actor,
+        at: DateTime<Utc>,
+    ) -> Result<i64>;
 
     async fn create_organization(
         &self,

@@ -31,6 +31,24 @@ impl PgStore {
     async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {
         Ok(self.pool.begin().await?)
     }
+
+    /// After a bulk load: the planner learns the new row counts and the
+    /// visibility map lets index-only scans skip the table, as autovacuum
+    /// would make it in a while.
+    async fn refresh_statistics(&self) -> Result<()> {
+        sqlx::query("VACUUM (ANALYZE) organization_members, users").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Serialises the transactions that count requests in one rate-limit
+    /// bucket, until the caller's transaction ends.
+    async fn lock_bucket(conn: &mut PgConnection, bucket: &str) -> Result<()> {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind(bucket)
+            .execute(conn)
+            .await?;
+        Ok(())
+    }
 }
 
 impl_store! {
@@ -43,4 +61,5 @@ impl_store! {
     for_update: " FOR UPDATE",
     // Concurrent workers take different emails instead of waiting for each other.
     skip_locked: " FOR UPDATE SKIP LOCKED",
+    page_first_join: "JOIN",
 }

@@ -40,6 +40,8 @@ pub mod action {
     pub const INVITATION_ACCEPTED: &str = "invitation.accepted";
     pub const EMAIL_RETRIED: &str = "email.retried";
     pub const MEMBERS_SEEDED: &str = "members.seeded";
+    pub const PASSWORD_RESET_SENT: &str = "password_reset.sent";
+    pub const PASSWORD_RESET_COMPLETED: &str = "password_reset.completed";
 }
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -241,6 +243,17 @@ pub struct NewInvitation {
     pub organization_id: i64,
     pub email: Email,
     pub role: Role,
+    pub token_hash: String,
+    pub expires_at: DateTime<Utc>,
+    pub mail: NewEmail,
+}
+
+/// A password-reset link and the email that carries it.
+#[derive(Debug, Clone)]
+pub struct NewPasswordReset {
+    pub user_id: i64,
+    /// The organization whose admin sent it; `None` when the person asked.
+    pub organization_id: Option<i64>,
     pub token_hash: String,
     pub expires_at: DateTime<Utc>,
     pub mail: NewEmail,

@@ -65,7 +65,8 @@ macro_rules! impl_store {
         backend: $backend:expr,
         migrator: $migrator:expr,
         for_update: $for_update:literal,
-        skip_locked: $skip_locked:literal $(,)?
+        skip_locked: $skip_locked:literal,
+        page_first_join: $page_first_join:literal $(,)?
     ) => {
         pub(crate) async fn insert_user(conn: &mut $conn, user: &NewUser, at: DateTime<Utc>) -> Result<UserRecord> {
             sqlx::query_as(concat!(
@@ -503,6 +504,119 @@ macro_rules! impl_store {
                 Ok(())
             }
 
+            async fn take_rate_limit(
+                &self,
+                bucket: &str,
+                limit: i64,
+                since: DateTime<Utc>,
+                at: DateTime<Utc>,
+            ) -> Result<bool> {
+                let mut tx = self.write().await?;
+                // Concurrent requests in one bucket queue here, so none is
+                // counted against a stale total.
+                Self::lock_bucket(&mut tx, bucket).await?;
+                let counted: i64 =
+                    sqlx::query_scalar("SELECT COUNT(*) FROM rate_limit_hits WHERE bucket = $1 AND at > $2")
+                        .bind(bucket)
+                        .bind(since)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                if counted >= limit {
+                    return Ok(false);
+                }
+                sqlx::query("DELETE FROM rate_limit_hits WHERE bucket = $1 AND at <= $2")
+                    .bind(bucket)
+                    .bind(since)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("INSERT INTO rate_limit_hits (bucket, at) VALUES ($1, $2)")
+                    .bind(bucket)
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn issue_password_reset(&self, reset: NewPasswordReset, by: Actor, at: DateTime<Utc>) -> Result<()> {
+                let mut tx = self.write().await?;
+                // Only the newest link works: an older email may sit in a
+                // mailbox someone else can read.
+                sqlx::query(
+                    "UPDATE tokens SET revoked_at = $1
+                     WHERE user_id = $2 AND kind = 'password_reset' AND used_at IS NULL AND revoked_at IS NULL",
+                )
+                .bind(at)
+                .bind(reset.user_id)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO tokens (kind, token_hash, user_id, organization_id, created_by, created_at, expires_at)
+                     VALUES ('password_reset', $1, $2, $3, $4, $5, $6)",
+                )
+                .bind(&reset.token_hash)
+                .bind(reset.user_id)
+                .bind(reset.organization_id)
+                .bind(by.user_id)
+                .bind(at)
+                .bind(reset.expires_at)
+                .execute(&mut *tx)
+                .await?;
+                enqueue_email(&mut tx, reset.organization_id, &reset.mail, at).await?;
+                audit(&mut tx, &by, at, action::PASSWORD_RESET_SENT, reset.organization_id, Some(reset.user_id)).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn reset_password(
+                &self,
+                token_hash: &str,
+                password_hash: &str,
+                by: Actor,
+                at: DateTime<Utc>,
+            ) -> Result<i64> {
+                let mut tx = self.write().await?;
+                let token: TokenRecord = sqlx::query_as(concat!(
+                    "SELECT id, user_id, organization_id, created_at, expires_at, used_at, revoked_at
+                     FROM tokens WHERE kind = 'password_reset' AND token_hash = $1",
+                    $for_update
+                ))
+                .bind(token_hash)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::Token(TokenProblem::Unknown))?;
+                token.check(at).map_err(StoreError::Token)?;
+                let user_id = token.user_id.ok_or(StoreError::Token(TokenProblem::Unknown))?;
+                let status: String = sqlx::query_scalar("SELECT status FROM users WHERE id = $1")
+                    .bind(user_id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or(StoreError::Token(TokenProblem::Unknown))?;
+                if status != AccountStatus::Active.as_str() {
+                    return Err(StoreError::AccountSuspended);
+                }
+                sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                    .bind(password_hash)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("UPDATE tokens SET used_at = $1 WHERE id = $2")
+                    .bind(at)
+                    .bind(token.id)
+                    .execute(&mut *tx)
+                    .await?;
+                // Whoever knew the old password is signed out everywhere.
+                sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+                    .bind(at)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                let by = Actor { user_id: Some(user_id), ..by };
+                audit(&mut tx, &by, at, action::PASSWORD_RESET_COMPLETED, None, Some(user_id)).await?;
+                tx.commit().await?;
+                Ok(user_id)
+            }
+
             async fn create_organization(
                 &self,
                 slug: &Slug,
@@ -792,7 +906,7 @@ macro_rules! impl_store {
                     .push_bind(page_size)
                     .push(" OFFSET ")
                     .push_bind(i64::from(page - 1) * page_size)
-                    .push(") page JOIN organization_members m ON m.organization_id = ")
+                    .push(concat!(") page ", $page_first_join, " organization_members m ON m.organization_id = "))
                     .push_bind(organization_id)
                     .push(" AND m.user_id = page.user_id JOIN users u ON u.id = page.user_id");
                 push_member_order(&mut rows, view);
@@ -1127,6 +1241,7 @@ macro_rules! impl_store {
                 }
                 audit(&mut tx, &by, at, action::MEMBERS_SEEDED, Some(organization_id), None).await?;
                 tx.commit().await?;
+                self.refresh_statistics().await?;
                 Ok(people.len() as u64)
             }
 

@@ -39,6 +39,17 @@ impl SqliteStore {
     async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
+
+    /// After a bulk load, as SQLite recommends for long-lived connections.
+    async fn refresh_statistics(&self) -> Result<()> {
+        sqlx::query("PRAGMA optimize").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Nothing to do: `BEGIN IMMEDIATE` already serialises every writer.
+    async fn lock_bucket(_conn: &mut SqliteConnection, _bucket: &str) -> Result<()> {
+        Ok(())
+    }
 }
 
 impl_store! {
@@ -50,4 +61,8 @@ impl_store! {
     // SQLite has no row locks; BEGIN IMMEDIATE already serialises writers.
     for_update: "",
     skip_locked: "",
+    // The page of ids must drive the join: left to itself, SQLite 3.46
+    // walks every member in the sort index to save sorting 25 rows
+    // (200 ms at 100,000 members). A CROSS JOIN fixes the loop order.
+    page_first_join: "CROSS JOIN",
 }

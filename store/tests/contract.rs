@@ -163,3 +163,30 @@ async fn suspending_an_account_revokes_its_sessions_in_the_same_change(db: &Test
     assert!(matches!(missing, Err(StoreError::NotFound)));
 }
 on_both_databases!(suspending_an_account_revokes_its_sessions_in_the_same_change);
+
+/// Many requests at once in one rate-limit bucket: exactly `limit` pass, and
+/// the window slides: hits older than it no longer count.
+async fn a_rate_limit_holds_under_concurrent_requests(db: &TestDatabase) {
+    let store = db.store().await;
+    let now = Utc::now();
+    let attempts = (0..12).map(|_| {
+        let store = store.clone();
+        tokio::spawn(
+            async move { store.take_rate_limit("test:bucket", 5, now - Duration::hours(1), now).await },
+        )
+    });
+    let mut passed = 0;
+    for attempt in attempts {
+        if attempt.await.unwrap().unwrap() {
+            passed += 1;
+        }
+    }
+    assert_eq!(passed, 5);
+    assert!(
+        store.take_rate_limit("test:other", 5, now - Duration::hours(1), now).await.unwrap(),
+        "buckets are apart"
+    );
+    let later = now + Duration::hours(2);
+    assert!(store.take_rate_limit("test:bucket", 5, later - Duration::hours(1), later).await.unwrap());
+}
+on_both_databases!(a_rate_limit_holds_under_concurrent_requests);

@@ -8,6 +8,7 @@ mod invitations;
 mod members;
 mod organizations;
 mod outbox;
+mod password_resets;
 mod setup;
 
 pub use accounts::*;
@@ -16,4 +17,5 @@ pub use invitations::*;
 pub use members::*;
 pub use organizations::*;
 pub use outbox::*;
+pub use password_resets::*;
 pub use setup::*;

@@ -133,6 +133,8 @@ pub fn RowActions(
             <ul id=menu_id class="menu" hidden=move || !open.get()>
                 {item("Change role…", None)}
                 {status_item}
+                {(status == MembershipStatus::Active)
+                    .then(|| item("Send password reset…", Some(MemberAction::SendPasswordReset)))}
             </ul>
         </div>
     }
@@ -187,6 +189,11 @@ pub fn MemberChangeDialog(changes: MemberChanges) -> impl IntoView {
                             .into_any(),
                         Some(action) => view! {
                             <p>{format!("{}: {who}?", action.label())}</p>
+                            {(action == MemberAction::SendPasswordReset).then(|| view! {
+                                <p class="field-hint">
+                                    "An email with a link to choose a new password; it works once, for one hour. Their current password works until they choose a new one."
+                                </p>
+                            })}
                             <button
                                 type="button"
                                 class="button-primary"

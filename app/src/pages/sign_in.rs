@@ -48,6 +48,9 @@ pub fn SignInPage() -> impl IntoView {
                         "Sign in"
                     </button>
                 </ActionForm>
+                <p>
+                    <a href="/forgot-password">"Forgot your password?"</a>
+                </p>
             </section>
         </main>
     }

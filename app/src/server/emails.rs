@@ -55,6 +55,45 @@ pub fn invitation(invitation: &Invitation) -> NewEmail {
     }
 }
 
+pub struct PasswordReset<'a> {
+    pub recipient: &'a str,
+    /// The admin who sent it, or `None` when the person asked themselves.
+    pub sent_by: Option<&'a str>,
+    pub link: &'a str,
+    pub expires_at: DateTime<Utc>,
+}
+
+pub fn password_reset(reset: &PasswordReset) -> NewEmail {
+    let PasswordReset { recipient, sent_by, link, expires_at } = reset;
+    let expires = expires_at.format("%-d %B %Y at %H:%M UTC").to_string();
+    let why = match sent_by {
+        Some(admin) => format!("{admin} asked Roster to send you a link to choose a new password."),
+        None => "Someone, probably you, asked to choose a new password for your Roster account.".to_owned(),
+    };
+    let body_text = format!(
+        "{why}\n\n\
+         Choose a new password:\n{link}\n\n\
+         The link works once and expires on {expires}. Choosing a new password signs you out everywhere.\n\n\
+         If you did not ask for this, you can ignore this email: your password stays as it is.\n",
+    );
+    let body_html = format!(
+        "<!DOCTYPE html><html><body style=\"font-family: sans-serif; line-height: 1.5\">\
+         <p>{why}</p>\
+         <p><a href=\"{link}\">Choose a new password</a></p>\
+         <p>The link works once and expires on {expires}. Choosing a new password signs you out everywhere.</p>\
+         <p>If you did not ask for this, you can ignore this email: your password stays as it is.</p>\
+         </body></html>",
+        why = escape(&why),
+        link = html_escape::encode_double_quoted_attribute(link),
+    );
+    NewEmail {
+        recipient: (*recipient).to_owned(),
+        subject: "Choose a new password for Roster".to_owned(),
+        body_text,
+        body_html,
+    }
+}
+
 fn article(role: Role) -> &'static str {
     if role.as_str().starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
 }
@@ -72,6 +111,28 @@ mod tests {
             link: "https://roster.example.com/invite?token=abc",
             expires_at: "2026-12-02T10:00:00Z".parse().unwrap(),
         })
+    }
+
+    #[test]
+    fn a_reset_email_carries_the_link_and_escapes_the_admin_name() {
+        let mail = password_reset(&PasswordReset {
+            recipient: "ada@example.com",
+            sent_by: Some("<b>Mallory</b>"),
+            link: "https://roster.example.com/reset-password?token=abc",
+            expires_at: "2026-12-02T10:00:00Z".parse().unwrap(),
+        });
+        assert!(mail.body_text.contains("https://roster.example.com/reset-password?token=abc"));
+        assert!(mail.body_text.contains("2 December 2026 at 10:00 UTC"));
+        assert!(
+            mail.body_html.contains("&lt;b&gt;Mallory&lt;/b&gt;") && !mail.body_html.contains("<b>Mallory")
+        );
+        let asked = password_reset(&PasswordReset {
+            recipient: "ada@example.com",
+            sent_by: None,
+            link: "https://roster.example.com/reset-password?token=abc",
+            expires_at: "2026-12-02T10:00:00Z".parse().unwrap(),
+        });
+        assert!(asked.body_text.starts_with("Someone, probably you"));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use chrono::Utc;
 use domain::{MemberAction, MembershipStatus, policy::Action};
 use store::OrganizationRecord;
 
-use super::{AppState, access, access::Caller, invitations};
+use super::{AppState, access, access::Caller, invitations, password_resets};
 use crate::{AppError, api::MemberOutcome};
 
 /// Applies `action` to each of `user_ids` in `organization`. A member the
@@ -53,6 +53,7 @@ async fn apply_one(
         MemberAction::ChangeRole(_) => Action::ChangeRole,
         MemberAction::Suspend | MemberAction::Reactivate => Action::SetMembershipStatus,
         MemberAction::ResendInvitation => Action::Invite,
+        MemberAction::SendPasswordReset => Action::SendPasswordReset,
     };
     // The caller may see this member (the page listed them); a refusal here
     // says so plainly rather than pretending the member is absent.
@@ -89,6 +90,12 @@ async fn apply_one(
             invitations::resend(state, caller, organization, &invitation).await
         }
         (MemberAction::ResendInvitation, _) => Err(conflict("Has already accepted the invitation.")),
+        (MemberAction::SendPasswordReset, MembershipStatus::Invited) => {
+            Err(conflict("Has not accepted the invitation yet: resend the invitation instead."))
+        }
+        (MemberAction::SendPasswordReset, _) => {
+            password_resets::send_to_member(state, caller, organization, user_id).await
+        }
     }
 }
 

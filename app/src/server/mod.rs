@@ -9,6 +9,7 @@ pub mod csp;
 pub mod emails;
 pub mod invitations;
 pub mod member_actions;
+pub mod password_resets;
 pub mod passwords;
 pub mod sessions;
 pub mod state;

@@ -29,6 +29,7 @@ impl From<StoreError> for AppError {
             StoreError::AccountExists => AppError::Conflict(
                 "This address already has an account: sign in to accept the invitation.".to_owned(),
             ),
+            StoreError::AccountSuspended => AppError::AccountSuspended,
             StoreError::Database(_) | StoreError::Migrate(_) => {
                 tracing::error!(error = %error, "database error");
                 AppError::Internal

@@ -81,7 +81,16 @@ fn sets_session_cookie(response: &Response) -> bool {
 /// Every page needs a signed-in user except these. Server functions check
 /// the session themselves and answer "unauthenticated" in their own format.
 fn needs_sign_in(path: &str) -> bool {
-    const PUBLIC: [&str; 6] = ["/sign-in", "/setup", "/invite", "/healthz", "/readyz", "/favicon.svg"];
+    const PUBLIC: [&str; 8] = [
+        "/sign-in",
+        "/forgot-password",
+        "/reset-password",
+        "/setup",
+        "/invite",
+        "/healthz",
+        "/readyz",
+        "/favicon.svg",
+    ];
     !(PUBLIC.contains(&path) || path.starts_with("/api/") || path.starts_with("/pkg/"))
 }
 
@@ -102,9 +111,15 @@ mod tests {
         for path in ["/", "/orgs/acme/users", "/account", "/anything"] {
             assert!(needs_sign_in(path), "{path}");
         }
-        for path in
-            ["/sign-in", "/setup", "/invite", "/healthz", "/readyz", "/api/sign_in", "/pkg/roster.wasm"]
-        {
+        for path in [
+            "/sign-in",
+            "/forgot-password",
+            "/reset-password",
+            "/setup",
+            "/invite",
+            "/healthz",
+            "/api/sign_in",
+        ] {
             assert!(!needs_sign_in(path), "{path}");
         }
     }
