@@ -13,6 +13,7 @@ mod member_view;
 mod organization;
 mod password;
 pub mod policy;
+mod reason;
 mod role;
 
 pub use account::{AccountStatus, MembershipStatus, OrganizationStatus, Standing};
@@ -26,4 +27,5 @@ pub use member_view::{
 };
 pub use organization::{OrganizationName, OrganizationNameError, Slug, SlugError};
 pub use password::{NewPassword, PasswordError};
+pub use reason::{Reason, ReasonError};
 pub use role::Role;

@@ -176,6 +176,12 @@ async fn every_server_function_answers_every_actor_as_designed(db: &TestDatabase
             ],
             [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, UNAUTHENTICATED],
         ),
+        // Reactivating an active account changes nothing; only a super admin may.
+        case(
+            "set_account_suspended",
+            &[("user_id", &viewer_a), ("suspended", "false"), ("reason", "")],
+            [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
         case("check_setup_link", &[("token", "forged")], [BAD, BAD, BAD, BAD, BAD, BAD]),
         case("check_reset_link", &[("token", "forged")], [BAD, BAD, BAD, BAD, BAD, BAD]),
         case("reset_password", &[("token", "forged"), ("password", "x")], [BAD, BAD, BAD, BAD, BAD, BAD]),

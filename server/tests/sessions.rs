@@ -175,7 +175,7 @@ async fn a_suspended_account_is_signed_out_on_its_next_request(db: &TestDatabase
     assert_eq!(browser.get("/").await.status, StatusCode::OK);
 
     app.store
-        .set_account_status(grace.id, AccountStatus::Suspended, Actor::system(), chrono::Utc::now())
+        .set_account_status(grace.id, AccountStatus::Suspended, None, Actor::system(), chrono::Utc::now())
         .await
         .unwrap();
     let next = browser.get("/").await;
@@ -189,7 +189,7 @@ async fn a_suspended_account_is_signed_out_on_its_next_request(db: &TestDatabase
     assert!(!guess.body.contains("suspended"), "only the right password learns of the suspension");
 
     app.store
-        .set_account_status(grace.id, AccountStatus::Active, Actor::system(), chrono::Utc::now())
+        .set_account_status(grace.id, AccountStatus::Active, None, Actor::system(), chrono::Utc::now())
         .await
         .unwrap();
     assert_eq!(browser.sign_in("grace@example.com", PASSWORD).await.status, StatusCode::OK);
@@ -267,3 +267,53 @@ async fn health_endpoints_answer(db: &TestDatabase) {
     app.stop().await;
 }
 on_both_databases!(health_endpoints_answer);
+
+/// The same, through the super admins' server function: a reason is kept in
+/// the audit log, nobody else may do it, and nobody suspends themselves.
+async fn super_admins_suspend_and_reactivate_accounts_over_http(db: &TestDatabase) {
+    let app = TestApp::spawn(db).await;
+    let (root, mut root_browser) = app.signed_in("root@example.com", true).await;
+    let (grace, mut grace_browser) = app.signed_in("grace@example.com", false).await;
+    let (_, mut other_browser) = app.signed_in("other@example.com", false).await;
+    let grace_id = grace.id.to_string();
+    let suspend = |id: &str, reason: &str| {
+        vec![("user_id", id.to_owned()), ("suspended", "true".to_owned()), ("reason", reason.to_owned())]
+    };
+    let call = |browser: &mut support::Browser, form: Vec<(&'static str, String)>| {
+        let mut browser = browser.clone();
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            browser.call("set_account_suspended", &form).await
+        }
+    };
+
+    let refused = call(&mut other_browser, suspend(&grace_id, "")).await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND, "only super admins: {}", refused.body);
+    let own = call(&mut root_browser, suspend(&root.id.to_string(), "")).await;
+    assert_eq!(own.status, StatusCode::NOT_FOUND, "not their own account");
+    let rambling = call(&mut root_browser, suspend(&grace_id, &"x".repeat(501))).await;
+    assert_eq!(rambling.status, StatusCode::BAD_REQUEST);
+    assert_eq!(grace_browser.whoami().await.as_deref(), Some("grace@example.com"), "nothing changed");
+
+    let suspended = call(&mut root_browser, suspend(&grace_id, "Left the company.")).await;
+    assert_eq!(suspended.status, StatusCode::OK, "{}", suspended.body);
+    assert_eq!(grace_browser.whoami().await, None, "signed out at once");
+    let event = app.store.recent_audit_events(1).await.unwrap().remove(0);
+    assert_eq!(event.action, store::action::ACCOUNT_SUSPENDED);
+    assert_eq!(event.target_user_id, Some(grace.id));
+    assert!(event.details.contains("Left the company."), "{}", event.details);
+    assert_eq!(
+        grace_browser.sign_in("grace@example.com", support::SUPPORT_PASSWORD).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    let form =
+        vec![("user_id", grace_id.clone()), ("suspended", "false".to_owned()), ("reason", String::new())];
+    assert_eq!(call(&mut root_browser, form).await.status, StatusCode::OK);
+    assert_eq!(
+        grace_browser.sign_in("grace@example.com", support::SUPPORT_PASSWORD).await.status,
+        StatusCode::OK
+    );
+    app.stop().await;
+}
+on_both_databases!(super_admins_suspend_and_reactivate_accounts_over_http);

@@ -99,10 +99,12 @@ pub trait Store: Send + Sync + 'static {
 
     /// Suspends or reactivates an account. Suspension revokes every session of
     /// the account in the same transaction (DESIGN invariant 2).
+    /// `reason`, when given, is kept in the audit event.
     async fn set_account_status(
         &self,
         user_id: i64,
         status: AccountStatus,
+        reason: Option<&str>,
         by: Actor,
         at: DateTime<Utc>,
     ) -> Result<()>;

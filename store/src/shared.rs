@@ -92,9 +92,22 @@ macro_rules! impl_store {
             organization_id: Option<i64>,
             target_user_id: Option<i64>,
         ) -> Result<()> {
+            audit_with_details(conn, by, at, action, organization_id, target_user_id, &serde_json::json!({})).await
+        }
+
+        /// [`audit`] with details (a JSON object) about the change.
+        pub(crate) async fn audit_with_details(
+            conn: &mut $conn,
+            by: &Actor,
+            at: DateTime<Utc>,
+            action: &str,
+            organization_id: Option<i64>,
+            target_user_id: Option<i64>,
+            details: &serde_json::Value,
+        ) -> Result<()> {
             sqlx::query(
-                "INSERT INTO audit_events (at, actor_user_id, actor_ip, organization_id, action, target_user_id)
-                 VALUES ($1, $2, $3, $4, $5, $6)",
+                "INSERT INTO audit_events (at, actor_user_id, actor_ip, organization_id, action, target_user_id, details)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
             .bind(at)
             .bind(by.user_id)
@@ -102,6 +115,7 @@ macro_rules! impl_store {
             .bind(organization_id)
             .bind(action)
             .bind(target_user_id)
+            .bind(details.to_string())
             .execute(conn)
             .await?;
             Ok(())
@@ -476,6 +490,7 @@ macro_rules! impl_store {
                 &self,
                 user_id: i64,
                 status: AccountStatus,
+                reason: Option<&str>,
                 by: Actor,
                 at: DateTime<Utc>,
             ) -> Result<()> {
@@ -499,7 +514,11 @@ macro_rules! impl_store {
                     }
                     AccountStatus::Active => action::ACCOUNT_REACTIVATED,
                 };
-                audit(&mut tx, &by, at, action, None, Some(user_id)).await?;
+                let details = match reason {
+                    Some(reason) => serde_json::json!({ "reason": reason }),
+                    None => serde_json::json!({}),
+                };
+                audit_with_details(&mut tx, &by, at, action, None, Some(user_id), &details).await?;
                 tx.commit().await?;
                 Ok(())
             }

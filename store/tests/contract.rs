@@ -148,7 +148,10 @@ async fn suspending_an_account_revokes_its_sessions_in_the_same_change(db: &Test
     for hash in ["a", "b"] {
         store.record_sign_in(new_session(user.id, hash), Actor::system()).await.unwrap();
     }
-    store.set_account_status(user.id, AccountStatus::Suspended, Actor::system(), Utc::now()).await.unwrap();
+    store
+        .set_account_status(user.id, AccountStatus::Suspended, None, Actor::system(), Utc::now())
+        .await
+        .unwrap();
     for hash in ["a", "b"] {
         let session = store.find_session(hash).await.unwrap().unwrap();
         assert!(session.revoked_at.is_some());
@@ -156,10 +159,13 @@ async fn suspending_an_account_revokes_its_sessions_in_the_same_change(db: &Test
     }
     assert_eq!(last_action(&store).await, action::ACCOUNT_SUSPENDED);
 
-    store.set_account_status(user.id, AccountStatus::Active, Actor::system(), Utc::now()).await.unwrap();
+    store
+        .set_account_status(user.id, AccountStatus::Active, None, Actor::system(), Utc::now())
+        .await
+        .unwrap();
     assert_eq!(store.find_user(user.id).await.unwrap().unwrap().status, AccountStatus::Active);
     let missing =
-        store.set_account_status(9_999, AccountStatus::Suspended, Actor::system(), Utc::now()).await;
+        store.set_account_status(9_999, AccountStatus::Suspended, None, Actor::system(), Utc::now()).await;
     assert!(matches!(missing, Err(StoreError::NotFound)));
 }
 on_both_databases!(suspending_an_account_revokes_its_sessions_in_the_same_change);

@@ -80,3 +80,38 @@ pub async fn list_accounts(search: String, page: u32) -> Result<AccountList, App
         .await,
     )
 }
+
+/// Suspends an account (it cannot sign in anywhere, and every session ends
+/// now) or reactivates it. Super admins only, never their own account.
+/// `reason` is optional and kept in the audit log.
+#[server(endpoint = "set_account_suspended")]
+pub async fn set_account_suspended(user_id: i64, suspended: bool, reason: String) -> Result<(), AppError> {
+    use domain::{Reason, Standing, policy::Action};
+
+    use crate::server::{
+        access::{self, Caller},
+        context,
+    };
+    context::respond(
+        async {
+            let state = context::state()?;
+            let caller = Caller::of(&state, &context::request()).await?;
+            let target = access::account(&state, user_id).await?;
+            caller.require(Action::SetAccountStatus, &target)?;
+            let reason = Reason::parse(&reason).map_err(|e| AppError::invalid("reason", e))?;
+            let status = if suspended { Standing::Suspended } else { Standing::Active };
+            state
+                .store
+                .set_account_status(
+                    user_id,
+                    status,
+                    reason.as_ref().map(Reason::as_str),
+                    caller.actor(),
+                    Utc::now(),
+                )
+                .await?;
+            Ok(())
+        }
+        .await,
+    )
+}

@@ -3,10 +3,23 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    api::{ACCOUNTS_PER_PAGE, AccountList, list_accounts},
-    components::Pager,
+    CurrentUserResource,
+    api::{ACCOUNTS_PER_PAGE, AccountList, SetAccountSuspended, list_accounts},
+    components::{Dialog, FormAlert, FormErrors, Pager},
     relative_time::relative,
 };
+
+/// The account a suspend or reactivate dialog is about.
+#[derive(Debug, Clone, PartialEq)]
+struct StatusChange {
+    user_id: i64,
+    name: String,
+    suspend: bool,
+}
+
+fn action_button_id(user_id: i64) -> String {
+    format!("account-status-{user_id}")
+}
 
 /// Super admins: every account in Roster, whatever its organizations.
 #[component]
@@ -14,7 +27,20 @@ pub fn AccountsPage() -> impl IntoView {
     let query = use_query_map();
     let search = move || query.read().get("q").unwrap_or_default();
     let page = move || query.read().get("page").and_then(|p| p.parse::<u32>().ok()).unwrap_or(1);
-    let list = Resource::new(move || (search(), page()), |(search, page)| list_accounts(search, page));
+    let change_status = ServerAction::<SetAccountSuspended>::new();
+    let list = Resource::new(
+        move || (search(), page(), change_status.version().get()),
+        |(search, page, _)| list_accounts(search, page),
+    );
+    let me = expect_context::<CurrentUserResource>().0;
+    let pending = RwSignal::new(None::<StatusChange>);
+    let dialog_open = RwSignal::new(false);
+    // The dialog closes once the change is made.
+    Effect::new(move |_| {
+        if matches!(change_status.value().get(), Some(Ok(()))) {
+            dialog_open.set(false);
+        }
+    });
 
     view! {
         <Title text="All users" />
@@ -28,17 +54,89 @@ pub fn AccountsPage() -> impl IntoView {
         </form>
         <Transition fallback=|| view! { <p>"Loading users…"</p> }>
             {move || Suspend::new(async move {
+                let me = me.await.ok().flatten().map(|user| user.id);
                 match list.await {
-                    Ok(list) => view! { <AccountsTable list search=search() /> }.into_any(),
+                    Ok(list) => {
+                        let ask = move |change: StatusChange| {
+                            change_status.value().set(None);
+                            pending.set(Some(change));
+                            dialog_open.set(true);
+                        };
+                        view! { <AccountsTable list search=search() me ask /> }.into_any()
+                    }
                     Err(error) => view! { <p role="alert" class="form-alert">{error.to_string()}</p> }.into_any(),
                 }
             })}
         </Transition>
+        <AccountStatusDialog pending open=dialog_open action=change_status />
+    }
+}
+
+/// Confirms a suspension (with an optional reason) or a reactivation.
+#[component]
+fn AccountStatusDialog(
+    pending: RwSignal<Option<StatusChange>>,
+    open: RwSignal<bool>,
+    action: ServerAction<SetAccountSuspended>,
+) -> impl IntoView {
+    let errors = FormErrors::of(action.value());
+    let return_focus = Signal::derive(move || {
+        pending.with(|change| change.as_ref().map(|c| action_button_id(c.user_id)).unwrap_or_default())
+    });
+    let title = "Account status";
+    view! {
+        <Dialog open title return_focus_to=return_focus>
+            {move || {
+                pending.get().map(|change| {
+                    let (question, button) = if change.suspend {
+                        (
+                            format!(
+                                "Suspend {}? They are signed out everywhere at once and cannot sign in until the account is reactivated.",
+                                change.name,
+                            ),
+                            "Suspend account",
+                        )
+                    } else {
+                        (format!("Reactivate {}? They can sign in again.", change.name), "Reactivate account")
+                    };
+                    view! {
+                        <ActionForm action>
+                            <input type="hidden" name="user_id" value=change.user_id.to_string() />
+                            <input type="hidden" name="suspended" value=change.suspend.to_string() />
+                            <p>{question}</p>
+                            {if change.suspend {
+                                view! {
+                                    <div class="field">
+                                        <label for="status-reason">"Reason (optional)"</label>
+                                        <textarea id="status-reason" name="reason" rows="3" maxlength="500"></textarea>
+                                        <p class="field-hint">"Kept in the audit log; never shown to the person."</p>
+                                    </div>
+                                }
+                                    .into_any()
+                            } else {
+                                view! { <input type="hidden" name="reason" value="" /> }.into_any()
+                            }}
+                            <FormAlert message=errors.general() />
+                            <p class="form-alert" role="alert">{move || errors.field("reason").get()}</p>
+                            <button type="submit" class="button-primary" disabled=move || action.pending().get()>
+                                {button}
+                            </button>
+                        </ActionForm>
+                    }
+                })
+            }}
+        </Dialog>
     }
 }
 
 #[component]
-fn AccountsTable(list: AccountList, search: String) -> impl IntoView {
+fn AccountsTable(
+    list: AccountList,
+    search: String,
+    /// The signed-in super admin, who may not suspend their own account.
+    me: Option<i64>,
+    ask: impl Fn(StatusChange) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     if list.rows.is_empty() {
         return view! { <p>"No user matches."</p> }.into_any();
     }
@@ -58,6 +156,9 @@ fn AccountsTable(list: AccountList, search: String) -> impl IntoView {
                     <th scope="col">"Organizations"</th>
                     <th scope="col">"Status"</th>
                     <th scope="col">"Last sign-in"</th>
+                    <th scope="col">
+                        <span class="visually-hidden">"Actions"</span>
+                    </th>
                 </tr>
             </thead>
             <tbody>
@@ -79,6 +180,26 @@ fn AccountsTable(list: AccountList, search: String) -> impl IntoView {
                                 .into_any(),
                             None => "Never".into_any(),
                         };
+                        let action = (me != Some(row.user_id)).then(|| {
+                            let change = StatusChange {
+                                user_id: row.user_id,
+                                name: if row.name.is_empty() { row.email.clone() } else { row.name.clone() },
+                                suspend: !row.suspended,
+                            };
+                            let label = if row.suspended { "Reactivate…" } else { "Suspend…" };
+                            let who = change.name.clone();
+                            view! {
+                                <button
+                                    type="button"
+                                    class="button-secondary button-small"
+                                    id=action_button_id(row.user_id)
+                                    on:click=move |_| ask(change.clone())
+                                >
+                                    {label}
+                                    <span class="visually-hidden">{format!(" {who}")}</span>
+                                </button>
+                            }
+                        });
                         view! {
                             <tr>
                                 <td>{row.name}</td>
@@ -99,6 +220,7 @@ fn AccountsTable(list: AccountList, search: String) -> impl IntoView {
                                 </td>
                                 <td>{status}</td>
                                 <td>{last_sign_in}</td>
+                                <td>{action}</td>
                             </tr>
                         }
                     })

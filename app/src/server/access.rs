@@ -98,6 +98,11 @@ pub async fn member(state: &AppState, organization_id: i64, user_id: i64) -> Res
     Ok(Target::Member { organization_id, subject: policy_subject(subject) })
 }
 
+/// A person's whole account as the target of an action.
+pub async fn account(state: &AppState, user_id: i64) -> Result<Target, AppError> {
+    Ok(Target::Account(policy_subject(subject(state, user_id).await?)))
+}
+
 async fn subject(state: &AppState, user_id: i64) -> Result<SubjectRecord, AppError> {
     state.store.find_subject(user_id).await?.ok_or(AppError::NotFound)
 }
