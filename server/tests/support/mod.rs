@@ -104,7 +104,7 @@ fn http_client() -> reqwest::Client {
     // A server that stops answering fails its test instead of hanging the run.
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
-        .timeout(std::time::Duration::from_secs(60))
+        .timeout(std::time::Duration::from_secs(30))
         .build()
         .unwrap()
 }
@@ -125,9 +125,20 @@ pub struct Answer {
 }
 
 impl Browser {
+    /// A page or file. A GET that times out is tried once more, loudly:
+    /// under heavy load a server-rendered page has, rarely, never finished
+    /// its body (seen twice in many runs; not yet explained). The retry keeps
+    /// that from failing unrelated tests while the warning keeps it visible.
     pub async fn get(&mut self, path: &str) -> Answer {
-        let request = self.http.get(format!("{}{path}", self.base));
-        self.send(request).await
+        let url = format!("{}{path}", self.base);
+        match self.try_send(self.http.get(&url)).await {
+            Ok(answer) => answer,
+            Err(error) if error.is_timeout() => {
+                eprintln!("warning: GET {path} timed out ({error}); trying once more");
+                self.try_send(self.http.get(&url)).await.expect("request reaches Roster")
+            }
+            Err(error) => panic!("request reaches Roster: {error}"),
+        }
     }
 
     /// Calls a server function the way an HTML form does.
@@ -136,11 +147,15 @@ impl Browser {
         self.send(request).await
     }
 
-    pub async fn send(&mut self, mut request: reqwest::RequestBuilder) -> Answer {
+    pub async fn send(&mut self, request: reqwest::RequestBuilder) -> Answer {
+        self.try_send(request).await.expect("request reaches Roster")
+    }
+
+    async fn try_send(&mut self, mut request: reqwest::RequestBuilder) -> Result<Answer, reqwest::Error> {
         if let Some(token) = &self.session {
             request = request.header(header::COOKIE, format!("roster_session={token}"));
         }
-        let response = request.send().await.expect("request reaches Roster");
+        let response = request.send().await?;
         let status = response.status();
         let headers = response.headers().clone();
         for value in headers.get_all(header::SET_COOKIE) {
@@ -150,7 +165,7 @@ impl Browser {
                 self.session = (!token.is_empty()).then(|| token.to_owned());
             }
         }
-        Answer { status, headers, body: response.text().await.unwrap_or_default() }
+        Ok(Answer { status, headers, body: response.text().await? })
     }
 
     pub async fn sign_in(&mut self, email: &str, password: &str) -> Answer {
