@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 
-import { expect } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 
 /** The real SMTP server the suite's Roster sends to (see global-setup.ts). */
 export const SMTP_URL = 'smtp://127.0.0.1:11025';
@@ -23,6 +23,22 @@ export async function startMaildev(): Promise<ChildProcess> {
     .poll(async () => fetch(`${WEB}/email`).then((r) => r.ok, () => false), { timeout: 20_000 })
     .toBe(true);
   return child;
+}
+
+/**
+ * Runs maildev around the calling spec file, whose tests then run in order.
+ * A test may stop it and start it again through the handle.
+ */
+export function maildevForThisFile(): { process?: ChildProcess } {
+  const handle: { process?: ChildProcess } = {};
+  test.describe.configure({ mode: 'serial' });
+  test.beforeAll(async () => {
+    handle.process = await startMaildev();
+  });
+  test.afterAll(async () => {
+    if (handle.process) await stopMaildev(handle.process);
+  });
+  return handle;
 }
 
 export async function stopMaildev(child: ChildProcess) {

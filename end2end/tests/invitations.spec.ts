@@ -1,21 +1,11 @@
-import type { ChildProcess } from 'node:child_process';
-
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 
-import { emailsTo, invitationLink, startMaildev, stopMaildev, waitForEmail } from '../support/maildev';
+import { emailsTo, invitationLink, maildevForThisFile, startMaildev, stopMaildev, waitForEmail } from '../support/maildev';
 import { demo, hydrated, signIn, superAdmin } from '../support/pages';
 
 // Real mail: maildev receives what Roster's outbox worker sends over SMTP.
-test.describe.configure({ mode: 'serial' });
-
-let maildev: ChildProcess;
-test.beforeAll(async () => {
-  maildev = await startMaildev();
-});
-test.afterAll(async () => {
-  await stopMaildev(maildev);
-});
+const maildev = maildevForThisFile();
 
 async function invite(page: import('@playwright/test').Page, emails: string, role: string) {
   await page.goto(`/orgs/${demo.slug}`);
@@ -70,7 +60,7 @@ test('an admin invites two people: one joins with the invited role, the other is
 });
 
 test('with the SMTP server down, inviting still succeeds and the email arrives once it is back', async ({ page, browser }) => {
-  await stopMaildev(maildev);
+  if (maildev.process) await stopMaildev(maildev.process);
   await signIn(page, demo.admin, demo.password);
   const { dialog } = await invite(page, 'cy@invitee.example', 'viewer');
   await expect(dialog.getByRole('status')).toContainText('Invited: cy@invitee.example');
@@ -87,7 +77,7 @@ test('with the SMTP server down, inviting still succeeds and the email arrives o
     .toContain('next try');
   await adminContext.close();
 
-  maildev = await startMaildev();
+  maildev.process = await startMaildev();
   await waitForEmail('cy@invitee.example', 60_000);
   // Later retries must not send it again.
   await page.waitForTimeout(4_000);

@@ -1,21 +1,11 @@
-import type { ChildProcess } from 'node:child_process';
-
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 
-import { resetLink, startMaildev, stopMaildev, waitForEmail } from '../support/maildev';
+import { maildevForThisFile, resetLink, waitForEmail } from '../support/maildev';
 import { demo, hydrated, signIn } from '../support/pages';
 
 // Real mail: maildev receives what Roster's outbox worker sends over SMTP.
-test.describe.configure({ mode: 'serial' });
-
-let maildev: ChildProcess;
-test.beforeAll(async () => {
-  maildev = await startMaildev();
-});
-test.afterAll(async () => {
-  await stopMaildev(maildev);
-});
+maildevForThisFile();
 
 const newPassword = 'amber lantern quietly 77';
 

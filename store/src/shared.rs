@@ -164,6 +164,40 @@ macro_rules! impl_store {
         }
 
 
+        /// The one-time token of `kind` with this hash, locked for the
+        /// caller's transaction (SQLite: the whole database is, by the write
+        /// transaction), so a concurrent redemption waits and then sees it
+        /// used; refused unless it can be redeemed at `at`.
+        pub(crate) async fn redeemable_token(
+            conn: &mut $conn,
+            kind: TokenKind,
+            token_hash: &str,
+            at: DateTime<Utc>,
+        ) -> Result<TokenRecord> {
+            let token: TokenRecord = sqlx::query_as(concat!(
+                "SELECT id, user_id, organization_id, created_at, expires_at, used_at, revoked_at
+                 FROM tokens WHERE kind = $1 AND token_hash = $2",
+                $for_update
+            ))
+            .bind(kind.as_str())
+            .bind(token_hash)
+            .fetch_optional(conn)
+            .await?
+            .ok_or(StoreError::Token(TokenProblem::Unknown))?;
+            token.check(at).map_err(StoreError::Token)?;
+            Ok(token)
+        }
+
+        /// Ends every session of a user, inside the caller's transaction.
+        pub(crate) async fn revoke_sessions(conn: &mut $conn, user_id: i64, at: DateTime<Utc>) -> Result<()> {
+            sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+                .bind(at)
+                .bind(user_id)
+                .execute(conn)
+                .await?;
+            Ok(())
+        }
+
         /// Writes an email to the outbox, inside the caller's transaction.
         pub(crate) async fn enqueue_email(
             conn: &mut $conn,
@@ -384,19 +418,8 @@ macro_rules! impl_store {
                 by: Actor,
                 at: DateTime<Utc>,
             ) -> Result<UserRecord> {
-                // The token row is locked (SQLite: the whole database is, by the write
-                // transaction), so a concurrent attempt waits and then sees it used.
                 let mut tx = self.write().await?;
-                let token: TokenRecord = sqlx::query_as(concat!(
-                    "SELECT id, user_id, organization_id, created_at, expires_at, used_at, revoked_at
-                     FROM tokens WHERE kind = 'setup' AND token_hash = $1",
-                    $for_update
-                ))
-                .bind(token_hash)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(StoreError::Token(TokenProblem::Unknown))?;
-                token.check(at).map_err(StoreError::Token)?;
+                let token = redeemable_token(&mut tx, TokenKind::Setup, token_hash, at).await?;
                 let done: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE is_super_admin)")
                     .fetch_one(&mut *tx)
                     .await?;
@@ -505,11 +528,7 @@ macro_rules! impl_store {
                 }
                 let action = match status {
                     AccountStatus::Suspended => {
-                        sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
-                            .bind(at)
-                            .bind(user_id)
-                            .execute(&mut *tx)
-                            .await?;
+                        revoke_sessions(&mut tx, user_id, at).await?;
                         action::ACCOUNT_SUSPENDED
                     }
                     AccountStatus::Active => action::ACCOUNT_REACTIVATED,
@@ -595,16 +614,7 @@ macro_rules! impl_store {
                 at: DateTime<Utc>,
             ) -> Result<i64> {
                 let mut tx = self.write().await?;
-                let token: TokenRecord = sqlx::query_as(concat!(
-                    "SELECT id, user_id, organization_id, created_at, expires_at, used_at, revoked_at
-                     FROM tokens WHERE kind = 'password_reset' AND token_hash = $1",
-                    $for_update
-                ))
-                .bind(token_hash)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(StoreError::Token(TokenProblem::Unknown))?;
-                token.check(at).map_err(StoreError::Token)?;
+                let token = redeemable_token(&mut tx, TokenKind::PasswordReset, token_hash, at).await?;
                 let user_id = token.user_id.ok_or(StoreError::Token(TokenProblem::Unknown))?;
                 let status: String = sqlx::query_scalar("SELECT status FROM users WHERE id = $1")
                     .bind(user_id)
@@ -625,11 +635,7 @@ macro_rules! impl_store {
                     .execute(&mut *tx)
                     .await?;
                 // Whoever knew the old password is signed out everywhere.
-                sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
-                    .bind(at)
-                    .bind(user_id)
-                    .execute(&mut *tx)
-                    .await?;
+                revoke_sessions(&mut tx, user_id, at).await?;
                 let by = Actor { user_id: Some(user_id), ..by };
                 audit(&mut tx, &by, at, action::PASSWORD_RESET_COMPLETED, None, Some(user_id)).await?;
                 tx.commit().await?;
@@ -1086,16 +1092,7 @@ macro_rules! impl_store {
                 at: DateTime<Utc>,
             ) -> Result<AcceptedInvitation> {
                 let mut tx = self.write().await?;
-                let token: TokenRecord = sqlx::query_as(concat!(
-                    "SELECT id, user_id, organization_id, created_at, expires_at, used_at, revoked_at
-                     FROM tokens WHERE kind = 'invitation' AND token_hash = $1",
-                    $for_update
-                ))
-                .bind(token_hash)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(StoreError::Token(TokenProblem::Unknown))?;
-                token.check(at).map_err(StoreError::Token)?;
+                let token = redeemable_token(&mut tx, TokenKind::Invitation, token_hash, at).await?;
                 let (Some(user_id), Some(organization_id)) = (token.user_id, token.organization_id) else {
                     return Err(StoreError::Token(TokenProblem::Unknown));
                 };

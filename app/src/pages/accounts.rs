@@ -117,7 +117,7 @@ fn AccountStatusDialog(
                                 view! { <input type="hidden" name="reason" value="" /> }.into_any()
                             }}
                             <FormAlert message=errors.general() />
-                            <p class="form-alert" role="alert">{move || errors.field("reason").get()}</p>
+                            <FormAlert message=errors.field("reason") />
                             <button type="submit" class="button-primary" disabled=move || action.pending().get()>
                                 {button}
                             </button>

@@ -5,7 +5,7 @@ use domain::{AccountStatus, DisplayName, Email, NewPassword};
 use store::{Actor, NewSession, NewUser, TokenKind};
 
 use super::{AppState, RequestContext, passwords, tokens, tokens::IssuedToken};
-use crate::{AppError, error::LinkProblem};
+use crate::AppError;
 
 /// Long enough for any password a person would choose (and for the 128
 /// allowed at sign-up); longer input is refused before it reaches the hasher.
@@ -81,12 +81,7 @@ pub fn safe_next(next: Option<&str>) -> String {
 
 /// Whether a setup link can still be used.
 pub async fn check_setup_link(state: &AppState, token: &str) -> Result<(), AppError> {
-    let record = state
-        .store
-        .find_token(TokenKind::Setup, &tokens::hash(token))
-        .await?
-        .ok_or(AppError::Link(LinkProblem::Invalid))?;
-    record.check(Utc::now()).map_err(|problem| store::StoreError::Token(problem).into())
+    tokens::redeemable(state, TokenKind::Setup, token).await.map(|_| ())
 }
 
 pub struct SetupForm {

@@ -98,13 +98,7 @@ async fn take(state: &AppState, bucket: &str, limit: Limit) -> Result<(), AppErr
 
 /// Whether a reset link can still be used, before the form is shown.
 pub async fn check_link(state: &AppState, token: &str) -> Result<store::TokenRecord, AppError> {
-    let record = state
-        .store
-        .find_token(store::TokenKind::PasswordReset, &tokens::hash(token))
-        .await?
-        .ok_or(AppError::Link(crate::error::LinkProblem::Invalid))?;
-    record.check(Utc::now()).map_err(store::StoreError::Token)?;
-    Ok(record)
+    tokens::redeemable(state, store::TokenKind::PasswordReset, token).await
 }
 
 /// Sets the new password from a reset link, ends every session of the

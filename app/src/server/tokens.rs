@@ -1,5 +1,10 @@
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use chrono::Utc;
 use sha2::{Digest, Sha256};
+use store::{StoreError, TokenKind, TokenRecord};
+
+use super::AppState;
+use crate::{AppError, error::LinkProblem};
 
 /// A fresh secret for a session cookie or a link. `clear` goes to the person
 /// exactly once; only `hash` is stored (DESIGN invariant 3).
@@ -18,6 +23,16 @@ pub fn issue() -> IssuedToken {
 /// fast unsalted hash is enough: there is nothing to brute-force.
 pub fn hash(clear: &str) -> String {
     format!("{:x}", Sha256::digest(clear.as_bytes()))
+}
+
+/// The stored token of `kind` for a link's `clear` token, if it can still
+/// be redeemed; otherwise why not (unknown, expired, used, withdrawn), so a
+/// page can say so before anyone fills in its form.
+pub async fn redeemable(state: &AppState, kind: TokenKind, clear: &str) -> Result<TokenRecord, AppError> {
+    let record =
+        state.store.find_token(kind, &hash(clear)).await?.ok_or(AppError::Link(LinkProblem::Invalid))?;
+    record.check(Utc::now()).map_err(StoreError::Token)?;
+    Ok(record)
 }
 
 #[cfg(test)]
