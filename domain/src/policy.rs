@@ -61,6 +61,9 @@ pub enum Action {
     /// Suspend or reactivate a whole account (blocks sign-in everywhere).
     SetAccountStatus,
     DeleteAccount,
+    /// Delete an account together with what other records hold about the
+    /// person (emails sent to them, where their actions came from).
+    DeleteAccountData,
     /// List every user across organizations.
     ListAllUsers,
     /// Create, rename, suspend or reactivate organizations; list them all.
@@ -71,7 +74,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 14] = [
+    pub const ALL: [Action; 15] = [
         Action::ViewOrganization,
         Action::ListMembers,
         Action::Invite,
@@ -82,6 +85,7 @@ impl Action {
         Action::RemoveMember,
         Action::SetAccountStatus,
         Action::DeleteAccount,
+        Action::DeleteAccountData,
         Action::ListAllUsers,
         Action::ManageOrganizations,
         Action::ManageOutbox,
@@ -153,6 +157,7 @@ pub fn decide(actor: &Actor, action: Action, target: &Target) -> Decision {
                     || (!subject.is_super_admin
                         && matches!(subject.organization_ids.as_slice(), [only] if actor.administers(*only))))
         }
+        (DeleteAccountData, Target::Account(subject)) => actor.is_super_admin && !is_self(subject),
         (ListAllUsers | ManageOrganizations, Target::Everything | Target::Organization(_)) => {
             actor.is_super_admin
         }
@@ -274,7 +279,7 @@ mod tests {
             (RemoveMember, Target::Member { organization_id, subject }) => {
                 superadmin || (admins(who, *organization_id) && subject.user_id != me)
             }
-            (SetAccountStatus | SetSuperAdmin, Target::Account(subject)) => {
+            (SetAccountStatus | SetSuperAdmin | DeleteAccountData, Target::Account(subject)) => {
                 superadmin && subject.user_id != me
             }
             (DeleteAccount, Target::Account(subject)) => {
@@ -315,7 +320,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, 10 * 14 * 33);
+        assert_eq!(checked, 10 * 15 * 33);
     }
 
     // The rows of DESIGN §2 one by one, as readable examples.
@@ -390,5 +395,7 @@ mod tests {
             Action::DeleteAccount,
             &Target::Account(subject(Who::AdminAViewerB))
         ));
+        assert!(!allowed(Who::AdminA, Action::DeleteAccountData, &Target::Account(subject(Who::ViewerA))));
+        assert!(allowed(Who::SuperAdmin, Action::DeleteAccountData, &Target::Account(subject(Who::ViewerA))));
     }
 }

@@ -161,6 +161,7 @@ async fn every_server_function_answers_every_actor_as_designed(db: &TestDatabase
                 ("action", "role:viewer"),
                 ("members", &viewer_a),
                 ("all_matching", "false"),
+                ("reason", ""),
                 ("query", ""),
             ],
             [OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
@@ -172,6 +173,7 @@ async fn every_server_function_answers_every_actor_as_designed(db: &TestDatabase
                 ("action", "suspend"),
                 ("members", &viewer_a),
                 ("all_matching", "false"),
+                ("reason", ""),
                 ("query", ""),
             ],
             [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, UNAUTHENTICATED],
@@ -194,6 +196,7 @@ async fn every_server_function_answers_every_actor_as_designed(db: &TestDatabase
                 ("action", "reset"),
                 ("members", &admin_b),
                 ("all_matching", "false"),
+                ("reason", ""),
                 ("query", ""),
             ],
             [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, UNAUTHENTICATED],
@@ -230,6 +233,27 @@ async fn every_server_function_answers_every_actor_as_designed(db: &TestDatabase
         ),
         case("invitation", &[("token", "forged")], [BAD, BAD, BAD, BAD, BAD, BAD]),
         case("accept_invitation", &[("token", "forged")], [BAD, BAD, BAD, BAD, BAD, BAD]),
+        // A wrong confirmation changes nothing: 400 for whoever may remove.
+        case(
+            "remove_member",
+            &[("slug", "org-a"), ("user_id", &viewer_a), ("confirm_email", "wrong@a.example")],
+            [BAD, BAD, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "remove_member",
+            &[("slug", "org-b"), ("user_id", &admin_b), ("confirm_email", "wrong@b.example")],
+            [BAD, NOT_FOUND, NOT_FOUND, NOT_FOUND, CONFLICT, UNAUTHENTICATED],
+        ),
+        case(
+            "delete_account",
+            &[("user_id", &viewer_a), ("confirm_email", "wrong@a.example"), ("with_data", "false")],
+            [BAD, BAD, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "delete_account",
+            &[("user_id", &admin_b), ("confirm_email", "wrong@b.example"), ("with_data", "true")],
+            [BAD, NOT_FOUND, NOT_FOUND, NOT_FOUND, CONFLICT, UNAUTHENTICATED],
+        ),
         case(
             "list_outbox",
             &[("page", "1")],

@@ -133,6 +133,7 @@ async fn bulk_changes_check_and_report_each_member(db: &TestDatabase) {
                 ("action", "role:editor"),
                 ("members", &list),
                 ("all_matching", "false"),
+                ("reason", ""),
                 ("query", ""),
             ],
         )
@@ -159,6 +160,7 @@ async fn bulk_changes_check_and_report_each_member(db: &TestDatabase) {
                 ("action", "suspend"),
                 ("members", ""),
                 ("all_matching", "true"),
+                ("reason", ""),
                 ("query", "role=editor"),
             ],
         )
@@ -178,6 +180,7 @@ async fn bulk_changes_check_and_report_each_member(db: &TestDatabase) {
                 ("action", "reactivate"),
                 ("members", &mixed),
                 ("all_matching", "false"),
+                ("reason", ""),
                 ("query", ""),
             ],
         )
@@ -195,6 +198,7 @@ async fn bulk_changes_check_and_report_each_member(db: &TestDatabase) {
                 ("action", "role:viewer"),
                 ("members", &admin.id.to_string()),
                 ("all_matching", "false"),
+                ("reason", ""),
                 ("query", ""),
             ],
         )
@@ -220,6 +224,7 @@ async fn bulk_changes_check_and_report_each_member(db: &TestDatabase) {
                     ("action", action),
                     ("members", members),
                     ("all_matching", "false"),
+                    ("reason", ""),
                     ("query", ""),
                 ],
             )
@@ -240,6 +245,7 @@ async fn bulk_changes_check_and_report_each_member(db: &TestDatabase) {
                 ("action", "suspend"),
                 ("members", &members[2].to_string()),
                 ("all_matching", "false"),
+                ("reason", ""),
                 ("query", ""),
             ],
         )

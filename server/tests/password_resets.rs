@@ -44,6 +44,7 @@ async fn send_reset(admin: &mut Browser, slug: &str, user_id: i64) -> Vec<Option
                 ("action", "reset"),
                 ("members", &members),
                 ("all_matching", "false"),
+                ("reason", ""),
                 ("query", ""),
             ],
         )
@@ -128,6 +129,7 @@ async fn admins_reset_only_whom_the_policy_allows(db: &TestDatabase) {
                 ("action", "reset"),
                 ("members", &admin.id.to_string()),
                 ("all_matching", "false"),
+                ("reason", ""),
                 ("query", ""),
             ],
         )

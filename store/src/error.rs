@@ -28,6 +28,10 @@ pub enum StoreError {
     /// An invitation tried to set a password on an account that has one.
     #[error("the account already exists; sign in to accept")]
     AccountExists,
+    /// An org admin tried to delete an account that also belongs to
+    /// another organization.
+    #[error("the account belongs to another organization too")]
+    BelongsElsewhere,
     /// A suspended account asked for something only an active one may do.
     #[error("the account is suspended")]
     AccountSuspended,

@@ -26,10 +26,11 @@ use domain::{
 pub use error::{StoreError, TokenProblem};
 pub use postgres::PgStore;
 pub use records::{
-    AcceptedInvitation, AccountSummary, Actor, AuditRecord, InvitationRecord, InviteOutcome, MemberPage,
-    MemberRow, MembershipRecord, NewCredentials, NewEmail, NewInvitation, NewPasswordReset, NewSession,
-    NewUser, OrganizationRecord, OrganizationSummary, OutboxRecord, OutboxStatus, Page, PendingInvitation,
-    SeedMember, SessionRecord, SignInRecord, SubjectRecord, TokenKind, TokenRecord, UserRecord, action,
+    AcceptedInvitation, AccountDeletion, AccountSummary, Actor, AuditRecord, InvitationRecord, InviteOutcome,
+    MemberPage, MemberRow, MembershipRecord, NewCredentials, NewEmail, NewInvitation, NewPasswordReset,
+    NewSession, NewUser, OrganizationRecord, OrganizationSummary, OutboxRecord, OutboxStatus, Page,
+    PendingInvitation, SeedMember, SessionRecord, SignInRecord, SubjectRecord, TokenKind, TokenRecord,
+    UserRecord, action,
 };
 pub use sqlite::SqliteStore;
 pub use url::{DatabaseUrl, DatabaseUrlError};
@@ -206,15 +207,20 @@ pub trait Store: Send + Sync + 'static {
         at: DateTime<Utc>,
     ) -> Result<()>;
 
+    /// Suspension ends every session of a person it leaves with no usable
+    /// membership (and who is no super admin); `reason`, when given, is
+    /// kept in the audit event.
     async fn set_membership_status(
         &self,
         organization_id: i64,
         user_id: i64,
         status: MembershipStatus,
+        reason: Option<&str>,
         by: Actor,
         at: DateTime<Utc>,
     ) -> Result<()>;
 
+    /// Also withdraws a pending invitation to the organization.
     async fn remove_member(
         &self,
         organization_id: i64,
@@ -222,6 +228,13 @@ pub trait Store: Send + Sync + 'static {
         by: Actor,
         at: DateTime<Utc>,
     ) -> Result<()>;
+
+    /// Deletes an account: its memberships, sessions, tokens and unsent
+    /// emails go with it. Audit events about it stay, without saying who it
+    /// was. Refused with [`StoreError::LastAdmin`] for the last active admin
+    /// of any organization, and with [`StoreError::BelongsElsewhere`] when
+    /// `confined_to` names an organization and the account has another.
+    async fn delete_account(&self, deletion: AccountDeletion, by: Actor, at: DateTime<Utc>) -> Result<()>;
 
     /// One page of an organization's members as `view` asks: search on name
     /// and email (any case), filters, sort (missing dates last), page.

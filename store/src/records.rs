@@ -34,6 +34,7 @@ pub mod action {
     pub const MEMBER_SUSPENDED: &str = "member.suspended";
     pub const MEMBER_REACTIVATED: &str = "member.reactivated";
     pub const MEMBER_REMOVED: &str = "member.removed";
+    pub const ACCOUNT_DELETED: &str = "account.deleted";
     pub const MEMBER_INVITED: &str = "member.invited";
     pub const INVITATION_RESENT: &str = "invitation.resent";
     pub const INVITATION_REVOKED: &str = "invitation.revoked";
@@ -246,6 +247,18 @@ pub struct NewInvitation {
     pub token_hash: String,
     pub expires_at: DateTime<Utc>,
     pub mail: NewEmail,
+}
+
+/// An account to delete, see [`crate::Store::delete_account`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccountDeletion {
+    pub user_id: i64,
+    /// For an org admin: the account must belong to this organization and
+    /// no other, checked under the same locks as the deletion.
+    pub confined_to: Option<i64>,
+    /// Also erase what other records hold about the person: emails sent to
+    /// them, the IP addresses of their actions, reasons written about them.
+    pub with_data: bool,
 }
 
 /// A password-reset link and the email that carries it.

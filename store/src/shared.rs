@@ -95,6 +95,14 @@ macro_rules! impl_store {
             audit_with_details(conn, by, at, action, organization_id, target_user_id, &serde_json::json!({})).await
         }
 
+        /// An audit event's details for a change made with an optional reason.
+        pub(crate) fn reason_details(reason: Option<&str>) -> serde_json::Value {
+            match reason {
+                Some(reason) => serde_json::json!({ "reason": reason }),
+                None => serde_json::json!({}),
+            }
+        }
+
         /// [`audit`] with details (a JSON object) about the change.
         pub(crate) async fn audit_with_details(
             conn: &mut $conn,
@@ -533,11 +541,7 @@ macro_rules! impl_store {
                     }
                     AccountStatus::Active => action::ACCOUNT_REACTIVATED,
                 };
-                let details = match reason {
-                    Some(reason) => serde_json::json!({ "reason": reason }),
-                    None => serde_json::json!({}),
-                };
-                audit_with_details(&mut tx, &by, at, action, None, Some(user_id), &details).await?;
+                audit_with_details(&mut tx, &by, at, action, None, Some(user_id), &reason_details(reason)).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -867,6 +871,7 @@ macro_rules! impl_store {
                 organization_id: i64,
                 user_id: i64,
                 status: MembershipStatus,
+                reason: Option<&str>,
                 by: Actor,
                 at: DateTime<Utc>,
             ) -> Result<()> {
@@ -879,10 +884,33 @@ macro_rules! impl_store {
                     .execute(&mut *tx)
                     .await?;
                 let action = match status {
-                    MembershipStatus::Suspended => action::MEMBER_SUSPENDED,
+                    MembershipStatus::Suspended => {
+                        // Access to this organization ends with the change
+                        // (every request reads the memberships). Someone left
+                        // with nowhere to go is signed out as well; someone
+                        // who still belongs elsewhere keeps working there.
+                        let still_usable: i64 = sqlx::query_scalar(
+                            "SELECT COUNT(*) FROM organization_members m
+                             JOIN organizations o ON o.id = m.organization_id
+                             WHERE m.user_id = $1 AND m.status = 'active' AND o.status = 'active'",
+                        )
+                        .bind(user_id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                        let is_super_admin: bool =
+                            sqlx::query_scalar("SELECT is_super_admin FROM users WHERE id = $1")
+                                .bind(user_id)
+                                .fetch_one(&mut *tx)
+                                .await?;
+                        if still_usable == 0 && !is_super_admin {
+                            revoke_sessions(&mut tx, user_id, at).await?;
+                        }
+                        action::MEMBER_SUSPENDED
+                    }
                     _ => action::MEMBER_REACTIVATED,
                 };
-                audit(&mut tx, &by, at, action, Some(organization_id), Some(user_id)).await?;
+                audit_with_details(&mut tx, &by, at, action, Some(organization_id), Some(user_id), &reason_details(reason))
+                    .await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -901,7 +929,92 @@ macro_rules! impl_store {
                     .bind(user_id)
                     .execute(&mut *tx)
                     .await?;
+                // An invitation still waiting would otherwise bring them back.
+                sqlx::query(
+                    "UPDATE tokens SET revoked_at = $1
+                     WHERE kind = 'invitation' AND organization_id = $2 AND user_id = $3
+                       AND used_at IS NULL AND revoked_at IS NULL",
+                )
+                .bind(at)
+                .bind(organization_id)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
                 audit(&mut tx, &by, at, action::MEMBER_REMOVED, Some(organization_id), Some(user_id)).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn delete_account(&self, deletion: AccountDeletion, by: Actor, at: DateTime<Utc>) -> Result<()> {
+                let AccountDeletion { user_id, confined_to, with_data } = deletion;
+                let mut tx = self.write().await?;
+                let email: String = sqlx::query_scalar(concat!("SELECT email FROM users WHERE id = $1", $for_update))
+                    .bind(user_id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or(StoreError::NotFound)?;
+                let mut organization_ids: Vec<i64> =
+                    sqlx::query_scalar("SELECT organization_id FROM organization_members WHERE user_id = $1")
+                        .bind(user_id)
+                        .fetch_all(&mut *tx)
+                        .await?;
+                // Locked in one order, so two deletions cannot deadlock.
+                organization_ids.sort_unstable();
+                for &organization_id in &organization_ids {
+                    guard_last_admin(&mut tx, organization_id, user_id, false).await?;
+                }
+                // Checked again under the locks: an org admin may delete only
+                // someone who belongs to their organization alone.
+                if let Some(only) = confined_to {
+                    if organization_ids.iter().any(|&id| id != only) {
+                        return Err(StoreError::BelongsElsewhere);
+                    }
+                }
+                audit_with_details(
+                    &mut tx,
+                    &by,
+                    at,
+                    action::ACCOUNT_DELETED,
+                    confined_to,
+                    Some(user_id),
+                    &serde_json::json!({ "with_data": with_data }),
+                )
+                .await?;
+                // Mail not yet sent would go to an account that is gone.
+                sqlx::query("DELETE FROM email_outbox WHERE recipient = $1 AND status = 'queued'")
+                    .bind(&email)
+                    .execute(&mut *tx)
+                    .await?;
+                if with_data {
+                    // Also what others' records say of them: the emails sent
+                    // to them, where their actions came from, and the notes
+                    // (reasons) written about them.
+                    sqlx::query("DELETE FROM email_outbox WHERE recipient = $1")
+                        .bind(&email)
+                        .execute(&mut *tx)
+                        .await?;
+                    sqlx::query("UPDATE audit_events SET actor_ip = NULL WHERE actor_user_id = $1")
+                        .bind(user_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    sqlx::query("UPDATE audit_events SET details = '{}' WHERE target_user_id = $1 AND action <> $2")
+                        .bind(user_id)
+                        .bind(action::ACCOUNT_DELETED)
+                        .execute(&mut *tx)
+                        .await?;
+                    // Buckets about a person end in ":<their address>".
+                    sqlx::query(
+                        "DELETE FROM rate_limit_hits WHERE substr(bucket, length(bucket) - length($1) + 1) = $1",
+                    )
+                    .bind(format!(":{email}"))
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                // Memberships, sessions (the sign-in history) and tokens go
+                // with the account (ON DELETE CASCADE); audit events keep
+                // what happened but no longer say to whom or by whom
+                // (ON DELETE SET NULL).
+                sqlx::query("DELETE FROM users WHERE id = $1").bind(user_id).execute(&mut *tx).await?;
                 tx.commit().await?;
                 Ok(())
             }

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use domain::{DisplayName, Email, MembershipStatus, OrganizationName, OrganizationStatus, Role, Slug};
-use store::{Actor, NewUser, Store, StoreError, action};
+use store::{AccountDeletion, Actor, NewEmail, NewPasswordReset, NewUser, Store, StoreError, action};
 use testkit::{TestDatabase, on_both_databases};
 use tokio::sync::Barrier;
 
@@ -26,6 +26,10 @@ async fn organization(store: &Arc<dyn Store>, name: &str) -> i64 {
 
 async fn join(store: &Arc<dyn Store>, org: i64, user: i64, role: Role) {
     store.add_member(org, user, role, MembershipStatus::Active, Actor::system(), Utc::now()).await.unwrap();
+}
+
+fn deletion(user_id: i64, confined_to: Option<i64>, with_data: bool) -> AccountDeletion {
+    AccountDeletion { user_id, confined_to, with_data }
 }
 
 async fn active_admins(store: &Arc<dyn Store>, org: i64, users: &[i64]) -> usize {
@@ -110,8 +114,9 @@ async fn the_last_active_admin_stays(db: &TestDatabase) {
 
     let refusals = [
         store.change_member_role(org, ada, Role::Editor, Actor::system(), now).await,
-        store.set_membership_status(org, ada, MembershipStatus::Suspended, Actor::system(), now).await,
+        store.set_membership_status(org, ada, MembershipStatus::Suspended, None, Actor::system(), now).await,
         store.remove_member(org, ada, Actor::system(), now).await,
+        store.delete_account(deletion(ada, None, false), Actor::system(), now).await,
     ];
     for refusal in refusals {
         assert!(matches!(refusal, Err(StoreError::LastAdmin)), "{refusal:?}");
@@ -121,7 +126,10 @@ async fn the_last_active_admin_stays(db: &TestDatabase) {
     store.change_member_role(org, bob, Role::Editor, Actor::system(), now).await.unwrap();
     store.change_member_role(org, ada, Role::Admin, Actor::system(), now).await.unwrap();
     store.change_member_role(org, bob, Role::Admin, Actor::system(), now).await.unwrap();
-    store.set_membership_status(org, bob, MembershipStatus::Suspended, Actor::system(), now).await.unwrap();
+    store
+        .set_membership_status(org, bob, MembershipStatus::Suspended, None, Actor::system(), now)
+        .await
+        .unwrap();
     let demote = store.change_member_role(org, ada, Role::Viewer, Actor::system(), now).await;
     assert!(matches!(demote, Err(StoreError::LastAdmin)), "a suspended admin does not count: {demote:?}");
     store.remove_member(org, bob, Actor::system(), now).await.unwrap();
@@ -132,10 +140,11 @@ async fn the_last_active_admin_stays(db: &TestDatabase) {
 on_both_databases!(the_last_active_admin_stays);
 
 /// Two admins take away each other's admin rights at the same moment, in
-/// every combination of demote, suspend and remove: exactly one succeeds.
+/// every combination of demote, suspend, remove and delete: exactly one
+/// succeeds.
 async fn concurrent_changes_never_remove_the_last_two_admins(db: &TestDatabase) {
     let store = db.store().await;
-    for round in 0..6 {
+    for round in 0..8 {
         let org = organization(&store, &format!("Race {round}")).await;
         let a = user(&store, &format!("a{round}@example.com")).await;
         let b = user(&store, &format!("b{round}@example.com")).await;
@@ -148,7 +157,7 @@ async fn concurrent_changes_never_remove_the_last_two_admins(db: &TestDatabase) 
             tokio::spawn(async move {
                 barrier.wait().await;
                 let now = Utc::now();
-                match kind % 3 {
+                match kind % 4 {
                     0 => store.change_member_role(org, target, Role::Viewer, Actor::system(), now).await,
                     1 => {
                         store
@@ -156,12 +165,14 @@ async fn concurrent_changes_never_remove_the_last_two_admins(db: &TestDatabase) 
                                 org,
                                 target,
                                 MembershipStatus::Suspended,
+                                None,
                                 Actor::system(),
                                 now,
                             )
                             .await
                     }
-                    _ => store.remove_member(org, target, Actor::system(), now).await,
+                    2 => store.remove_member(org, target, Actor::system(), now).await,
+                    _ => store.delete_account(deletion(target, None, false), Actor::system(), now).await,
                 }
             })
         };
@@ -174,3 +185,129 @@ async fn concurrent_changes_never_remove_the_last_two_admins(db: &TestDatabase) 
     }
 }
 on_both_databases!(concurrent_changes_never_remove_the_last_two_admins);
+
+/// Queues a password-reset email to `user` at `address`.
+async fn mail_to(store: &Arc<dyn Store>, user: i64, address: &str, token: &str) {
+    let now = Utc::now();
+    let reset = NewPasswordReset {
+        user_id: user,
+        organization_id: None,
+        token_hash: token.into(),
+        expires_at: now + chrono::Duration::hours(1),
+        mail: NewEmail {
+            recipient: address.into(),
+            subject: "Reset".into(),
+            body_text: "link".into(),
+            body_html: "<p>link</p>".into(),
+        },
+    };
+    store.issue_password_reset(reset, Actor::system(), now).await.unwrap();
+}
+
+async fn outbox_recipients(store: &Arc<dyn Store>) -> Vec<String> {
+    store.list_outbox(100, 0).await.unwrap().items.into_iter().map(|mail| mail.recipient).collect()
+}
+
+async fn deleting_an_account_keeps_the_events_but_not_the_person(db: &TestDatabase) {
+    let store = db.store().await;
+    let (acme, globex) = (organization(&store, "Acme").await, organization(&store, "Globex").await);
+    let admin = user(&store, "admin@example.com").await;
+    join(&store, acme, admin, Role::Admin).await;
+    let (ada, bob) = (user(&store, "ada@example.com").await, user(&store, "bob@example.com").await);
+    join(&store, acme, ada, Role::Viewer).await;
+    join(&store, acme, bob, Role::Viewer).await;
+    join(&store, globex, bob, Role::Viewer).await;
+    let by_admin = Actor { user_id: Some(admin), ip: Some("192.0.2.1".into()) };
+    let now = Utc::now();
+    store
+        .set_membership_status(
+            acme,
+            ada,
+            MembershipStatus::Suspended,
+            Some("left the team"),
+            by_admin.clone(),
+            now,
+        )
+        .await
+        .unwrap();
+    mail_to(&store, ada, "ada@example.com", "ada-token").await;
+
+    // An org admin's deletion is bound to their organization alone.
+    let elsewhere = store.delete_account(deletion(bob, Some(acme), false), by_admin.clone(), now).await;
+    assert!(matches!(elsewhere, Err(StoreError::BelongsElsewhere)), "{elsewhere:?}");
+    assert!(store.find_user(bob).await.unwrap().is_some(), "refused, nothing changed");
+
+    store.delete_account(deletion(ada, Some(acme), false), by_admin.clone(), now).await.unwrap();
+    assert!(store.find_user(ada).await.unwrap().is_none());
+    assert!(store.find_membership(acme, ada).await.unwrap().is_none());
+    assert!(!outbox_recipients(&store).await.contains(&"ada@example.com".to_owned()), "unsent mail goes");
+    let events = store.recent_audit_events(50).await.unwrap();
+    assert!(events.iter().all(|e| e.target_user_id != Some(ada) && e.actor_user_id != Some(ada)));
+    let deleted =
+        events.iter().find(|e| e.action == action::ACCOUNT_DELETED).expect("the deletion is audited");
+    assert_eq!((deleted.actor_user_id, deleted.organization_id), (Some(admin), Some(acme)));
+    let suspended = events.iter().find(|e| e.action == action::MEMBER_SUSPENDED).expect("the event stays");
+    assert_eq!(suspended.target_user_id, None, "without saying about whom");
+    assert!(suspended.details.contains("left the team"), "without data, notes stay: {}", suspended.details);
+
+    // With data: also the sent mail, the IPs of their actions and the notes about them.
+    let carol = user(&store, "carol@example.com").await;
+    join(&store, globex, carol, Role::Admin).await;
+    join(&store, globex, admin, Role::Admin).await;
+    let by_carol = Actor { user_id: Some(carol), ip: Some("198.51.100.7".into()) };
+    store.change_member_role(globex, bob, Role::Editor, by_carol, now).await.unwrap();
+    store
+        .set_account_status(carol, domain::AccountStatus::Suspended, Some("audit"), Actor::system(), now)
+        .await
+        .unwrap();
+    store.set_account_status(carol, domain::AccountStatus::Active, None, Actor::system(), now).await.unwrap();
+    mail_to(&store, carol, "carol@example.com", "carol-token").await;
+    let claimed = store.claim_due_emails(now, now + chrono::Duration::minutes(1), 10).await.unwrap();
+    for mail in claimed {
+        store.mark_email_sent(mail.id, now).await.unwrap();
+    }
+    store.delete_account(deletion(carol, None, true), Actor::system(), now).await.unwrap();
+    assert!(!outbox_recipients(&store).await.contains(&"carol@example.com".to_owned()), "sent mail goes too");
+    let events = store.recent_audit_events(100).await.unwrap();
+    let role_change = events.iter().find(|e| e.action == action::MEMBER_ROLE_CHANGED).unwrap();
+    assert_eq!((role_change.actor_user_id, role_change.actor_ip.as_deref()), (None, None));
+    assert!(events.iter().all(|e| !e.details.contains("audit")), "notes about them go");
+    let deletion_event =
+        events.iter().find(|e| e.action == action::ACCOUNT_DELETED && e.organization_id.is_none());
+    assert!(deletion_event.is_some_and(|e| e.details.contains("with_data")));
+}
+on_both_databases!(deleting_an_account_keeps_the_events_but_not_the_person);
+
+async fn suspension_signs_out_only_someone_left_with_nowhere_to_go(db: &TestDatabase) {
+    let store = db.store().await;
+    let (acme, globex) = (organization(&store, "Acme").await, organization(&store, "Globex").await);
+    let (ada, bob) = (user(&store, "ada@example.com").await, user(&store, "bob@example.com").await);
+    join(&store, acme, ada, Role::Viewer).await;
+    join(&store, acme, bob, Role::Viewer).await;
+    join(&store, globex, bob, Role::Viewer).await;
+    let now = Utc::now();
+    for (who, token) in [(ada, "ada-session"), (bob, "bob-session")] {
+        let session = store::NewSession {
+            user_id: who,
+            token_hash: token.into(),
+            created_at: now,
+            expires_at: now + chrono::Duration::days(1),
+            ip: None,
+            user_agent: None,
+        };
+        store.record_sign_in(session, Actor::system()).await.unwrap();
+    }
+    for who in [ada, bob] {
+        store
+            .set_membership_status(acme, who, MembershipStatus::Suspended, None, Actor::system(), now)
+            .await
+            .unwrap();
+    }
+    let revoked = |token: &'static str| {
+        let store = store.clone();
+        async move { store.find_session(token).await.unwrap().unwrap().revoked_at.is_some() }
+    };
+    assert!(revoked("ada-session").await, "Ada has no other organization");
+    assert!(!revoked("bob-session").await, "Bob still works in Globex");
+}
+on_both_databases!(suspension_signs_out_only_someone_left_with_nowhere_to_go);

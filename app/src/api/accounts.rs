@@ -115,3 +115,20 @@ pub async fn set_account_suspended(user_id: i64, suspended: bool, reason: String
         .await,
     )
 }
+
+/// Deletes an account. Super admins may delete anyone but themselves, and
+/// with `with_data` also what other records hold about the person; an org
+/// admin may delete someone who belongs to their organization alone.
+/// `confirm_email` must be the person's address, typed by the admin.
+#[server(endpoint = "delete_account")]
+pub async fn delete_account(user_id: i64, confirm_email: String, with_data: bool) -> Result<(), AppError> {
+    use crate::server::{access::Caller, context, removals};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let caller = Caller::of(&state, &context::request()).await?;
+            removals::delete_account(&state, &caller, user_id, &confirm_email, with_data).await
+        }
+        .await,
+    )
+}

@@ -72,8 +72,10 @@ pub struct MemberOutcome {
 
 /// Changes members of an organization: the ones in `members` (comma-separated
 /// user ids), or, with `all_matching`, every member the members page's
-/// `query` finds. `action` is a [`domain::MemberAction`] key. Each member is
-/// checked and changed on its own; the answer has one outcome per member.
+/// `query` finds. `action` is a [`domain::MemberAction`] key; `reason`
+/// (optional, may be empty) goes with a suspension into the audit log. Each
+/// member is checked and changed on its own; the answer has one outcome per
+/// member.
 #[server(endpoint = "act_on_members")]
 pub async fn act_on_members(
     slug: String,
@@ -81,8 +83,9 @@ pub async fn act_on_members(
     members: String,
     all_matching: bool,
     query: String,
+    reason: String,
 ) -> Result<Vec<MemberOutcome>, AppError> {
-    use domain::{MemberAction, policy::Action};
+    use domain::{MemberAction, Reason, policy::Action};
     use futures::TryStreamExt;
 
     use crate::server::{access::InOrganization, context, member_actions};
@@ -91,6 +94,7 @@ pub async fn act_on_members(
             let InOrganization { state, caller, organization } =
                 InOrganization::require(&slug, Action::ListMembers).await?;
             let action: MemberAction = action.parse().map_err(|e: String| AppError::invalid("action", e))?;
+            let reason = Reason::parse(&reason).map_err(|e| AppError::invalid("reason", e))?;
             let user_ids = if all_matching {
                 let view = member_view(&query)?;
                 let mut ids = Vec::new();
@@ -105,7 +109,25 @@ pub async fn act_on_members(
             } else {
                 domain::parse_member_ids(&members).map_err(|e| AppError::invalid("members", e))?
             };
-            member_actions::apply(&state, &caller, &organization, action, &user_ids).await
+            let reason = reason.as_ref().map(Reason::as_str);
+            member_actions::apply(&state, &caller, &organization, action, reason, &user_ids).await
+        }
+        .await,
+    )
+}
+
+/// Removes a member from the organization (their account stays).
+/// `confirm_email` must be the member's address, typed by the admin.
+#[server(endpoint = "remove_member")]
+pub async fn remove_member(slug: String, user_id: i64, confirm_email: String) -> Result<(), AppError> {
+    use domain::policy::Action;
+
+    use crate::server::{access::InOrganization, context, removals};
+    context::respond(
+        async {
+            let InOrganization { state, caller, organization } =
+                InOrganization::require(&slug, Action::ListMembers).await?;
+            removals::remove_member(&state, &caller, &organization, user_id, &confirm_email).await
         }
         .await,
     )

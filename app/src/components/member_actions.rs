@@ -5,7 +5,7 @@
 use domain::{MemberAction, MembershipStatus, Role};
 use leptos::prelude::*;
 
-use super::{Dialog, DisclosureButton, close_on_escape};
+use super::{Dialog, DisclosureButton, Removal, RemovalKind, Removals, close_on_escape};
 use crate::api::{ActOnMembers, MemberOutcome};
 
 /// Who a change is for.
@@ -47,6 +47,10 @@ pub struct MemberChanges {
     /// The change the dialog shows, if any.
     pub pending: RwSignal<Option<Change>>,
     pub dialog_open: RwSignal<bool>,
+    /// The reason typed for a suspension.
+    reason: RwSignal<String>,
+    /// Removing a member or deleting an account, confirmed apart.
+    pub removals: Removals,
 }
 
 impl MemberChanges {
@@ -56,12 +60,15 @@ impl MemberChanges {
             act: ServerAction::new(),
             pending: RwSignal::new(None),
             dialog_open: RwSignal::new(false),
+            reason: RwSignal::new(String::new()),
+            removals: Removals::new("member-search"),
         }
     }
 
     /// Asks for confirmation of `change` (or for a role, when it has none).
     pub fn propose(self, change: Change) {
         self.pending.set(Some(change));
+        self.reason.set(String::new());
         self.dialog_open.set(true);
     }
 
@@ -79,6 +86,7 @@ impl MemberChanges {
             members,
             all_matching,
             query,
+            reason: if action == MemberAction::Suspend { self.reason.get_untracked() } else { String::new() },
         });
         self.dialog_open.set(false);
     }
@@ -90,6 +98,7 @@ pub fn RowActions(
     changes: MemberChanges,
     user_id: i64,
     name: String,
+    email: String,
     status: MembershipStatus,
 ) -> impl IntoView {
     let open = RwSignal::new(false);
@@ -124,6 +133,33 @@ pub fn RowActions(
         MembershipStatus::Suspended => item("Reactivate…", Some(MemberAction::Reactivate)),
         MembershipStatus::Invited => item("Resend invitation…", Some(MemberAction::ResendInvitation)),
     };
+    let removal_item = {
+        let (button_id, name) = (button_id.clone(), name.clone());
+        move |label: &'static str, kind: RemovalKind| {
+            let removal = Removal {
+                user_id,
+                name: name.clone(),
+                email: email.clone(),
+                kind,
+                return_focus: button_id.clone(),
+            };
+            view! {
+                <li>
+                    <button
+                        type="button"
+                        class="menu-item menu-item-danger"
+                        on:click=move |_| {
+                            open.set(false);
+                            changes.removals.propose(removal.clone());
+                        }
+                    >
+                        {label}
+                    </button>
+                </li>
+            }
+        }
+    };
+    let slug = changes.slug.get_untracked();
     view! {
         <div class="row-actions" on:keydown=close_on_escape(open)>
             <DisclosureButton open controls=menu_id.clone() class="button-secondary button-small" id=button_id>
@@ -135,6 +171,8 @@ pub fn RowActions(
                 {status_item}
                 {(status == MembershipStatus::Active)
                     .then(|| item("Send password reset…", Some(MemberAction::SendPasswordReset)))}
+                {removal_item("Remove from organization…", RemovalKind::FromOrganization { slug })}
+                {removal_item("Delete account…", RemovalKind::Account { offer_data: false })}
             </ul>
         </div>
     }
@@ -189,6 +227,22 @@ pub fn MemberChangeDialog(changes: MemberChanges) -> impl IntoView {
                             .into_any(),
                         Some(action) => view! {
                             <p>{format!("{}: {who}?", action.label())}</p>
+                            {(action == MemberAction::Suspend).then(|| view! {
+                                <p class="field-hint">
+                                    "They lose access to this organization at once; someone with no other organization is signed out too."
+                                </p>
+                                <div class="field">
+                                    <label for="suspend-reason">"Reason (optional)"</label>
+                                    <textarea
+                                        id="suspend-reason"
+                                        rows="3"
+                                        maxlength="500"
+                                        prop:value=move || changes.reason.get()
+                                        on:input=move |event| changes.reason.set(event_target_value(&event))
+                                    ></textarea>
+                                    <p class="field-hint">"Kept in the audit log; never shown to the person."</p>
+                                </div>
+                            })}
                             {(action == MemberAction::SendPasswordReset).then(|| view! {
                                 <p class="field-hint">
                                     "An email with a link to choose a new password; it works once, for one hour. Their current password works until they choose a new one."

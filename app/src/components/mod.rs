@@ -8,6 +8,7 @@ mod invitations;
 mod member_actions;
 mod org_switcher;
 mod pager;
+mod removal;
 
 pub use app_header::AppHeader;
 pub use dialog::Dialog;
@@ -19,3 +20,4 @@ pub use member_actions::{
 };
 pub use org_switcher::OrgSwitcher;
 pub use pager::Pager;
+pub use removal::{Removal, RemovalDialog, RemovalKind, RemovalNotice, Removals};

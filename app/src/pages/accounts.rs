@@ -5,7 +5,9 @@ use leptos_router::hooks::use_query_map;
 use crate::{
     CurrentUserResource,
     api::{ACCOUNTS_PER_PAGE, AccountList, SetAccountSuspended, list_accounts},
-    components::{Dialog, FormAlert, FormErrors, Pager},
+    components::{
+        Dialog, FormAlert, FormErrors, Pager, Removal, RemovalDialog, RemovalKind, RemovalNotice, Removals,
+    },
     relative_time::relative,
 };
 
@@ -28,9 +30,10 @@ pub fn AccountsPage() -> impl IntoView {
     let search = move || query.read().get("q").unwrap_or_default();
     let page = move || query.read().get("page").and_then(|p| p.parse::<u32>().ok()).unwrap_or(1);
     let change_status = ServerAction::<SetAccountSuspended>::new();
+    let removals = Removals::new("account-search");
     let list = Resource::new(
-        move || (search(), page(), change_status.version().get()),
-        |(search, page, _)| list_accounts(search, page),
+        move || (search(), page(), change_status.version().get(), removals.version()),
+        |(search, page, _, _)| list_accounts(search, page),
     );
     let me = expect_context::<CurrentUserResource>().0;
     let pending = RwSignal::new(None::<StatusChange>);
@@ -45,6 +48,7 @@ pub fn AccountsPage() -> impl IntoView {
     view! {
         <Title text="All users" />
         <h1>"All users"</h1>
+        <RemovalNotice removals />
         <form method="get" action="/users" role="search" class="search-form">
             <label for="account-search">"Search name or email"</label>
             <input id="account-search" name="q" type="search" value=search />
@@ -62,13 +66,14 @@ pub fn AccountsPage() -> impl IntoView {
                             pending.set(Some(change));
                             dialog_open.set(true);
                         };
-                        view! { <AccountsTable list search=search() me ask /> }.into_any()
+                        view! { <AccountsTable list search=search() me ask removals /> }.into_any()
                     }
                     Err(error) => view! { <p role="alert" class="form-alert">{error.to_string()}</p> }.into_any(),
                 }
             })}
         </Transition>
         <AccountStatusDialog pending open=dialog_open action=change_status />
+        <RemovalDialog removals />
     }
 }
 
@@ -136,6 +141,7 @@ fn AccountsTable(
     /// The signed-in super admin, who may not suspend their own account.
     me: Option<i64>,
     ask: impl Fn(StatusChange) + Copy + Send + Sync + 'static,
+    removals: Removals,
 ) -> impl IntoView {
     if list.rows.is_empty() {
         return view! { <p>"No user matches."</p> }.into_any();
@@ -188,16 +194,35 @@ fn AccountsTable(
                             };
                             let label = if row.suspended { "Reactivate…" } else { "Suspend…" };
                             let who = change.name.clone();
+                            let delete_id = format!("account-delete-{}", row.user_id);
+                            let removal = Removal {
+                                user_id: row.user_id,
+                                name: change.name.clone(),
+                                email: row.email.clone(),
+                                kind: RemovalKind::Account { offer_data: true },
+                                return_focus: delete_id.clone(),
+                            };
                             view! {
-                                <button
-                                    type="button"
-                                    class="button-secondary button-small"
-                                    id=action_button_id(row.user_id)
-                                    on:click=move |_| ask(change.clone())
-                                >
-                                    {label}
-                                    <span class="visually-hidden">{format!(" {who}")}</span>
-                                </button>
+                                <div class="row-actions">
+                                    <button
+                                        type="button"
+                                        class="button-secondary button-small"
+                                        id=action_button_id(row.user_id)
+                                        on:click=move |_| ask(change.clone())
+                                    >
+                                        {label}
+                                        <span class="visually-hidden">{format!(" {who}")}</span>
+                                    </button>
+                                    <button
+                                        type="button"
+                                        class="button-secondary button-small"
+                                        id=delete_id
+                                        on:click=move |_| removals.propose(removal.clone())
+                                    >
+                                        "Delete…"
+                                        <span class="visually-hidden">{format!(" {who}")}</span>
+                                    </button>
+                                </div>
                             }
                         });
                         view! {

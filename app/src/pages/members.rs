@@ -15,7 +15,10 @@ use domain::MemberAction;
 use crate::{
     AppError,
     api::{MemberList, list_members},
-    components::{Change, MemberChangeDialog, MemberChangeReport, MemberChanges, Pager, RowActions, Targets},
+    components::{
+        Change, MemberChangeDialog, MemberChangeReport, MemberChanges, Pager, RemovalDialog, RemovalNotice,
+        RowActions, Targets,
+    },
     pages::NotFoundContent,
     relative_time::relative,
 };
@@ -30,8 +33,8 @@ pub fn MembersPage() -> impl IntoView {
     let view = Memo::new(move |_| query.with(|q| MemberView::from_query(|key| q.get(key))));
     let changes = MemberChanges::new(slug);
     let members = Resource::new(
-        move || (slug.get(), view.get().to_query(), changes.act.version().get()),
-        |(slug, query, _)| list_members(slug, query),
+        move || (slug.get(), view.get().to_query(), changes.act.version().get(), changes.removals.version()),
+        |(slug, query, _, _)| list_members(slug, query),
     );
     // Ticked rows, by user id; `all_matching` extends the choice to every
     // member the view finds. A new view or a change clears both.
@@ -39,6 +42,7 @@ pub fn MembersPage() -> impl IntoView {
     Effect::new(move |_| {
         view.track();
         changes.act.version().track();
+        changes.removals.version();
         selection.clear();
     });
 
@@ -56,6 +60,7 @@ pub fn MembersPage() -> impl IntoView {
     view! {
         <Title text="Members" />
         <MemberChangeDialog changes />
+        <RemovalDialog removals=changes.removals />
         <Transition fallback=|| view! { <p>"Loading members…"</p> }>
             {move || Suspend::new(async move {
                 match members.await {
@@ -66,6 +71,7 @@ pub fn MembersPage() -> impl IntoView {
                             <h1>"Members"</h1>
                             <MemberFilters view show />
                             <MemberChangeReport changes />
+                            <RemovalNotice removals=changes.removals />
                             <p>
                                 <a class="button-secondary button-link" href=export download>
                                     "Export these members as CSV"
@@ -286,13 +292,13 @@ fn MembersTable(
                                     />
                                 </td>
                                 <td>{member.name}</td>
-                                <td>{member.email}</td>
+                                <td>{member.email.clone()}</td>
                                 <td>{member.role.label()}</td>
                                 <td>{member.status.label()}</td>
                                 <td>{joined}</td>
                                 <td>{last_sign_in}</td>
                                 <td>
-                                    <RowActions changes user_id name=who status=member.status />
+                                    <RowActions changes user_id name=who email=member.email.clone() status=member.status />
                                 </td>
                             </tr>
                         }

@@ -37,10 +37,21 @@ pub async fn sign_in(
     let verified = passwords::verify(password, stored_hash).await;
     let account = account.filter(|_| verified).ok_or(AppError::WrongCredentials)?;
     // Only someone who knows the password learns that the account is suspended.
-    if account.status == AccountStatus::Suspended {
+    if account.status == AccountStatus::Suspended || suspended_everywhere(state, account.id).await? {
         return Err(AppError::AccountSuspended);
     }
     start_session(state, request, account.id).await
+}
+
+/// Whether every organization of the person has suspended them: they would
+/// sign in to nothing, so they hear that they are suspended instead. Super
+/// admins and people with no organization yet are not.
+async fn suspended_everywhere(state: &AppState, user_id: i64) -> Result<bool, AppError> {
+    let memberships = state.store.memberships_of(user_id).await?;
+    let is_super_admin = state.store.find_user(user_id).await?.is_some_and(|user| user.is_super_admin);
+    Ok(!is_super_admin
+        && !memberships.is_empty()
+        && memberships.iter().all(|m| m.status == domain::MembershipStatus::Suspended))
 }
 
 /// Starts a session for a user who has just proved who they are.

@@ -11,19 +11,20 @@ use crate::{AppError, api::MemberOutcome};
 
 /// Applies `action` to each of `user_ids` in `organization`. A member the
 /// caller may not change, or who is not in the organization, fails alone;
-/// the others go ahead.
+/// the others go ahead. `reason` goes with a suspension into the audit log.
 pub async fn apply(
     state: &AppState,
     caller: &Caller,
     organization: &OrganizationRecord,
     action: MemberAction,
+    reason: Option<&str>,
     user_ids: &[i64],
 ) -> Result<Vec<MemberOutcome>, AppError> {
     let mut outcomes = Vec::with_capacity(user_ids.len());
     for &user_id in user_ids {
         let (name, email, result) = match state.store.find_user(user_id).await? {
             Some(user) => {
-                let result = apply_one(state, caller, organization, action, user_id).await;
+                let result = apply_one(state, caller, organization, action, reason, user_id).await;
                 (user.name, user.email, result)
             }
             None => (String::new(), String::new(), Err(AppError::NotFound)),
@@ -44,6 +45,7 @@ async fn apply_one(
     caller: &Caller,
     organization: &OrganizationRecord,
     action: MemberAction,
+    reason: Option<&str>,
     user_id: i64,
 ) -> Result<(), AppError> {
     let target = access::member(state, organization.id, user_id).await?;
@@ -74,11 +76,25 @@ async fn apply_one(
             Ok(store.change_member_role(organization.id, user_id, role, caller.actor(), now).await?)
         }
         (MemberAction::Suspend, MembershipStatus::Active) => Ok(store
-            .set_membership_status(organization.id, user_id, MembershipStatus::Suspended, caller.actor(), now)
+            .set_membership_status(
+                organization.id,
+                user_id,
+                MembershipStatus::Suspended,
+                reason,
+                caller.actor(),
+                now,
+            )
             .await?),
         (MemberAction::Suspend, MembershipStatus::Suspended) => Err(conflict("Already suspended.")),
         (MemberAction::Reactivate, MembershipStatus::Suspended) => Ok(store
-            .set_membership_status(organization.id, user_id, MembershipStatus::Active, caller.actor(), now)
+            .set_membership_status(
+                organization.id,
+                user_id,
+                MembershipStatus::Active,
+                None,
+                caller.actor(),
+                now,
+            )
             .await?),
         (MemberAction::Reactivate, MembershipStatus::Active) => Err(conflict("Not suspended.")),
         (MemberAction::Suspend | MemberAction::Reactivate, MembershipStatus::Invited) => {

@@ -11,6 +11,7 @@ pub mod invitations;
 pub mod member_actions;
 pub mod password_resets;
 pub mod passwords;
+pub mod removals;
 pub mod sessions;
 pub mod state;
 pub mod tokens;
