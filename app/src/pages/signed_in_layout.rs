@@ -1,14 +1,33 @@
 use leptos::prelude::*;
-use leptos_router::components::{Outlet, Redirect};
+use leptos_router::{
+    components::{Outlet, Redirect},
+    hooks::use_location,
+};
 
-use crate::{CurrentUserResource, components::AppHeader};
+use crate::{CurrentUserResource, api::current_user, components::AppHeader};
 
 /// The frame of every page that needs a signed-in user. The server already
 /// redirects signed-out requests; this covers navigation inside the browser
-/// after a session has ended.
+/// after a session has ended: each move to another page asks again who is
+/// signed in (without re-rendering the page), so someone suspended or signed
+/// out elsewhere is sent to sign in on their next click.
 #[component]
 pub fn SignedInLayout() -> impl IntoView {
     let user = expect_context::<CurrentUserResource>().0;
+    let location = use_location();
+    Effect::new(move |previous: Option<String>| {
+        let path = location.pathname.get();
+        if previous.is_some_and(|previous| previous != path) {
+            leptos::task::spawn_local(async move {
+                if let Ok(None) = current_user().await {
+                    // A full load: the server redirects to sign-in and no
+                    // state of the ended session survives in the page.
+                    let _ = window().location().reload();
+                }
+            });
+        }
+        path
+    });
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
