@@ -58,7 +58,8 @@ test('pages of members, and a bad link still shows a page', async ({ page }) => 
   await page.goto(`${members}?size=10`);
   await hydrated(page);
   const caption = page.getByRole('table').getByRole('caption');
-  await expect(caption).toContainText(/page 1 of [5-9]/);
+  // (member-controls.spec.ts removes and deletes a few people before this runs.)
+  await expect(caption).toContainText(/page 1 of [4-9]/);
   const first = await texts(page, 2);
   await page.getByRole('link', { name: 'Next page' }).click();
   await expect(page).toHaveURL(/page=2/);

@@ -2,7 +2,10 @@ use app::{App, server::AppState, shell};
 use axum::{Router, middleware::from_fn, middleware::from_fn_with_state, routing::get};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
-use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tower_http::{
+    services::{ServeDir, ServeFile},
+    trace::{DefaultOnResponse, TraceLayer},
+};
 use tracing::Level;
 
 use crate::{export, health, middleware};
@@ -19,7 +22,16 @@ pub fn build(state: AppState) -> Router {
         let options = state.leptos_options.clone();
         move || shell(options.clone())
     };
+    // Files are served here rather than by the fallback: leptos_axum's file
+    // handler reads response headers from whatever reactive owner is current
+    // on the thread, and could take a page being rendered at the same moment
+    // its Content-Security-Policy (the page then went out with the non-page
+    // policy, which blocks its own scripts).
+    let site_root = std::path::PathBuf::from(&*state.leptos_options.site_root);
+    let pkg = site_root.join(&*state.leptos_options.site_pkg_dir);
     Router::new()
+        .nest_service("/pkg", ServeDir::new(pkg).precompressed_br().precompressed_gzip())
+        .route_service("/favicon.svg", ServeFile::new(site_root.join("favicon.svg")))
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         .route("/orgs/{slug}/members.csv", get(export::members_csv))
