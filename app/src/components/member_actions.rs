@@ -108,24 +108,14 @@ pub fn RowActions(
         let (button_id, name) = (button_id.clone(), name.clone());
         move |label: &'static str, action: Option<MemberAction>| {
             let (button_id, name) = (button_id.clone(), name.clone());
-            view! {
-                <li>
-                    <button
-                        type="button"
-                        class="menu-item"
-                        on:click=move |_| {
-                            open.set(false);
-                            changes.propose(Change {
-                                action,
-                                targets: Targets::One { user_id, name: name.clone() },
-                                return_focus: button_id.clone(),
-                            });
-                        }
-                    >
-                        {label}
-                    </button>
-                </li>
-            }
+            let choose = move || {
+                changes.propose(Change {
+                    action,
+                    targets: Targets::One { user_id, name: name.clone() },
+                    return_focus: button_id.clone(),
+                })
+            };
+            view! { <MenuEntry label open danger=false choose /> }
         }
     };
     let status_item = match status {
@@ -143,20 +133,8 @@ pub fn RowActions(
                 kind,
                 return_focus: button_id.clone(),
             };
-            view! {
-                <li>
-                    <button
-                        type="button"
-                        class="menu-item menu-item-danger"
-                        on:click=move |_| {
-                            open.set(false);
-                            changes.removals.propose(removal.clone());
-                        }
-                    >
-                        {label}
-                    </button>
-                </li>
-            }
+            let choose = move || changes.removals.propose(removal.clone());
+            view! { <MenuEntry label open danger=true choose /> }
         }
     };
     let slug = changes.slug.get_untracked();
@@ -175,6 +153,31 @@ pub fn RowActions(
                 {removal_item("Delete account…", RemovalKind::Account { offer_data: false })}
             </ul>
         </div>
+    }
+}
+
+/// One entry of a row's menu: choosing it closes the menu first.
+#[component]
+fn MenuEntry(
+    label: &'static str,
+    open: RwSignal<bool>,
+    /// Irreversible changes are marked as such.
+    danger: bool,
+    choose: impl Fn() + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <li>
+            <button
+                type="button"
+                class=if danger { "menu-item menu-item-danger" } else { "menu-item" }
+                on:click=move |_| {
+                    open.set(false);
+                    choose();
+                }
+            >
+                {label}
+            </button>
+        </li>
     }
 }
 
