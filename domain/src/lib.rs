@@ -5,6 +5,8 @@
 //! the server, so the same rules validate a form field on both sides.
 
 mod account;
+mod activity;
+mod audit_view;
 mod display_name;
 mod email;
 mod email_list;
@@ -17,6 +19,8 @@ mod reason;
 mod role;
 
 pub use account::{AccountStatus, MembershipStatus, OrganizationStatus, Standing};
+pub use activity::{ACTIONS, SignInOutcome, action, action_label};
+pub use audit_view::{AUDIT_PAGE_SIZE, AuditView, AuditViewError, DateRange, MAX_WHO_CHARS};
 pub use display_name::{DisplayName, DisplayNameError};
 pub use email::{Email, EmailError};
 pub use email_list::{EmailList, EmailListError, MAX_ADDRESSES};

@@ -56,7 +56,11 @@ pub enum Action {
     ChangeRole,
     SetMembershipStatus,
     SendPasswordReset,
+    /// A person's activity (on a member or an account), or the audit log
+    /// (of an organization, or of everything).
     ViewActivity,
+    /// End someone's sessions, one or all but the current.
+    EndSessions,
     RemoveMember,
     /// Suspend or reactivate a whole account (blocks sign-in everywhere).
     SetAccountStatus,
@@ -74,7 +78,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 16] = [
         Action::ViewOrganization,
         Action::ListMembers,
         Action::Invite,
@@ -82,6 +86,7 @@ impl Action {
         Action::SetMembershipStatus,
         Action::SendPasswordReset,
         Action::ViewActivity,
+        Action::EndSessions,
         Action::RemoveMember,
         Action::SetAccountStatus,
         Action::DeleteAccount,
@@ -147,6 +152,15 @@ pub fn decide(actor: &Actor, action: Action, target: &Target) -> Decision {
             actor.is_super_admin || is_self(subject) || actor.administers(*organization_id)
         }
         (ViewActivity, Target::Account(subject)) => actor.is_super_admin || is_self(subject),
+        (ViewActivity, Target::Organization(org)) => actor.is_super_admin || actor.administers(*org),
+        (ViewActivity, Target::Everything) => actor.is_super_admin,
+        // Like a password reset, which also ends every session.
+        (EndSessions, Target::Member { organization_id, subject }) => {
+            actor.is_super_admin
+                || is_self(subject)
+                || (actor.administers(*organization_id) && !subject.is_super_admin)
+        }
+        (EndSessions, Target::Account(subject)) => actor.is_super_admin || is_self(subject),
         (RemoveMember, Target::Member { organization_id, subject }) => {
             actor.is_super_admin || (actor.administers(*organization_id) && !is_self(subject))
         }
@@ -276,6 +290,14 @@ mod tests {
                 superadmin || subject.user_id == me || admins(who, *organization_id)
             }
             (ViewActivity, Target::Account(subject)) => superadmin || subject.user_id == me,
+            (ViewActivity, Target::Organization(org)) => superadmin || admins(who, *org),
+            (ViewActivity, Target::Everything) => superadmin,
+            (EndSessions, Target::Member { organization_id, subject }) => {
+                superadmin
+                    || subject.user_id == me
+                    || (admins(who, *organization_id) && !subject.is_super_admin)
+            }
+            (EndSessions, Target::Account(subject)) => superadmin || subject.user_id == me,
             (RemoveMember, Target::Member { organization_id, subject }) => {
                 superadmin || (admins(who, *organization_id) && subject.user_id != me)
             }
@@ -320,7 +342,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, 10 * 15 * 33);
+        assert_eq!(checked, 10 * 16 * 33);
     }
 
     // The rows of DESIGN §2 one by one, as readable examples.
@@ -344,6 +366,24 @@ mod tests {
         assert!(allowed(Who::ViewerA, Action::ViewOrganization, &Target::Organization(ORG_A)));
         assert!(allowed(Who::ViewerA, Action::ViewActivity, &Target::Account(subject(Who::ViewerA))));
         assert!(!allowed(Who::ViewerA, Action::ViewActivity, &Target::Account(subject(Who::EditorA))));
+    }
+
+    #[test]
+    fn the_audit_log_belongs_to_admins_in_their_scope() {
+        assert!(allowed(Who::AdminA, Action::ViewActivity, &Target::Organization(ORG_A)));
+        assert!(!allowed(Who::AdminA, Action::ViewActivity, &Target::Organization(ORG_B)));
+        assert!(!allowed(Who::AdminA, Action::ViewActivity, &Target::Everything));
+        assert!(!allowed(Who::EditorA, Action::ViewActivity, &Target::Organization(ORG_A)));
+        assert!(allowed(Who::SuperAdmin, Action::ViewActivity, &Target::Everything));
+    }
+
+    #[test]
+    fn sessions_are_ended_by_their_owner_or_an_admin_of_a_plain_member() {
+        assert!(allowed(Who::ViewerA, Action::EndSessions, &Target::Account(subject(Who::ViewerA))));
+        assert!(!allowed(Who::ViewerA, Action::EndSessions, &Target::Account(subject(Who::EditorA))));
+        assert!(allowed(Who::AdminA, Action::EndSessions, &member(ORG_A, Who::ViewerA)));
+        assert!(!allowed(Who::AdminA, Action::EndSessions, &member(ORG_A, Who::SuperAdmin)));
+        assert!(!allowed(Who::AdminB, Action::EndSessions, &member(ORG_A, Who::ViewerA)));
     }
 
     #[test]

@@ -8,6 +8,10 @@
 
 #[macro_use]
 mod shared;
+#[macro_use]
+mod activity_sql;
+
+mod activity;
 
 mod error;
 mod postgres;
@@ -20,9 +24,14 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::{
-    AccountStatus, Email, MemberView, MembershipStatus, OrganizationName, OrganizationStatus, Role, Slug,
+    AccountStatus, DisplayName, Email, MemberView, MembershipStatus, OrganizationName, OrganizationStatus,
+    Role, Slug,
 };
 
+pub use activity::{
+    ActivityStore, AuditEntry, AuditQuery, AuditStream, LinkRecord, LiveSession, NewSignInAttempt,
+    SignInAttempt,
+};
 pub use error::{StoreError, TokenProblem};
 pub use postgres::PgStore;
 pub use records::{
@@ -47,7 +56,7 @@ pub enum Backend {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: ActivityStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
 
     /// Applies the migrations this binary carries; a no-op when up to date.
@@ -91,6 +100,21 @@ pub trait Store: Send + Sync + 'static {
 
     /// The session with this token hash and its user, whatever their state:
     /// whether it is still valid is the caller's decision.
+    /// Sets a new password chosen by its owner (who proved the old one) and
+    /// ends every other session of theirs.
+    async fn change_password(
+        &self,
+        user_id: i64,
+        password_hash: &str,
+        keep_session: i64,
+        by: Actor,
+        at: DateTime<Utc>,
+    ) -> Result<()>;
+
+    /// Changes a person's display name (audited with the old and new name).
+    async fn rename_user(&self, user_id: i64, name: &DisplayName, by: Actor, at: DateTime<Utc>)
+    -> Result<()>;
+
     async fn find_session(&self, token_hash: &str) -> Result<Option<SessionRecord>>;
 
     async fn touch_session(&self, session_id: i64, at: DateTime<Utc>) -> Result<()>;

@@ -1,6 +1,8 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use domain::{AccountStatus, Email, MembershipStatus, OrganizationName, OrganizationStatus, Role, Slug};
+use domain::{
+    AccountStatus, DisplayName, Email, MembershipStatus, OrganizationName, OrganizationStatus, Role, Slug,
+};
 use std::str::FromStr;
 
 use sqlx::{
@@ -62,4 +64,9 @@ impl_store! {
     // Concurrent workers take different emails instead of waiting for each other.
     skip_locked: " FOR UPDATE SKIP LOCKED",
     page_first_join: "JOIN",
+}
+
+impl_activity_store! {
+    store: PgStore,
+    db: sqlx::Postgres,
 }

@@ -17,33 +17,8 @@ impl Actor {
     }
 }
 
-/// The names audit events are recorded under.
-pub mod action {
-    pub const USER_CREATED: &str = "user.created";
-    pub const SETUP_COMPLETED: &str = "setup.completed";
-    pub const SIGNED_IN: &str = "session.signed_in";
-    pub const SIGNED_OUT: &str = "session.signed_out";
-    pub const ACCOUNT_SUSPENDED: &str = "account.suspended";
-    pub const ACCOUNT_REACTIVATED: &str = "account.reactivated";
-    pub const ORGANIZATION_CREATED: &str = "organization.created";
-    pub const ORGANIZATION_RENAMED: &str = "organization.renamed";
-    pub const ORGANIZATION_SUSPENDED: &str = "organization.suspended";
-    pub const ORGANIZATION_REACTIVATED: &str = "organization.reactivated";
-    pub const MEMBER_ADDED: &str = "member.added";
-    pub const MEMBER_ROLE_CHANGED: &str = "member.role_changed";
-    pub const MEMBER_SUSPENDED: &str = "member.suspended";
-    pub const MEMBER_REACTIVATED: &str = "member.reactivated";
-    pub const MEMBER_REMOVED: &str = "member.removed";
-    pub const ACCOUNT_DELETED: &str = "account.deleted";
-    pub const MEMBER_INVITED: &str = "member.invited";
-    pub const INVITATION_RESENT: &str = "invitation.resent";
-    pub const INVITATION_REVOKED: &str = "invitation.revoked";
-    pub const INVITATION_ACCEPTED: &str = "invitation.accepted";
-    pub const EMAIL_RETRIED: &str = "email.retried";
-    pub const MEMBERS_SEEDED: &str = "members.seeded";
-    pub const PASSWORD_RESET_SENT: &str = "password_reset.sent";
-    pub const PASSWORD_RESET_COMPLETED: &str = "password_reset.completed";
-}
+/// The names audit events are recorded under (shared with the pages, which label them).
+pub use domain::action;
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct AuditRecord {

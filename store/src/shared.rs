@@ -473,7 +473,69 @@ macro_rules! impl_store {
                     .bind(session.user_id)
                     .execute(&mut *tx)
                     .await?;
+                sqlx::query(
+                    "INSERT INTO sign_in_attempts (user_id, at, outcome, ip, user_agent)
+                     VALUES ($1, $2, 'succeeded', $3, $4)",
+                )
+                .bind(session.user_id)
+                .bind(session.created_at)
+                .bind(session.ip.as_deref())
+                .bind(session.user_agent.as_deref())
+                .execute(&mut *tx)
+                .await?;
                 audit(&mut tx, &by, session.created_at, action::SIGNED_IN, None, Some(session.user_id)).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn change_password(
+                &self,
+                user_id: i64,
+                password_hash: &str,
+                keep_session: i64,
+                by: Actor,
+                at: DateTime<Utc>,
+            ) -> Result<()> {
+                let mut tx = self.write().await?;
+                let changed = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2 AND status = 'active'")
+                    .bind(password_hash)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if changed == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                // Whoever else holds a session may be who the new password
+                // is meant to lock out.
+                sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND id <> $3 AND revoked_at IS NULL")
+                    .bind(at)
+                    .bind(user_id)
+                    .bind(keep_session)
+                    .execute(&mut *tx)
+                    .await?;
+                audit(&mut tx, &by, at, action::PASSWORD_CHANGED, None, Some(user_id)).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn rename_user(&self, user_id: i64, name: &DisplayName, by: Actor, at: DateTime<Utc>) -> Result<()> {
+                let mut tx = self.write().await?;
+                let previous: Option<String> = sqlx::query_scalar(concat!("SELECT name FROM users WHERE id = $1", $for_update))
+                    .bind(user_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let previous = previous.ok_or(StoreError::NotFound)?;
+                if previous == name.as_str() {
+                    return Ok(());
+                }
+                sqlx::query("UPDATE users SET name = $1 WHERE id = $2")
+                    .bind(name.as_str())
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                let details = serde_json::json!({ "from": previous, "to": name.as_str() });
+                audit_with_details(&mut tx, &by, at, action::USER_RENAMED, None, Some(user_id), &details).await?;
                 tx.commit().await?;
                 Ok(())
             }

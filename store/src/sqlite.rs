@@ -2,7 +2,9 @@ use std::{str::FromStr, time::Duration};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use domain::{AccountStatus, Email, MembershipStatus, OrganizationName, OrganizationStatus, Role, Slug};
+use domain::{
+    AccountStatus, DisplayName, Email, MembershipStatus, OrganizationName, OrganizationStatus, Role, Slug,
+};
 use sqlx::{
     SqliteConnection, SqlitePool,
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
@@ -65,4 +67,9 @@ impl_store! {
     // walks every member in the sort index to save sorting 25 rows
     // (200 ms at 100,000 members). A CROSS JOIN fixes the loop order.
     page_first_join: "CROSS JOIN",
+}
+
+impl_activity_store! {
+    store: SqliteStore,
+    db: sqlx::Sqlite,
 }

@@ -1,0 +1,167 @@
+//! The vocabulary of activity: what audit events are called, and how a
+//! sign-in attempt ended.
+
+use std::{fmt, str::FromStr};
+
+use serde::{Deserialize, Serialize};
+
+/// The names audit events are recorded under. They are stored, so a name
+/// never changes once released.
+pub mod action {
+    pub const USER_CREATED: &str = "user.created";
+    pub const USER_RENAMED: &str = "user.renamed";
+    pub const SETUP_COMPLETED: &str = "setup.completed";
+    pub const SIGNED_IN: &str = "session.signed_in";
+    pub const SIGNED_OUT: &str = "session.signed_out";
+    /// A session ended by its owner from another one, or by an admin.
+    pub const SESSION_ENDED: &str = "session.ended";
+    /// "Sign out everywhere else".
+    pub const OTHER_SESSIONS_ENDED: &str = "session.others_ended";
+    pub const PASSWORD_CHANGED: &str = "password.changed";
+    pub const ACCOUNT_SUSPENDED: &str = "account.suspended";
+    pub const ACCOUNT_REACTIVATED: &str = "account.reactivated";
+    pub const ORGANIZATION_CREATED: &str = "organization.created";
+    pub const ORGANIZATION_RENAMED: &str = "organization.renamed";
+    pub const ORGANIZATION_SUSPENDED: &str = "organization.suspended";
+    pub const ORGANIZATION_REACTIVATED: &str = "organization.reactivated";
+    pub const MEMBER_ADDED: &str = "member.added";
+    pub const MEMBER_ROLE_CHANGED: &str = "member.role_changed";
+    pub const MEMBER_SUSPENDED: &str = "member.suspended";
+    pub const MEMBER_REACTIVATED: &str = "member.reactivated";
+    pub const MEMBER_REMOVED: &str = "member.removed";
+    pub const ACCOUNT_DELETED: &str = "account.deleted";
+    pub const MEMBER_INVITED: &str = "member.invited";
+    pub const INVITATION_RESENT: &str = "invitation.resent";
+    pub const INVITATION_REVOKED: &str = "invitation.revoked";
+    pub const INVITATION_ACCEPTED: &str = "invitation.accepted";
+    pub const EMAIL_RETRIED: &str = "email.retried";
+    pub const MEMBERS_SEEDED: &str = "members.seeded";
+    pub const PASSWORD_RESET_SENT: &str = "password_reset.sent";
+    pub const PASSWORD_RESET_COMPLETED: &str = "password_reset.completed";
+}
+
+/// Every action with its label, in the order the audit log's filter lists them.
+pub const ACTIONS: [(&str, &str); 28] = [
+    (action::SIGNED_IN, "Signed in"),
+    (action::SIGNED_OUT, "Signed out"),
+    (action::SESSION_ENDED, "Session ended"),
+    (action::OTHER_SESSIONS_ENDED, "Signed out everywhere else"),
+    (action::PASSWORD_CHANGED, "Password changed"),
+    (action::PASSWORD_RESET_SENT, "Password reset sent"),
+    (action::PASSWORD_RESET_COMPLETED, "Password reset completed"),
+    (action::MEMBER_INVITED, "Invited"),
+    (action::INVITATION_RESENT, "Invitation resent"),
+    (action::INVITATION_REVOKED, "Invitation withdrawn"),
+    (action::INVITATION_ACCEPTED, "Invitation accepted"),
+    (action::MEMBER_ADDED, "Member added"),
+    (action::MEMBER_ROLE_CHANGED, "Role changed"),
+    (action::MEMBER_SUSPENDED, "Member suspended"),
+    (action::MEMBER_REACTIVATED, "Member reactivated"),
+    (action::MEMBER_REMOVED, "Removed from organization"),
+    (action::ACCOUNT_SUSPENDED, "Account suspended"),
+    (action::ACCOUNT_REACTIVATED, "Account reactivated"),
+    (action::ACCOUNT_DELETED, "Account deleted"),
+    (action::USER_CREATED, "Account created"),
+    (action::USER_RENAMED, "Name changed"),
+    (action::SETUP_COMPLETED, "First-run setup completed"),
+    (action::ORGANIZATION_CREATED, "Organization created"),
+    (action::ORGANIZATION_RENAMED, "Organization renamed"),
+    (action::ORGANIZATION_SUSPENDED, "Organization suspended"),
+    (action::ORGANIZATION_REACTIVATED, "Organization reactivated"),
+    (action::EMAIL_RETRIED, "Email retried"),
+    (action::MEMBERS_SEEDED, "Demo members added"),
+];
+
+/// What a person reads for an action; an unknown name (from a newer
+/// release, say) reads as itself.
+pub fn action_label(action: &str) -> &str {
+    ACTIONS.iter().find(|(name, _)| *name == action).map_or(action, |(_, label)| label)
+}
+
+/// How a sign-in attempt on an existing account ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignInOutcome {
+    Succeeded,
+    WrongPassword,
+    /// The account has no password yet (an invitation not accepted).
+    NoPassword,
+    /// The right password, on a suspended account.
+    Suspended,
+    /// Refused before the password was checked: too many recent attempts.
+    RateLimited,
+}
+
+impl SignInOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Succeeded => "succeeded",
+            Self::WrongPassword => "wrong_password",
+            Self::NoPassword => "no_password",
+            Self::Suspended => "suspended",
+            Self::RateLimited => "rate_limited",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Succeeded => "Signed in",
+            Self::WrongPassword => "Wrong password",
+            Self::NoPassword => "No password set yet",
+            Self::Suspended => "Refused: suspended",
+            Self::RateLimited => "Refused: too many attempts",
+        }
+    }
+}
+
+impl FromStr for SignInOutcome {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        [Self::Succeeded, Self::WrongPassword, Self::NoPassword, Self::Suspended, Self::RateLimited]
+            .into_iter()
+            .find(|outcome| outcome.as_str() == s)
+            .ok_or_else(|| format!("unknown sign-in outcome {s:?}"))
+    }
+}
+
+impl TryFrom<String> for SignInOutcome {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        value.parse()
+    }
+}
+
+impl fmt::Display for SignInOutcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_has_one_label() {
+        let mut names: Vec<_> = ACTIONS.iter().map(|(name, _)| *name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), ACTIONS.len());
+        assert_eq!(action_label(action::MEMBER_ROLE_CHANGED), "Role changed");
+        assert_eq!(action_label("something.new"), "something.new");
+    }
+
+    #[test]
+    fn outcomes_round_trip_through_their_stored_names() {
+        for outcome in [
+            SignInOutcome::Succeeded,
+            SignInOutcome::WrongPassword,
+            SignInOutcome::NoPassword,
+            SignInOutcome::Suspended,
+            SignInOutcome::RateLimited,
+        ] {
+            assert_eq!(outcome.as_str().parse::<SignInOutcome>(), Ok(outcome));
+        }
+        assert!("maybe".parse::<SignInOutcome>().is_err());
+    }
+}
