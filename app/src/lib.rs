@@ -24,8 +24,9 @@ pub use error::AppError;
 use crate::{
     api::{AcceptInvitation, CompleteSetup, ResetPassword, SignIn, SignOut, SignedInUser, current_user},
     pages::{
-        AcceptInvitationPage, AccountsPage, ForgotPasswordPage, HomePage, MembersPage, NotFoundPage,
-        OrganizationPage, OrganizationsPage, OutboxPage, ResetPasswordPage, SetupPage, SignInPage,
+        AcceptInvitationPage, AccountActivityPage, AccountsPage, ForgotPasswordPage, GlobalAuditPage,
+        HomePage, MemberActivityPage, MembersPage, NotFoundPage, OrganizationAuditPage, OrganizationPage,
+        OrganizationsPage, OutboxPage, OwnAccountPage, ResetPasswordPage, SetupPage, SignInPage,
         SignedInLayout,
     },
 };
@@ -112,8 +113,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/orgs") view=OrganizationsPage />
                     <Route path=path!("/orgs/:slug") view=OrganizationPage />
                     <Route path=path!("/orgs/:slug/members") view=MembersPage />
+                    <Route path=path!("/orgs/:slug/members/:id") view=MemberActivityPage />
+                    <Route path=path!("/orgs/:slug/audit") view=OrganizationAuditPage />
                     <Route path=path!("/outbox") view=OutboxPage />
                     <Route path=path!("/users") view=AccountsPage />
+                    <Route path=path!("/users/:id") view=AccountActivityPage />
+                    <Route path=path!("/audit") view=GlobalAuditPage />
+                    <Route path=path!("/account") view=OwnAccountPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -33,10 +33,7 @@ pub async fn members_csv(
 ) -> Response {
     match export(&state, &request, &slug, query.as_deref().unwrap_or_default()).await {
         Ok(response) => response,
-        Err(error) => {
-            let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            (status, error.to_string()).into_response()
-        }
+        Err(error) => error_response(error),
     }
 }
 
@@ -54,23 +51,40 @@ async fn export(
     let view = MemberView::from_query(|key| params.get(key).cloned());
     view.check().map_err(|e| AppError::invalid("q", e))?;
 
-    let header_line =
-        futures::stream::once(async { Ok::<_, std::io::Error>(Bytes::from(csv_line(&HEADER))) });
-    let rows = state.store.stream_members(organization.id, view, Utc::now()).map(|row| match row {
-        Ok(member) => Ok(Bytes::from(member_line(&member))),
+    let rows = state.store.stream_members(organization.id, view, Utc::now());
+    Ok(csv_response(&HEADER, rows, member_line, &format!("{}-members.csv", organization.slug)))
+}
+
+/// A CSV download: the header line, then one line per row as the stream
+/// delivers it, so memory does not grow with the row count.
+pub(crate) fn csv_response<T: Send + 'static>(
+    header: &[&str],
+    rows: futures::stream::BoxStream<'static, store::Result<T>>,
+    line: fn(&T) -> Vec<u8>,
+    filename: &str,
+) -> Response {
+    let header_line = Bytes::from(csv_line(header));
+    let header_line = futures::stream::once(async move { Ok::<_, std::io::Error>(header_line) });
+    let rows = rows.map(move |row| match row {
+        Ok(row) => Ok(Bytes::from(line(&row))),
         Err(error) => {
-            tracing::error!(%error, "members export interrupted");
+            tracing::error!(%error, "export interrupted");
             Err(std::io::Error::other("the export was interrupted"))
         }
     });
     let mut response = Body::from_stream(header_line.chain(rows)).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
-    let disposition = format!("attachment; filename=\"{}-members.csv\"", organization.slug);
-    if let Ok(value) = HeaderValue::from_str(&disposition) {
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
-    Ok(response)
+    response
+}
+
+/// An error as a plain-text response with its status.
+pub(crate) fn error_response(error: AppError) -> Response {
+    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, error.to_string()).into_response()
 }
 
 fn member_line(member: &MemberRow) -> Vec<u8> {
@@ -88,7 +102,7 @@ fn member_line(member: &MemberRow) -> Vec<u8> {
 }
 
 /// One CSV record, quoted as RFC 4180 asks, with every cell neutralised.
-fn csv_line(cells: &[&str]) -> Vec<u8> {
+pub(crate) fn csv_line(cells: &[&str]) -> Vec<u8> {
     let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
     // Writing to memory cannot fail.
     let _ = writer.write_record(cells.iter().map(|cell| neutralize(cell).into_owned()));

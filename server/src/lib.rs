@@ -1,5 +1,6 @@
 //! The `roster` server: configuration, commands, HTTP routing and middleware.
 
+mod audit_export;
 pub mod cli;
 pub mod config;
 mod export;

@@ -923,7 +923,9 @@ macro_rules! impl_store {
                     .bind(user_id)
                     .execute(&mut *tx)
                     .await?;
-                audit(&mut tx, &by, at, action::MEMBER_ROLE_CHANGED, Some(organization_id), Some(user_id)).await?;
+                let details = serde_json::json!({ "role": role.as_str() });
+                audit_with_details(&mut tx, &by, at, action::MEMBER_ROLE_CHANGED, Some(organization_id), Some(user_id), &details)
+                    .await?;
                 tx.commit().await?;
                 Ok(())
             }

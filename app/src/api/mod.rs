@@ -3,6 +3,7 @@
 //! from its arguments.
 
 mod accounts;
+mod activity;
 mod auth;
 mod invitations;
 mod members;
@@ -12,6 +13,7 @@ mod password_resets;
 mod setup;
 
 pub use accounts::*;
+pub use activity::*;
 pub use auth::*;
 pub use invitations::*;
 pub use members::*;

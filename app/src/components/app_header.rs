@@ -35,6 +35,9 @@ fn AccountMenu(user: SignedInUser) -> impl IntoView {
                     <span class="account-menu-email">{user.email.clone()}</span>
                     <span class="account-menu-role">{role}</span>
                 </p>
+                <p>
+                    <a href="/account">"Your account"</a>
+                </p>
                 <ActionForm action=sign_out>
                     <button type="submit" class="button-secondary">
                         "Sign out"

@@ -1,6 +1,7 @@
 //! Reusable pieces of the interface, named for what the user sees.
 
 mod app_header;
+mod audit_table;
 mod dialog;
 mod disclosure;
 mod form_field;
@@ -9,8 +10,10 @@ mod member_actions;
 mod org_switcher;
 mod pager;
 mod removal;
+mod sign_in_chart;
 
 pub use app_header::AppHeader;
+pub use audit_table::AuditTable;
 pub use dialog::Dialog;
 pub use disclosure::{DisclosureButton, close_on_escape};
 pub use form_field::{FormAlert, FormErrors, FormField};
@@ -21,3 +24,4 @@ pub use member_actions::{
 pub use org_switcher::OrgSwitcher;
 pub use pager::Pager;
 pub use removal::{Removal, RemovalDialog, RemovalKind, RemovalNotice, Removals};
+pub use sign_in_chart::SignInChart;

@@ -227,7 +227,7 @@ fn AccountsTable(
                         });
                         view! {
                             <tr>
-                                <td>{row.name}</td>
+                                <td><a href=format!("/users/{}", row.user_id)>{row.name}</a></td>
                                 <td>{row.email}</td>
                                 <td>
                                     <ul class="inline-list">

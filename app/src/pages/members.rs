@@ -291,7 +291,9 @@ fn MembersTable(
                                         }
                                     />
                                 </td>
-                                <td>{member.name}</td>
+                                <td>
+                                    <a href=format!("/orgs/{}/members/{user_id}", changes.slug.get_untracked())>{member.name}</a>
+                                </td>
                                 <td>{member.email.clone()}</td>
                                 <td>{member.role.label()}</td>
                                 <td>{member.status.label()}</td>

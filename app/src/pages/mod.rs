@@ -2,26 +2,32 @@
 
 mod accept_invitation;
 mod accounts;
+mod audit;
 mod home;
 mod members;
 mod not_found;
 mod organization;
 mod organizations;
 mod outbox;
+mod own_account;
 mod password_reset;
+mod person;
 mod setup;
 mod sign_in;
 mod signed_in_layout;
 
 pub use accept_invitation::AcceptInvitationPage;
 pub use accounts::AccountsPage;
+pub use audit::{GlobalAuditPage, OrganizationAuditPage};
 pub use home::HomePage;
 pub use members::MembersPage;
 pub use not_found::{NotFoundContent, NotFoundPage};
 pub use organization::OrganizationPage;
 pub use organizations::OrganizationsPage;
 pub use outbox::OutboxPage;
+pub use own_account::OwnAccountPage;
 pub use password_reset::{ForgotPasswordPage, ResetPasswordPage};
+pub use person::{AccountActivityPage, MemberActivityPage};
 pub use setup::SetupPage;
 pub use sign_in::SignInPage;
 pub use signed_in_layout::SignedInLayout;

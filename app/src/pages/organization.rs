@@ -81,6 +81,8 @@ fn OrganizationDetails(organization: OrganizationView, actions: OrganizationActi
         view! {
             <p>
                 <a href=format!("/orgs/{slug}/members")>"Members"</a>
+                " · "
+                <a href=format!("/orgs/{slug}/audit")>"Audit log"</a>
             </p>
             <InviteButton open=inviting />
             <PendingInvitations slug rows=pending resend revoke />

@@ -1,8 +1,8 @@
 //! Signing in and first-run setup, independent of HTTP.
 
 use chrono::Utc;
-use domain::{AccountStatus, DisplayName, Email, NewPassword};
-use store::{Actor, NewSession, NewUser, TokenKind};
+use domain::{AccountStatus, DisplayName, Email, NewPassword, SignInOutcome};
+use store::{Actor, NewSession, NewSignInAttempt, NewUser, TokenKind};
 
 use super::{AppState, RequestContext, passwords, tokens, tokens::IssuedToken};
 use crate::AppError;
@@ -35,12 +35,43 @@ pub async fn sign_in(
     };
     let stored_hash = account.as_ref().and_then(|a| a.password_hash.clone());
     let verified = passwords::verify(password, stored_hash).await;
-    let account = account.filter(|_| verified).ok_or(AppError::WrongCredentials)?;
+    let Some(account) = account else {
+        return Err(AppError::WrongCredentials);
+    };
+    if !verified {
+        let outcome = if account.password_hash.is_none() {
+            SignInOutcome::NoPassword
+        } else {
+            SignInOutcome::WrongPassword
+        };
+        record_failure(state, request, account.id, outcome);
+        return Err(AppError::WrongCredentials);
+    }
     // Only someone who knows the password learns that the account is suspended.
     if account.status == AccountStatus::Suspended || suspended_everywhere(state, account.id).await? {
+        record_failure(state, request, account.id, SignInOutcome::Suspended);
         return Err(AppError::AccountSuspended);
     }
     start_session(state, request, account.id).await
+}
+
+/// Adds a failed attempt to the account's sign-in history, in the
+/// background: waiting for the write would make a wrong password on a real
+/// account answer measurably later than one on an unknown address.
+fn record_failure(state: &AppState, request: &RequestContext, user_id: i64, outcome: SignInOutcome) {
+    let attempt = NewSignInAttempt {
+        user_id,
+        at: Utc::now(),
+        outcome,
+        ip: request.ip.clone(),
+        user_agent: request.user_agent.clone(),
+    };
+    let store = state.store.clone();
+    tokio::spawn(async move {
+        if let Err(error) = store.record_failed_sign_in(attempt).await {
+            tracing::error!(%error, "could not record a failed sign-in");
+        }
+    });
 }
 
 /// Whether every organization of the person has suspended them: they would

@@ -3,6 +3,7 @@
 //! compiled into the browser bundle.
 
 pub mod access;
+pub mod activity;
 pub mod auth;
 pub mod context;
 pub mod csp;

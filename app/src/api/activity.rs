@@ -1,0 +1,212 @@
+//! Activity: a person's profile, sessions, sign-ins, links and timeline; the
+//! audit log; and the signed-in person's own account.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::{AccountStatus, MembershipStatus, Role, SignInOutcome};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::AppError;
+
+/// Days in the sign-ins chart.
+pub const CHART_DAYS: usize = 90;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonOverview {
+    pub user_id: i64,
+    pub name: String,
+    pub email: String,
+    pub is_super_admin: bool,
+    pub status: AccountStatus,
+    pub created_at: DateTime<Utc>,
+    pub last_sign_in_at: Option<DateTime<Utc>>,
+    /// Only the organization in view, unless the caller sees everything.
+    pub memberships: Vec<MembershipView>,
+    pub links: Vec<LinkView>,
+    pub sessions: Vec<SessionView>,
+    /// Whether the caller may end these sessions.
+    pub may_end_sessions: bool,
+    pub sign_ins: Vec<SignInView>,
+    /// Successful sign-ins per day (UTC), oldest first, ending today.
+    pub sign_ins_per_day: Vec<u32>,
+    pub today: NaiveDate,
+    pub now: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MembershipView {
+    pub organization_slug: String,
+    pub organization_name: String,
+    pub role: Role,
+    pub status: MembershipStatus,
+    pub joined_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkView {
+    /// "Invitation to Acme" or "Password reset".
+    pub what: String,
+    pub sent_at: DateTime<Utc>,
+    pub sent_by: Option<String>,
+    pub expires_at: DateTime<Utc>,
+    /// "Used …", "Withdrawn", "Expired" or "Waiting".
+    pub state: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    pub id: i64,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    /// The session this request came with.
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInView {
+    pub at: DateTime<Utc>,
+    pub outcome: SignInOutcome,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// Someone an audit event names; `None` where they were deleted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonRef {
+    pub user_id: i64,
+    pub name: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntryView {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub action: String,
+    pub actor: Option<PersonRef>,
+    /// Whether the event had an actor (`actor` is `None` for one deleted since).
+    pub had_actor: bool,
+    pub actor_ip: Option<String>,
+    pub organization_name: Option<String>,
+    pub target: Option<PersonRef>,
+    pub had_target: bool,
+    /// The event's details in words, such as "reason: holiday".
+    pub details: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntryView>,
+    pub total: i64,
+    pub page: u32,
+    pub page_size: u32,
+}
+
+/// A person's profile, memberships, links, sessions and sign-ins. With
+/// `org`, as an admin of that organization sees them (only what concerns
+/// it); without, the whole account (super admins, or oneself).
+#[server(endpoint = "person_activity")]
+pub async fn person_activity(org: Option<String>, user_id: i64) -> Result<PersonOverview, AppError> {
+    use crate::server::{activity, context};
+    context::respond(
+        async {
+            let person = activity::Person::require(org.as_deref(), user_id).await?;
+            person.activity().await
+        }
+        .await,
+    )
+}
+
+/// A page of the events a person made or was the target of, newest first.
+#[server(endpoint = "person_timeline")]
+pub async fn person_timeline(org: Option<String>, user_id: i64, page: u32) -> Result<AuditPage, AppError> {
+    use crate::server::{activity, context};
+    context::respond(
+        async {
+            let person = activity::Person::require(org.as_deref(), user_id).await?;
+            person.timeline(page).await
+        }
+        .await,
+    )
+}
+
+/// Ends one of a person's sessions (they are signed out there at once).
+#[server(endpoint = "end_person_session")]
+pub async fn end_person_session(org: Option<String>, user_id: i64, session_id: i64) -> Result<(), AppError> {
+    use crate::server::{activity, context};
+    context::respond(
+        async {
+            let person = activity::Person::require(org.as_deref(), user_id).await?;
+            person.end_session(session_id).await
+        }
+        .await,
+    )
+}
+
+/// A page of the audit log: of one organization, or (super admins, without
+/// `org`) of everything. `query` is the audit page's URL query (`actor`,
+/// `target`, `action`, `from`, `to`, `page`).
+#[server(endpoint = "audit_log")]
+pub async fn audit_log(org: Option<String>, query: String) -> Result<AuditPage, AppError> {
+    use crate::server::{activity, context};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let (audit, view) =
+                activity::audit_query(&state, &context::request(), org.as_deref(), &query).await?;
+            activity::audit_page(&state, &audit, view.page).await
+        }
+        .await,
+    )
+}
+
+/// Changes the signed-in person's password: the current one must be right.
+/// Every other session ends.
+#[server(endpoint = "change_password")]
+pub async fn change_password(current: String, new: String) -> Result<(), AppError> {
+    use crate::server::{activity, context};
+    context::respond(
+        async {
+            let state = context::state()?;
+            activity::change_password(&state, &context::request(), current, new).await
+        }
+        .await,
+    )
+}
+
+/// Signs the signed-in person out everywhere but here.
+#[server(endpoint = "end_other_sessions")]
+pub async fn end_other_sessions() -> Result<u64, AppError> {
+    use crate::server::context;
+    context::respond(
+        async {
+            let state = context::state()?;
+            let request = context::request();
+            let session = request.require_session()?;
+            Ok(state
+                .store
+                .end_other_sessions(session.user.id, session.id, request.actor(), Utc::now())
+                .await?)
+        }
+        .await,
+    )
+}
+
+/// Changes the signed-in person's name.
+#[server(endpoint = "rename_self")]
+pub async fn rename_self(name: String) -> Result<(), AppError> {
+    use crate::server::context;
+    context::respond(
+        async {
+            let state = context::state()?;
+            let request = context::request();
+            let session = request.require_session()?;
+            let name = domain::DisplayName::parse(&name).map_err(|e| AppError::invalid("name", e))?;
+            state.store.rename_user(session.user.id, &name, request.actor(), Utc::now()).await?;
+            Ok(())
+        }
+        .await,
+    )
+}

@@ -1,0 +1,136 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::{
+    AppError,
+    api::{
+        AuditPage, ChangePassword, EndOtherSessions, EndPersonSession, PersonOverview, RenameSelf,
+        current_user, person_activity, person_timeline,
+    },
+    components::{FormAlert, FormErrors, FormField},
+    pages::person::{Profile, Sessions, SignIns, Timeline},
+};
+
+/// The signed-in person's own account, at `/account`: profile, password,
+/// sessions and recent activity.
+#[component]
+pub fn OwnAccountPage() -> impl IntoView {
+    let rename = ServerAction::<RenameSelf>::new();
+    let change_password = ServerAction::<ChangePassword>::new();
+    let end_others = ServerAction::<EndOtherSessions>::new();
+    let end_session = ServerAction::<EndPersonSession>::new();
+    let query = use_query_map();
+    let page = Memo::new(move |_| query.read().get("page").and_then(|p| p.parse::<u32>().ok()).unwrap_or(1));
+    let versions = move || {
+        (
+            rename.version().get(),
+            change_password.version().get(),
+            end_others.version().get(),
+            end_session.version().get(),
+        )
+    };
+    let activity: Resource<Result<PersonOverview, AppError>> = Resource::new(versions, |_| async {
+        let me = current_user().await?.ok_or(AppError::Unauthenticated)?;
+        person_activity(None, me.id).await
+    });
+    let timeline: Resource<Result<AuditPage, AppError>> = Resource::new(
+        move || (versions(), page.get()),
+        |(_, page)| async move {
+            let me = current_user().await?.ok_or(AppError::Unauthenticated)?;
+            person_timeline(None, me.id, page).await
+        },
+    );
+
+    view! {
+        <Title text="Your account" />
+        <h1>"Your account"</h1>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match activity.await {
+                    Ok(person) => view! {
+                        <Profile person=person.clone() />
+                        <RenameForm rename name=person.name.clone() />
+                        <PasswordForm change_password />
+                        <Sessions person=person.clone() org=None end_session>
+                            <OtherSessionsForm end_others />
+                        </Sessions>
+                        <SignIns person />
+                    }
+                        .into_any(),
+                    Err(error) => view! { <p role="alert">{error.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+        <Timeline timeline />
+    }
+}
+
+#[component]
+fn RenameForm(rename: ServerAction<RenameSelf>, name: String) -> impl IntoView {
+    let errors = FormErrors::of(rename.value());
+    view! {
+        <section aria-labelledby="name-heading">
+            <h2 id="name-heading">"Name"</h2>
+            <ActionForm action=rename>
+                <FormField label="Your name" name="name" autocomplete="name" value=name error=errors.field("name") />
+                <FormAlert message=errors.general() />
+                <button type="submit">"Save name"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn PasswordForm(change_password: ServerAction<ChangePassword>) -> impl IntoView {
+    let errors = FormErrors::of(change_password.value());
+    let done = move || {
+        change_password.value().with(|result| matches!(result, Some(Ok(())))).then(|| {
+            view! { <p role="status" class="form-notice">"Password changed. Every other session was signed out."</p> }
+        })
+    };
+    view! {
+        <section aria-labelledby="password-heading">
+            <h2 id="password-heading">"Password"</h2>
+            <ActionForm action=change_password>
+                <FormField
+                    label="Current password"
+                    name="current"
+                    input_type="password"
+                    autocomplete="current-password"
+                    error=errors.field("current")
+                />
+                <FormField
+                    label="New password"
+                    name="new"
+                    input_type="password"
+                    autocomplete="new-password"
+                    hint="At least 8 characters and hard to guess. Your other sessions will be signed out."
+                    error=errors.field("new")
+                />
+                <FormAlert message=errors.general() />
+                {done}
+                <button type="submit">"Change password"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn OtherSessionsForm(end_others: ServerAction<EndOtherSessions>) -> impl IntoView {
+    let done = move || {
+        end_others.value().with(|result| match result {
+            Some(Ok(count)) => {
+                let noun = if *count == 1 { "session" } else { "sessions" };
+                Some(view! { <p role="status" class="form-notice">{format!("Signed out of {count} other {noun}.")}</p> })
+            }
+            _ => None,
+        })
+    };
+    view! {
+        <ActionForm action=end_others>
+            <button type="submit" class="button-secondary">"Sign out everywhere else"</button>
+        </ActionForm>
+        {done}
+    }
+}

@@ -1,0 +1,363 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::{
+    AppError,
+    api::{AuditPage, EndPersonSession, PersonOverview, person_activity, person_timeline},
+    components::{AuditTable, FormAlert, FormErrors, Pager, SignInChart},
+    pages::NotFoundContent,
+    relative_time::relative,
+};
+
+/// A member as an admin of their organization sees them, at
+/// `/orgs/:slug/members/:id`: only what concerns that organization.
+#[component]
+pub fn MemberActivityPage() -> impl IntoView {
+    let params = use_params_map();
+    let org = Memo::new(move |_| params.read().get("slug"));
+    let user_id = Memo::new(move |_| params.read().get("id").and_then(|id| id.parse::<i64>().ok()));
+    view! { <PersonPage org user_id /> }
+}
+
+/// A whole account, at `/users/:id`: for super admins.
+#[component]
+pub fn AccountActivityPage() -> impl IntoView {
+    let params = use_params_map();
+    let org = Memo::new(|_| None);
+    let user_id = Memo::new(move |_| params.read().get("id").and_then(|id| id.parse::<i64>().ok()));
+    view! { <PersonPage org user_id /> }
+}
+
+/// The resources of a person's page, made at the top of the page (see
+/// `pages/organization.rs`): their activity and one page of their timeline.
+#[derive(Clone, Copy)]
+pub struct PersonResources {
+    pub activity: Resource<Result<PersonOverview, AppError>>,
+    pub timeline: Resource<Result<AuditPage, AppError>>,
+    pub end_session: ServerAction<EndPersonSession>,
+}
+
+impl PersonResources {
+    pub fn new(org: Memo<Option<String>>, user_id: Memo<Option<i64>>, refresh: Signal<usize>) -> Self {
+        let query = use_query_map();
+        let page =
+            Memo::new(move |_| query.read().get("page").and_then(|p| p.parse::<u32>().ok()).unwrap_or(1));
+        let end_session = ServerAction::<EndPersonSession>::new();
+        let activity = Resource::new(
+            move || (org.get(), user_id.get(), end_session.version().get(), refresh.get()),
+            |(org, user_id, ..)| async move {
+                match user_id {
+                    Some(user_id) => person_activity(org, user_id).await,
+                    None => Err(AppError::NotFound),
+                }
+            },
+        );
+        let timeline = Resource::new(
+            move || (org.get(), user_id.get(), page.get(), end_session.version().get(), refresh.get()),
+            |(org, user_id, page, ..)| async move {
+                match user_id {
+                    Some(user_id) => person_timeline(org, user_id, page).await,
+                    None => Err(AppError::NotFound),
+                }
+            },
+        );
+        Self { activity, timeline, end_session }
+    }
+}
+
+#[component]
+fn PersonPage(org: Memo<Option<String>>, user_id: Memo<Option<i64>>) -> impl IntoView {
+    let resources = PersonResources::new(org, user_id, Signal::from(0));
+    view! {
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match resources.activity.await {
+                    Ok(person) => {
+                        let back = match org.get_untracked() {
+                            Some(slug) => view! { <a href=format!("/orgs/{slug}/members")>"Members"</a> }.into_any(),
+                            None => view! { <a href="/users">"All users"</a> }.into_any(),
+                        };
+                        view! {
+                            <Title text=person.name.clone() />
+                            <p class="breadcrumb">{back}</p>
+                            <h1>{person.name.clone()}</h1>
+                            <Profile person=person.clone() />
+                            <Memberships person=person.clone() />
+                            <SignIns person=person.clone() />
+                            <Sessions person=person.clone() org=org.get_untracked() end_session=resources.end_session />
+                            <Links person />
+                            <Timeline timeline=resources.timeline />
+                        }
+                            .into_any()
+                    }
+                    Err(AppError::NotFound) => view! { <NotFoundContent /> }.into_any(),
+                    Err(error) => view! { <p role="alert">{error.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+fn moment(at: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::Utc>) -> impl IntoView {
+    view! {
+        <time datetime=at.to_rfc3339() title=at.format("%Y-%m-%d %H:%M UTC").to_string()>
+            {relative(at, now)}
+        </time>
+    }
+}
+
+#[component]
+pub fn Profile(person: PersonOverview) -> impl IntoView {
+    let now = person.now;
+    let status = match (person.status, person.is_super_admin) {
+        (domain::AccountStatus::Suspended, _) => "Suspended (cannot sign in)",
+        (_, true) => "Active, super admin",
+        _ => "Active",
+    };
+    view! {
+        <dl class="facts">
+            <dt>"Email"</dt>
+            <dd>{person.email}</dd>
+            <dt>"Account"</dt>
+            <dd>{status}</dd>
+            <dt>"Account created"</dt>
+            <dd>{moment(person.created_at, now)}</dd>
+            <dt>"Last sign-in"</dt>
+            <dd>{match person.last_sign_in_at {
+                Some(at) => moment(at, now).into_any(),
+                None => "Never".into_any(),
+            }}</dd>
+        </dl>
+    }
+}
+
+#[component]
+fn Memberships(person: PersonOverview) -> impl IntoView {
+    let now = person.now;
+    view! {
+        <section aria-labelledby="memberships-heading">
+            <h2 id="memberships-heading">"Organizations"</h2>
+            {if person.memberships.is_empty() {
+                view! { <p>"No organization."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="data-table">
+                        <thead>
+                            <tr>
+                                <th scope="col">"Organization"</th>
+                                <th scope="col">"Role"</th>
+                                <th scope="col">"Status"</th>
+                                <th scope="col">"Joined"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {person
+                                .memberships
+                                .into_iter()
+                                .map(|m| view! {
+                                    <tr>
+                                        <td>{m.organization_name}</td>
+                                        <td>{m.role.label()}</td>
+                                        <td>{m.status.label()}</td>
+                                        <td>{match m.joined_at {
+                                            Some(at) => moment(at, now).into_any(),
+                                            None => "Not yet".into_any(),
+                                        }}</td>
+                                    </tr>
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                }
+                    .into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+pub fn SignIns(person: PersonOverview) -> impl IntoView {
+    let now = person.now;
+    view! {
+        <section aria-labelledby="sign-ins-heading">
+            <h2 id="sign-ins-heading">"Sign-ins"</h2>
+            <SignInChart days=person.sign_ins_per_day today=person.today />
+            {if person.sign_ins.is_empty() {
+                view! { <p>"No sign-in attempt yet."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="data-table sign-in-attempts">
+                        <caption>"Latest attempts"</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">"When"</th>
+                                <th scope="col">"Result"</th>
+                                <th scope="col">"IP address"</th>
+                                <th scope="col">"Browser"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {person
+                                .sign_ins
+                                .into_iter()
+                                .map(|attempt| view! {
+                                    <tr>
+                                        <td>{moment(attempt.at, now)}</td>
+                                        <td>{attempt.outcome.label()}</td>
+                                        <td>{attempt.ip}</td>
+                                        <td class="user-agent">{attempt.user_agent}</td>
+                                    </tr>
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                }
+                    .into_any()
+            }}
+        </section>
+    }
+}
+
+/// Live sessions; an admin (or the person) can end any but their own current one.
+#[component]
+pub fn Sessions(
+    person: PersonOverview,
+    org: Option<String>,
+    end_session: ServerAction<EndPersonSession>,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    let now = person.now;
+    let errors = FormErrors::of(end_session.value());
+    let user_id = person.user_id.to_string();
+    view! {
+        <section aria-labelledby="sessions-heading">
+            <h2 id="sessions-heading">"Sessions"</h2>
+            <FormAlert message=errors.general() />
+            {children.map(|children| children())}
+            {if person.sessions.is_empty() {
+                view! { <p>"Not signed in anywhere."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="data-table sessions">
+                        <thead>
+                            <tr>
+                                <th scope="col">"Started"</th>
+                                <th scope="col">"Last active"</th>
+                                <th scope="col">"IP address"</th>
+                                <th scope="col">"Browser"</th>
+                                <th scope="col">"Actions"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {person
+                                .sessions
+                                .into_iter()
+                                .map(|session| {
+                                    let action = if session.current {
+                                        view! { <span class="muted">"This session"</span> }.into_any()
+                                    } else if person.may_end_sessions {
+                                        let (org, user_id) = (org.clone(), user_id.clone());
+                                        view! {
+                                            <ActionForm action=end_session>
+                                                {org.map(|org| view! { <input type="hidden" name="org" value=org /> })}
+                                                <input type="hidden" name="user_id" value=user_id />
+                                                <input type="hidden" name="session_id" value=session.id.to_string() />
+                                                <button type="submit" class="button-secondary">"End session"</button>
+                                            </ActionForm>
+                                        }
+                                            .into_any()
+                                    } else {
+                                        ().into_any()
+                                    };
+                                    view! {
+                                        <tr>
+                                            <td>{moment(session.created_at, now)}</td>
+                                            <td>{moment(session.last_seen_at, now)}</td>
+                                            <td>{session.ip}</td>
+                                            <td class="user-agent">{session.user_agent}</td>
+                                            <td>{action}</td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                }
+                    .into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn Links(person: PersonOverview) -> impl IntoView {
+    view! {
+        <section aria-labelledby="links-heading">
+            <h2 id="links-heading">"Invitations and password resets"</h2>
+            {if person.links.is_empty() {
+                view! { <p>"None sent."</p> }.into_any()
+            } else {
+                let date = |at: chrono::DateTime<chrono::Utc>| at.format("%Y-%m-%d %H:%M UTC").to_string();
+                view! {
+                    <table class="data-table">
+                        <thead>
+                            <tr>
+                                <th scope="col">"What"</th>
+                                <th scope="col">"Sent"</th>
+                                <th scope="col">"By"</th>
+                                <th scope="col">"Expires"</th>
+                                <th scope="col">"State"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {person
+                                .links
+                                .into_iter()
+                                .map(|link| view! {
+                                    <tr>
+                                        <td>{link.what}</td>
+                                        <td>{date(link.sent_at)}</td>
+                                        <td>{link.sent_by.unwrap_or_else(|| "Themselves".to_owned())}</td>
+                                        <td>{date(link.expires_at)}</td>
+                                        <td>{link.state}</td>
+                                    </tr>
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                }
+                    .into_any()
+            }}
+        </section>
+    }
+}
+
+/// A person's events, a page at a time (`?page=` in the URL).
+#[component]
+pub fn Timeline(timeline: Resource<Result<AuditPage, AppError>>) -> impl IntoView {
+    view! {
+        <section aria-labelledby="timeline-heading">
+            <h2 id="timeline-heading">"Activity"</h2>
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match timeline.await {
+                        Ok(page) if page.entries.is_empty() => view! { <p>"Nothing yet."</p> }.into_any(),
+                        Ok(page) => {
+                            let pages = (page.total + i64::from(page.page_size) - 1) / i64::from(page.page_size);
+                            let previous = (page.page > 1).then(|| format!("?page={}", page.page - 1));
+                            let next = (i64::from(page.page) < pages).then(|| format!("?page={}", page.page + 1));
+                            let caption = format!("{} events, page {} of {}", page.total, page.page, pages.max(1));
+                            view! {
+                                <AuditTable entries=page.entries caption />
+                                <Pager previous next />
+                            }
+                                .into_any()
+                        }
+                        Err(error) => view! { <p role="alert">{error.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
