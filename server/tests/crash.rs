@@ -12,7 +12,7 @@ use std::{collections::HashMap, time::Duration};
 
 use reqwest::{StatusCode, header};
 use serde_json::Value;
-use sqlx::PgPool;
+use sqlx::{PgPool, postgres::PgPoolOptions};
 use support::{
     SUPPORT_PASSWORD, create_organization, create_user,
     processes::{Mail, Maildev, RosterProcess, database_url, wait_until},
@@ -163,11 +163,23 @@ fn invite_everyone(
 async fn killed_mid_invitation_leaves_whole_invitations_and_loses_no_email() {
     let db = TestDatabase::new(Backend::Postgres).await;
     let store = db.store().await;
-    let pool = PgPool::connect(&database_url(&db)).await.expect("connect to the test database");
+    // One connection, so that the test's own backends are known (below).
+    let pool = PgPoolOptions::new()
+        .max_connections(1)
+        .connect(&database_url(&db))
+        .await
+        .expect("connect to the test database");
     create_user(&*store, "root@example.com", SUPPORT_PASSWORD, true).await;
     for name in ORGANIZATIONS {
         create_organization(&*store, name).await;
     }
+    let ours: Vec<i32> = sqlx::query_scalar(
+        "SELECT pid FROM pg_stat_activity
+          WHERE datname = current_database() AND backend_type = 'client backend'",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
     let maildev = Maildev::start().await;
     let total = (ORGANIZATIONS.len() * INVITEES) as i64;
 
@@ -186,6 +198,20 @@ async fn killed_mid_invitation_leaves_whole_invitations_and_loses_no_email() {
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
     first.kill();
+    // PostgreSQL still finishes a COMMIT it had received when the process
+    // died: count only once every backend of the killed instance is gone.
+    wait_until(Duration::from_secs(30), "the killed instance's database sessions to end", || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()
+               AND backend_type = 'client backend' AND NOT (pid = ANY($1))",
+        )
+        .bind(&ours)
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+            == 0
+    })
+    .await;
     for request in requests {
         let answer = request.await.expect("the request task");
         assert!(
