@@ -143,4 +143,58 @@ mod tests {
         assert_eq!(neutralize("Ada"), "Ada");
         assert_eq!(line(&["=1+1"]), "'=1+1\r\n");
     }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+        /// Cells as a hostile member might name themselves: any Unicode,
+        /// and often CSV's and spreadsheets' special characters.
+        fn cell() -> impl Strategy<Value = String> {
+            let special = proptest::sample::select(vec![
+                '=', '+', '-', '@', '\t', '\r', '\n', '"', ',', ';', '\'', ' ', '\u{feff}', '\0',
+            ]);
+            proptest::collection::vec(
+                prop_oneof![2 => any::<char>(), 3 => special, 1 => proptest::char::range('a', 'z')],
+                0..24,
+            )
+            .prop_map(|chars| chars.into_iter().collect())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+            /// What a spreadsheet or CSV library reads back is each cell as
+            /// exported: the cell itself, or a formula with its apostrophe.
+            /// The line is read after the header, as in a real export.
+            #[test]
+            fn every_cell_round_trips_through_a_csv_reader(cells in proptest::collection::vec(cell(), 1..8)) {
+                let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
+                let mut file = csv_line(&HEADER);
+                file.extend(csv_line(&cells));
+                let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(file.as_slice());
+                let records: Vec<csv::StringRecord> = reader.records().collect::<Result<_, _>>().unwrap();
+                prop_assert_eq!(records.len(), 2);
+                prop_assert_eq!(records[0].iter().collect::<Vec<_>>(), HEADER.to_vec());
+                let expected: Vec<String> = cells.iter().map(|cell| neutralize(cell).into_owned()).collect();
+                prop_assert_eq!(records[1].iter().collect::<Vec<_>>(), expected);
+            }
+
+            /// No exported cell starts a formula; a cell that would is kept
+            /// whole behind one apostrophe, and any other is left untouched.
+            #[test]
+            fn no_cell_starts_a_formula(cell in cell()) {
+                let exported = neutralize(&cell);
+                prop_assert!(!exported.starts_with(FORMULA_STARTS), "{:?}", exported);
+                if cell.starts_with(FORMULA_STARTS) {
+                    prop_assert_eq!(exported.as_ref(), format!("'{cell}"));
+                } else {
+                    prop_assert_eq!(exported.as_ref(), cell.as_str());
+                }
+            }
+        }
+    }
 }

@@ -12,6 +12,8 @@ use store::{Actor, NewUser, Store, UserRecord};
 use testkit::TestDatabase;
 use tokio::{net::TcpListener, task::JoinHandle};
 
+pub mod processes;
+
 /// The password of accounts made by [`TestApp::signed_in`].
 pub const SUPPORT_PASSWORD: &str = "test password for everyone";
 
@@ -49,26 +51,17 @@ impl TestApp {
     }
 
     pub fn browser(&self) -> Browser {
-        Browser { base: self.base.clone(), http: http_client(), session: None }
+        Browser::new(&self.base)
     }
 
     /// Creates an active account directly in the store.
     pub async fn create_user(&self, email: &str, password: &str, is_super_admin: bool) -> UserRecord {
-        let password_hash = passwords::hash(NewPassword::parse(password.to_owned()).unwrap()).await.unwrap();
-        let user = NewUser {
-            email: Email::parse(email).unwrap(),
-            name: DisplayName::parse("Grace Hopper").unwrap(),
-            password_hash,
-            is_super_admin,
-        };
-        self.store.create_user(user, Actor::system(), Utc::now()).await.unwrap()
+        create_user(&*self.store, email, password, is_super_admin).await
     }
 
     /// Creates an organization with its URL name made from `name`.
     pub async fn create_organization(&self, name: &str) -> store::OrganizationRecord {
-        let name = domain::OrganizationName::parse(name).unwrap();
-        let slug = domain::Slug::from_name(name.as_str()).unwrap();
-        self.store.create_organization(&slug, &name, Actor::system(), Utc::now()).await.unwrap()
+        create_organization(&*self.store, name).await
     }
 
     pub async fn add_member(&self, organization_id: i64, user_id: i64, role: domain::Role) {
@@ -100,6 +93,25 @@ impl TestApp {
     }
 }
 
+/// Creates an active account directly in `store`.
+pub async fn create_user(store: &dyn Store, email: &str, password: &str, is_super_admin: bool) -> UserRecord {
+    let password_hash = passwords::hash(NewPassword::parse(password.to_owned()).unwrap()).await.unwrap();
+    let user = NewUser {
+        email: Email::parse(email).unwrap(),
+        name: DisplayName::parse("Grace Hopper").unwrap(),
+        password_hash,
+        is_super_admin,
+    };
+    store.create_user(user, Actor::system(), Utc::now()).await.unwrap()
+}
+
+/// Creates an organization in `store`, its URL name made from `name`.
+pub async fn create_organization(store: &dyn Store, name: &str) -> store::OrganizationRecord {
+    let name = domain::OrganizationName::parse(name).unwrap();
+    let slug = domain::Slug::from_name(name.as_str()).unwrap();
+    store.create_organization(&slug, &name, Actor::system(), Utc::now()).await.unwrap()
+}
+
 fn http_client() -> reqwest::Client {
     // A server that stops answering fails its test instead of hanging the run.
     reqwest::Client::builder()
@@ -125,6 +137,11 @@ pub struct Answer {
 }
 
 impl Browser {
+    /// A browser for the Roster at `base` (`http://127.0.0.1:port`).
+    pub fn new(base: &str) -> Self {
+        Self { base: base.to_owned(), http: http_client(), session: None }
+    }
+
     /// A page or file. A GET that times out is tried once more, loudly:
     /// under heavy load a server-rendered page has, rarely, never finished
     /// its body (seen twice in many runs; not yet explained). The retry keeps
