@@ -264,6 +264,62 @@ async fn every_server_function_answers_every_actor_as_designed(db: &TestDatabase
             &[("id", "999999")],
             [NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
         ),
+        // A member's activity: their organization's admins, the super admin
+        // and the person; through another organization, nobody.
+        case(
+            "person_activity",
+            &[("org", "org-a"), ("user_id", &viewer_a)],
+            [OK, OK, NOT_FOUND, OK, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "person_activity",
+            &[("org", "org-b"), ("user_id", &viewer_a)],
+            [NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "person_activity",
+            &[("user_id", &viewer_a)],
+            [OK, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "person_timeline",
+            &[("org", "org-a"), ("user_id", &viewer_a), ("page", "1")],
+            [OK, OK, NOT_FOUND, OK, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "person_timeline",
+            &[("user_id", &admin_b), ("page", "1")],
+            [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, UNAUTHENTICATED],
+        ),
+        case(
+            "end_person_session",
+            &[("org", "org-a"), ("user_id", &viewer_a), ("session_id", "999999")],
+            [NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "audit_log",
+            &[("org", "org-a"), ("query", "")],
+            [OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "audit_log",
+            &[("org", "org-b"), ("query", "action=member.added")],
+            [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, UNAUTHENTICATED],
+        ),
+        case(
+            "audit_log",
+            &[("query", "")],
+            [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "audit_log",
+            &[("org", "org-a"), ("query", "from=yesterday")],
+            [BAD, BAD, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        // One's own account: everyone signed in, about themselves only.
+        case("end_other_sessions", &[], [OK, OK, OK, OK, OK, UNAUTHENTICATED]),
+        case("rename_self", &[("name", "")], [BAD, BAD, BAD, BAD, BAD, UNAUTHENTICATED]),
+        case("change_password", &[("current", ""), ("new", "x")], [BAD, BAD, BAD, BAD, BAD, UNAUTHENTICATED]),
     ];
 
     let mut failures = Vec::new();
@@ -287,6 +343,21 @@ async fn every_server_function_answers_every_actor_as_designed(db: &TestDatabase
         }
     }
     assert!(failures.is_empty(), "{} unexpected answers:\n{}", failures.len(), failures.join("\n"));
+
+    // The calls above made events in both organizations. An org admin sees
+    // none of the other's, through the log, a timeline or the export.
+    let (_, admin_a) = world.browsers.iter_mut().find(|(who, _)| *who == Who::AdminA).unwrap();
+    let log = admin_a.call("audit_log", &[("org", "org-a"), ("query", "")]).await;
+    let timeline =
+        admin_a.call("person_timeline", &[("org", "org-a"), ("user_id", &viewer_a), ("page", "1")]).await;
+    let export = admin_a.get("/orgs/org-a/audit.csv").await;
+    for answer in [&log, &timeline, &export] {
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+        assert!(answer.body.contains("Org A"), "Org A's events are there: {}", answer.body);
+        assert!(!answer.body.contains("Org B"), "nothing of Org B: {}", answer.body);
+    }
+    assert_eq!(admin_a.get("/orgs/org-b/audit.csv").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(admin_a.get(&format!("/orgs/org-b/members/{admin_b}")).await.status, StatusCode::NOT_FOUND);
 
     // Creating is checked last: it changes the world.
     for (index, (who, browser)) in world.browsers.iter_mut().enumerate() {
