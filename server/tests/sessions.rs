@@ -137,6 +137,59 @@ async fn wrong_credentials_do_not_reveal_registered_addresses(db: &TestDatabase)
 }
 on_both_databases!(wrong_credentials_do_not_reveal_registered_addresses);
 
+async fn repeated_sign_in_failures_are_refused_per_address_and_per_ip(db: &TestDatabase) {
+    let app = TestApp::spawn(db).await;
+    let grace = app.create_user("grace@example.com", PASSWORD, false).await;
+    app.create_user("ada@example.com", PASSWORD, false).await;
+    let mut browser = app.browser();
+
+    // Ten wrong passwords on one address, registered or not, then even the
+    // right one is refused, with the same answer for both addresses.
+    let mut refusals = Vec::new();
+    for address in ["Grace@Example.com", "nobody@example.com"] {
+        for _ in 0..10 {
+            assert_eq!(browser.sign_in(address, "a wrong guess").await.status, StatusCode::UNAUTHORIZED);
+        }
+        refusals.push(browser.sign_in(&address.to_lowercase(), PASSWORD).await);
+    }
+    for refusal in &refusals {
+        assert_eq!(refusal.status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(refusal.body, refusals[0].body, "no hint of which address is registered");
+        assert!(refusal.body.contains("Too many attempts"), "{}", refusal.body);
+        assert!(refusal.headers.get(header::SET_COOKIE).is_none());
+    }
+    assert_eq!(browser.whoami().await, None);
+    // Another address from the same IP still signs in.
+    assert_eq!(browser.sign_in("ada@example.com", PASSWORD).await.status, StatusCode::OK);
+    browser.session = None;
+
+    // The refusal is in Grace's sign-in history (written off the answer's path).
+    let mut outcomes = Vec::new();
+    for _ in 0..50 {
+        outcomes =
+            app.store.sign_in_attempts(grace.id, 20).await.unwrap().into_iter().map(|a| a.outcome).collect();
+        if outcomes.contains(&domain::SignInOutcome::RateLimited) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(outcomes.contains(&domain::SignInOutcome::RateLimited), "{outcomes:?}");
+    assert_eq!(outcomes.iter().filter(|o| **o == domain::SignInOutcome::WrongPassword).count(), 10);
+
+    // Fifty failures from one IP, spread over addresses, lock that IP out.
+    // Oversized passwords fail before hashing, which keeps this quick.
+    let oversized = "x".repeat(2000);
+    for n in 0..30 {
+        let answer = browser.sign_in(&format!("guess{n}@example.com"), &oversized).await;
+        assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "attempt {n}");
+    }
+    let locked_out = browser.sign_in("ada@example.com", PASSWORD).await;
+    assert_eq!(locked_out.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(browser.whoami().await, None);
+    app.stop().await;
+}
+on_both_databases!(repeated_sign_in_failures_are_refused_per_address_and_per_ip);
+
 async fn idle_sessions_expire(db: &TestDatabase) {
     let policy = SessionPolicy { idle: chrono::Duration::seconds(1), absolute: chrono::Duration::days(30) };
     let app = TestApp::spawn_with(db, policy).await;

@@ -145,6 +145,11 @@ pub trait Store: ActivityStore + Send + Sync + 'static {
         at: DateTime<Utc>,
     ) -> Result<bool>;
 
+    /// How many requests were counted in a rate-limit `bucket` since `since`,
+    /// without counting one: for limits on failures, which are counted
+    /// (with [`Self::take_rate_limit`]) only once they happen.
+    async fn rate_limit_hits(&self, bucket: &str, since: DateTime<Utc>) -> Result<i64>;
+
     /// Issues a password-reset link and queues its email, retiring the
     /// user's earlier unused reset links.
     async fn issue_password_reset(&self, reset: NewPasswordReset, by: Actor, at: DateTime<Utc>)

@@ -642,6 +642,14 @@ macro_rules! impl_store {
                 Ok(true)
             }
 
+            async fn rate_limit_hits(&self, bucket: &str, since: DateTime<Utc>) -> Result<i64> {
+                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM rate_limit_hits WHERE bucket = $1 AND at > $2")
+                    .bind(bucket)
+                    .bind(since)
+                    .fetch_one(&self.pool)
+                    .await?)
+            }
+
             async fn issue_password_reset(&self, reset: NewPasswordReset, by: Actor, at: DateTime<Utc>) -> Result<()> {
                 let mut tx = self.write().await?;
                 // Only the newest link works: an older email may sit in a

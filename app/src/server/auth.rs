@@ -26,15 +26,29 @@ pub async fn sign_in(
     if password.is_empty() {
         return Err(AppError::invalid("password", "Enter your password."));
     }
-    if password.len() > MAX_PASSWORD_BYTES {
-        return Err(AppError::WrongCredentials);
-    }
+    let buckets = FailureBuckets::of(email, request);
+    let now = Utc::now();
     let account = match Email::parse(email) {
         Ok(email) => state.store.find_sign_in(&email).await?,
         Err(_) => None,
     };
+    // Refused before any hashing, alike for every address: the buckets are
+    // named after what was typed, registered or not.
+    if buckets.exhausted(state, now).await? {
+        if let Some(account) = &account {
+            record_failure(state, request, account.id, SignInOutcome::RateLimited);
+        }
+        return Err(AppError::RateLimited);
+    }
+    if password.len() > MAX_PASSWORD_BYTES {
+        buckets.count(state, now).await?;
+        return Err(AppError::WrongCredentials);
+    }
     let stored_hash = account.as_ref().and_then(|a| a.password_hash.clone());
     let verified = passwords::verify(password, stored_hash).await;
+    if !verified {
+        buckets.count(state, now).await?;
+    }
     let Some(account) = account else {
         return Err(AppError::WrongCredentials);
     };
@@ -53,6 +67,58 @@ pub async fn sign_in(
         return Err(AppError::AccountSuspended);
     }
     start_session(state, request, account.id).await
+}
+
+/// Failed sign-ins allowed per typed address, and per IP address, in
+/// [`FAILURE_WINDOW`]; past either, every attempt is refused (DESIGN
+/// invariant 6) until old failures leave the window. Successes are not
+/// counted, so busy offices behind one address are not locked out by
+/// signing in.
+const FAILURES_PER_ADDRESS: i64 = 10;
+const FAILURES_PER_IP: i64 = 50;
+const FAILURE_WINDOW: chrono::Duration = chrono::Duration::minutes(15);
+const MAX_BUCKET_ADDRESS_CHARS: usize = 320;
+
+/// The rate-limit buckets a sign-in attempt counts against. The address
+/// bucket ends in ":<address>", as deleting a person's data expects.
+struct FailureBuckets {
+    address: String,
+    ip: Option<String>,
+}
+
+impl FailureBuckets {
+    fn of(email: &str, request: &RequestContext) -> Self {
+        Self {
+            // Capped like a valid address: oversized input must not make
+            // oversized rows.
+            address: format!(
+                "sign-in:{}",
+                email.trim().to_lowercase().chars().take(MAX_BUCKET_ADDRESS_CHARS).collect::<String>()
+            ),
+            ip: request.ip.as_ref().map(|ip| format!("sign-in-ip:{ip}")),
+        }
+    }
+
+    async fn exhausted(&self, state: &AppState, now: chrono::DateTime<Utc>) -> Result<bool, AppError> {
+        let since = now - FAILURE_WINDOW;
+        if state.store.rate_limit_hits(&self.address, since).await? >= FAILURES_PER_ADDRESS {
+            return Ok(true);
+        }
+        Ok(match &self.ip {
+            Some(ip) => state.store.rate_limit_hits(ip, since).await? >= FAILURES_PER_IP,
+            None => false,
+        })
+    }
+
+    /// Counts a failure. Concurrent failures may pass the check together
+    /// and overshoot the limit by a few; the next attempt is refused.
+    async fn count(&self, state: &AppState, now: chrono::DateTime<Utc>) -> Result<(), AppError> {
+        let since = now - FAILURE_WINDOW;
+        for bucket in std::iter::once(&self.address).chain(&self.ip) {
+            state.store.take_rate_limit(bucket, i64::MAX, since, now).await?;
+        }
+        Ok(())
+    }
 }
 
 /// Adds a failed attempt to the account's sign-in history, in the
