@@ -38,6 +38,9 @@ pub enum AppError {
     /// Too many requests of one kind from one address or about one account.
     #[error("Too many attempts. Wait a while, then try again.")]
     RateLimited,
+    /// A limit on how much of something one may do, with what is left.
+    #[error("{0}")]
+    QuotaExceeded(String),
     #[error("The request was not understood: {0}")]
     BadRequest(String),
     #[error("Roster could not be reached. Check your connection and try again.")]
@@ -67,7 +70,7 @@ impl AppError {
             Self::AccountSuspended => 403,
             Self::NotFound => 404,
             Self::Conflict(_) => 409,
-            Self::RateLimited => 429,
+            Self::RateLimited | Self::QuotaExceeded(_) => 429,
             Self::Link(LinkProblem::Expired | LinkProblem::Used | LinkProblem::Revoked) => 410,
             Self::Invalid { .. } | Self::BadRequest(_) | Self::Link(LinkProblem::Invalid) => 400,
             Self::Unreachable => 503,

@@ -218,3 +218,87 @@ async fn an_expired_invitation_says_so(db: &TestDatabase) {
     app.stop().await;
 }
 on_both_databases!(an_expired_invitation_says_so);
+
+/// `count` addresses from `first`, as one comma-separated list.
+fn addresses(first: usize, count: usize) -> String {
+    (first..first + count).map(|n| format!("person{n}@example.com")).collect::<Vec<_>>().join(",")
+}
+
+async fn invitations_are_limited_per_sender_and_per_invitation(db: &TestDatabase) {
+    let app = TestApp::spawn(db).await;
+    let mut admin = org_admin(&app).await;
+    let invite = [("slug", "acme"), ("emails", "ada@example.com"), ("role", "viewer")];
+    assert_eq!(admin.call("invite_members", &invite).await.status, StatusCode::OK);
+    let user_id = app.store.pending_invitations(1, 100).await.unwrap()[0].user_id.to_string();
+
+    // Five resends an hour, then a clear refusal that sends nothing.
+    for n in 0..5 {
+        let resent = admin.call("resend_invitation", &[("slug", "acme"), ("user_id", &user_id)]).await;
+        assert_eq!(resent.status, StatusCode::OK, "resend {n}: {}", resent.body);
+    }
+    let link = link_sent_to(&app, "ada@example.com").await;
+    let refused = admin.call("resend_invitation", &[("slug", "acme"), ("user_id", &user_id)]).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(refused.body.contains("sent 5 times in the last hour"), "{}", refused.body);
+    assert_eq!(link_sent_to(&app, "ada@example.com").await, link, "no new link");
+
+    // 500 invitation emails an hour per sender: 6 so far, 400 more fit, then
+    // a list that would pass the limit invites nobody and says what is left.
+    for batch in 0..4 {
+        let answer = admin
+            .call(
+                "invite_members",
+                &[("slug", "acme"), ("emails", &addresses(batch * 100, 100)), ("role", "viewer")],
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    }
+    let pending = app.store.pending_invitations(1, 1000).await.unwrap().len();
+    assert_eq!(pending, 401);
+    let over = admin
+        .call("invite_members", &[("slug", "acme"), ("emails", &addresses(400, 100)), ("role", "viewer")])
+        .await;
+    assert_eq!(over.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        over.body.contains("Nobody was invited") && over.body.contains("You can send 94 more now"),
+        "{}",
+        over.body
+    );
+    assert_eq!(app.store.pending_invitations(1, 1000).await.unwrap().len(), pending);
+    let fits = admin
+        .call("invite_members", &[("slug", "acme"), ("emails", &addresses(400, 94)), ("role", "viewer")])
+        .await;
+    assert_eq!(fits.status, StatusCode::OK, "{}", fits.body);
+    app.stop().await;
+}
+on_both_databases!(invitations_are_limited_per_sender_and_per_invitation);
+
+async fn invitations_are_limited_per_ip(db: &TestDatabase) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.create_organization("Acme").await;
+    let mut admins = Vec::new();
+    for name in ["one", "two", "three"] {
+        let (admin, browser) = app.signed_in(&format!("{name}@acme.example"), false).await;
+        app.add_member(acme.id, admin.id, Role::Admin).await;
+        admins.push(browser);
+    }
+    // Two admins behind one address send 1,000 between them; a third, well
+    // within their own limit, is refused.
+    for (a, admin) in admins.iter_mut().take(2).enumerate() {
+        for batch in 0..5 {
+            let list = addresses(a * 500 + batch * 100, 100);
+            let answer = admin
+                .call("invite_members", &[("slug", "acme"), ("emails", &list), ("role", "viewer")])
+                .await;
+            assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+        }
+    }
+    let refused = admins[2]
+        .call("invite_members", &[("slug", "acme"), ("emails", "late@example.com"), ("role", "viewer")])
+        .await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS, "{}", refused.body);
+    assert!(refused.body.contains("Nobody was invited"), "{}", refused.body);
+    assert_eq!(app.store.pending_invitations(acme.id, 2000).await.unwrap().len(), 1000);
+    app.stop().await;
+}
+on_both_databases!(invitations_are_limited_per_ip);

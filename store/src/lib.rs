@@ -143,6 +143,19 @@ pub trait Store: ActivityStore + Send + Sync + 'static {
         limit: i64,
         since: DateTime<Utc>,
         at: DateTime<Utc>,
+    ) -> Result<bool> {
+        self.take_rate_limit_many(bucket, 1, limit, since, at).await
+    }
+
+    /// Counts `count` requests at once, all or none: for a request that
+    /// does many things of a kind (a list of invitations) under one limit.
+    async fn take_rate_limit_many(
+        &self,
+        bucket: &str,
+        count: i64,
+        limit: i64,
+        since: DateTime<Utc>,
+        at: DateTime<Utc>,
     ) -> Result<bool>;
 
     /// How many requests were counted in a rate-limit `bucket` since `since`,

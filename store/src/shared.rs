@@ -608,9 +608,10 @@ macro_rules! impl_store {
                 Ok(())
             }
 
-            async fn take_rate_limit(
+            async fn take_rate_limit_many(
                 &self,
                 bucket: &str,
+                count: i64,
                 limit: i64,
                 since: DateTime<Utc>,
                 at: DateTime<Utc>,
@@ -625,7 +626,7 @@ macro_rules! impl_store {
                         .bind(since)
                         .fetch_one(&mut *tx)
                         .await?;
-                if counted >= limit {
+                if counted.saturating_add(count) > limit {
                     return Ok(false);
                 }
                 sqlx::query("DELETE FROM rate_limit_hits WHERE bucket = $1 AND at <= $2")
@@ -633,11 +634,13 @@ macro_rules! impl_store {
                     .bind(since)
                     .execute(&mut *tx)
                     .await?;
-                sqlx::query("INSERT INTO rate_limit_hits (bucket, at) VALUES ($1, $2)")
-                    .bind(bucket)
-                    .bind(at)
-                    .execute(&mut *tx)
-                    .await?;
+                for _ in 0..count {
+                    sqlx::query("INSERT INTO rate_limit_hits (bucket, at) VALUES ($1, $2)")
+                        .bind(bucket)
+                        .bind(at)
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 tx.commit().await?;
                 Ok(true)
             }

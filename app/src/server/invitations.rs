@@ -13,6 +13,17 @@ use crate::{AppError, error::LinkProblem};
 /// DESIGN invariant 3: invitations expire after 7 days.
 pub const INVITATION_LIFETIME: Duration = Duration::days(7);
 
+/// Invitation emails one person may cause in [`SENDING_WINDOW`], and all
+/// people behind one IP address: enough to onboard a large team in a day's
+/// sittings, too few to use Roster as a spam relay. Each invited address and
+/// each resend counts, asked for before any is made.
+const EMAILS_PER_SENDER: i64 = 500;
+const EMAILS_PER_IP: i64 = 1_000;
+/// Resends of one invitation: enough for a lost email, too few to flood
+/// the invitee's mailbox.
+const RESENDS_PER_INVITATION: i64 = 5;
+const SENDING_WINDOW: Duration = Duration::hours(1);
+
 /// The outcome for each address of an invitation request.
 pub struct InviteResults {
     pub invited: Vec<String>,
@@ -37,6 +48,14 @@ pub async fn invite(
         let problems: Vec<String> = list.invalid.iter().map(|(_, error)| error.to_string()).collect();
         return Err(AppError::invalid("emails", format!("Nobody was invited. {}", problems.join(" "))));
     }
+    take_sending_quota(state, caller, list.addresses.len())
+        .await?
+        .map_err(|left| {
+            AppError::QuotaExceeded(format!(
+                "Nobody was invited: {} invitations at once would pass the limit of {EMAILS_PER_SENDER} an hour. You can send {left} more now.",
+                list.addresses.len()
+            ))
+        })?;
     let mut results =
         InviteResults { invited: Vec::new(), already_members: Vec::new(), already_invited: Vec::new() };
     for email in list.addresses {
@@ -68,6 +87,18 @@ pub async fn resend(
     organization: &OrganizationRecord,
     pending: &PendingInvitation,
 ) -> Result<(), AppError> {
+    let now = Utc::now();
+    let bucket = format!("invitation-resend:{}:{}", organization.id, pending.email.to_lowercase());
+    if !state.store.take_rate_limit(&bucket, RESENDS_PER_INVITATION, now - SENDING_WINDOW, now).await? {
+        return Err(AppError::QuotaExceeded(format!(
+            "This invitation was sent {RESENDS_PER_INVITATION} times in the last hour. Try again later."
+        )));
+    }
+    take_sending_quota(state, caller, 1).await?.map_err(|_| {
+        AppError::QuotaExceeded(format!(
+            "You have sent {EMAILS_PER_SENDER} invitations in the last hour. Try again later."
+        ))
+    })?;
     let (token, mail) = invitation_email(state, caller, organization, &pending.email, pending.role);
     let invitation = NewInvitation {
         organization_id: organization.id,
@@ -80,6 +111,32 @@ pub async fn resend(
     state.store.resend_invitation(invitation, caller.actor(), Utc::now()).await?;
     log_undelivered(state, &pending.email, &token);
     Ok(())
+}
+
+/// Counts `count` invitation emails against the caller's and their IP's
+/// hourly limits, all or none. `Ok(Err(left))` when over, with how many the
+/// caller could still send.
+async fn take_sending_quota(
+    state: &AppState,
+    caller: &Caller,
+    count: usize,
+) -> Result<Result<(), i64>, AppError> {
+    let count = i64::try_from(count).unwrap_or(i64::MAX);
+    let now = Utc::now();
+    let since = now - SENDING_WINDOW;
+    let sender = format!("invitation-sender:{}", caller.session.user.id);
+    if !state.store.take_rate_limit_many(&sender, count, EMAILS_PER_SENDER, since, now).await? {
+        let left = EMAILS_PER_SENDER - state.store.rate_limit_hits(&sender, since).await?;
+        return Ok(Err(left.max(0)));
+    }
+    if let Some(ip) = &caller.actor().ip {
+        let bucket = format!("invitation-ip:{ip}");
+        if !state.store.take_rate_limit_many(&bucket, count, EMAILS_PER_IP, since, now).await? {
+            let left = EMAILS_PER_IP - state.store.rate_limit_hits(&bucket, since).await?;
+            return Ok(Err(left.max(0)));
+        }
+    }
+    Ok(Ok(()))
 }
 
 fn invitation_email(
