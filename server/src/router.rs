@@ -40,6 +40,8 @@ pub fn build(state: AppState) -> Router {
         .leptos_routes_with_context(&state, routes, context.clone(), page)
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(from_fn_with_state(state.clone(), middleware::session::authenticate))
+        .layer(from_fn(middleware::form_text::require_text))
+        .layer(from_fn(middleware::error_status::from_error))
         .layer(from_fn(middleware::security_headers::add))
         .layer(from_fn(middleware::cross_site::refuse))
         .layer(

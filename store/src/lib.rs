@@ -374,9 +374,16 @@ pub trait Store: ActivityStore + Send + Sync + 'static {
 }
 
 /// A `LIKE` pattern matching `search` anywhere, any case: the wildcards a
-/// person types are matched literally (escaped with `\`).
+/// person types are matched literally (escaped with `\`). NUL is dropped:
+/// no stored text holds one, and PostgreSQL refuses it in a parameter.
 pub(crate) fn like_pattern(search: &str) -> String {
-    let escaped = search.trim().to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let escaped = search
+        .trim()
+        .to_lowercase()
+        .replace('\0', "")
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
     format!("%{escaped}%")
 }
 

@@ -95,8 +95,9 @@ pub async fn act_on_members(
                 InOrganization::require(&slug, Action::ListMembers).await?;
             let action: MemberAction = action.parse().map_err(|e: String| AppError::invalid("action", e))?;
             let reason = Reason::parse(&reason).map_err(|e| AppError::invalid("reason", e))?;
+            // Checked also when unused: a bad request is refused whole.
+            let view = member_view(&query)?;
             let user_ids = if all_matching {
-                let view = member_view(&query)?;
                 let mut ids = Vec::new();
                 let mut rows = state.store.stream_members(organization.id, view, Utc::now());
                 while let Some(row) = rows.try_next().await? {
@@ -133,7 +134,8 @@ pub async fn remove_member(slug: String, user_id: i64, confirm_email: String) ->
     )
 }
 
-/// The members page's URL query as a view; an over-long search is refused.
+/// The members page's URL query as a view; an over-long search, or query,
+/// is refused.
 #[cfg(feature = "ssr")]
 fn member_view(query: &str) -> Result<domain::MemberView, AppError> {
     use std::collections::HashMap;
@@ -142,5 +144,11 @@ fn member_view(query: &str) -> Result<domain::MemberView, AppError> {
         url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
     let view = domain::MemberView::from_query(|key| params.get(key).cloned());
     view.check().map_err(|e| AppError::invalid("q", e))?;
+    // Room for the longest search percent-encoded, and every other setting;
+    // checked after the search so an over-long one hears the specific limit.
+    const MAX_QUERY_BYTES: usize = 8 * 1024;
+    if query.len() > MAX_QUERY_BYTES {
+        return Err(AppError::invalid("q", "This view's address is too long. Shorten the search."));
+    }
     Ok(view)
 }

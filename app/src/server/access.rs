@@ -86,7 +86,9 @@ impl InOrganization {
 /// The organization with this URL name; missing and malformed both answer
 /// "not found".
 pub async fn organization(state: &AppState, slug: &str) -> Result<OrganizationRecord, AppError> {
-    state.store.find_organization(slug).await?.ok_or(AppError::NotFound)
+    // What cannot be a slug names nothing, and is not sent to the database.
+    let slug = domain::Slug::parse(slug).map_err(|_| AppError::NotFound)?;
+    state.store.find_organization(slug.as_str()).await?.ok_or(AppError::NotFound)
 }
 
 /// A person as the target of an action in an organization they belong to.

@@ -1,6 +1,9 @@
 //! The layers every request passes through, outermost first: cross-site
-//! request refusal, security headers, then the session lookup.
+//! request refusal, security headers, a server function error's status, the
+//! form text check, then the session lookup.
 
 pub mod cross_site;
+pub mod error_status;
+pub mod form_text;
 pub mod security_headers;
 pub mod session;

@@ -13,6 +13,7 @@ use testkit::TestDatabase;
 use tokio::{net::TcpListener, task::JoinHandle};
 
 pub mod processes;
+pub mod snapshot;
 
 /// The password of accounts made by [`TestApp::signed_in`].
 pub const SUPPORT_PASSWORD: &str = "test password for everyone";

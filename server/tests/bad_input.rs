@@ -1,0 +1,487 @@
+//! Every server function that takes input, called with each of its fields
+//! made bad in turn: missing, sent twice, of the wrong type, oversized,
+//! broken UTF-8, control characters, SQL and markup. Each call must answer
+//! 4xx with a message (a listing may instead fall back to a sane default)
+//! and leave the database exactly as it was (DESIGN invariant 7). The other
+//! fields of each call are valid, and for a call that changes something the
+//! valid call would change it, so a refusal is the bad field's doing.
+
+mod support;
+
+use domain::Role;
+use reqwest::{StatusCode, header};
+use support::{
+    Browser, SUPPORT_PASSWORD, TestApp,
+    snapshot::{Snapshots, differences},
+};
+use testkit::{TestDatabase, on_both_databases};
+
+/// What a field holds, which decides the bad values it is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A database id.
+    Id,
+    Page,
+    Bool,
+    /// Finds something by name: a slug or a link's token.
+    Lookup,
+    Email,
+    EmailList,
+    /// One of a few words: a role, a bulk action.
+    Choice,
+    /// A person's or an organization's name.
+    Name,
+    /// A suspension reason: free text, newlines allowed.
+    Reason,
+    /// Free text to search for, or a listing's URL query.
+    Search,
+    /// A password to check.
+    Password,
+    /// A password to set.
+    NewPassword,
+    /// A comma-separated list of member ids.
+    Ids,
+}
+
+const SQL: &str = "x' OR '1'='1'; DROP TABLE users; --";
+const MARKUP: &str = "<script>alert(1)</script>";
+
+/// The bad values for a field of `kind`, by name. Missing, sent-twice and
+/// broken-UTF-8 values are added for every field.
+fn bad_values(kind: Kind) -> Vec<(&'static str, String)> {
+    let huge = "x".repeat(100_000);
+    let values: Vec<(&str, String)> = match kind {
+        Kind::Id => vec![
+            ("letters", "abc".into()),
+            ("empty", "".into()),
+            ("fraction", "1.5".into()),
+            ("overflowing", "99999999999999999999".into()),
+            ("sql", SQL.into()),
+        ],
+        Kind::Page => {
+            vec![("negative", "-1".into()), ("letters", "abc".into()), ("overflowing", "4294967296".into())]
+        }
+        Kind::Bool => vec![("not a boolean", "maybe".into()), ("empty", "".into())],
+        Kind::Lookup | Kind::Email | Kind::EmailList | Kind::Choice | Kind::Ids => vec![
+            ("oversized", huge),
+            ("nul", "a\0b".into()),
+            ("sql", SQL.into()),
+            ("markup", MARKUP.into()),
+            ("path", "../../etc/passwd".into()),
+        ],
+        Kind::Name => vec![
+            ("oversized", huge),
+            ("nul", "a\0b".into()),
+            ("escape sequence", "\u{1b}[31mred".into()),
+            ("blank", "   ".into()),
+        ],
+        Kind::Reason => vec![("oversized", huge), ("nul", "a\0b".into())],
+        Kind::Search => vec![("oversized", huge)],
+        Kind::Password => vec![("oversized", huge)],
+        Kind::NewPassword => vec![("oversized", huge), ("empty", "".into()), ("short", "short".into())],
+    };
+    values
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    SuperAdmin,
+    SignedOut,
+}
+
+/// A server function and a valid call of it.
+struct Function {
+    name: &'static str,
+    who: Who,
+    /// Reads only: a bad value may also be answered with a default (200).
+    reads: bool,
+    fields: Vec<Field>,
+}
+
+struct Field {
+    name: &'static str,
+    kind: Kind,
+    valid: String,
+    optional: bool,
+}
+
+fn field(name: &'static str, kind: Kind, valid: impl ToString) -> Field {
+    Field { name, kind, valid: valid.to_string(), optional: false }
+}
+
+fn optional(name: &'static str, kind: Kind, valid: impl ToString) -> Field {
+    Field { name, kind, valid: valid.to_string(), optional: true }
+}
+
+fn changes(name: &'static str, who: Who, fields: Vec<Field>) -> Function {
+    Function { name, who, reads: false, fields }
+}
+
+fn reads(name: &'static str, fields: Vec<Field>) -> Function {
+    Function { name, who: Who::SuperAdmin, reads: true, fields }
+}
+
+/// How one field is spoilt.
+enum Spoilt {
+    Missing,
+    Twice,
+    BrokenUtf8,
+    Value(String),
+}
+
+/// The form body of `function` with `target` spoilt.
+fn body(function: &Function, target: &str, spoilt: &Spoilt) -> Vec<u8> {
+    let mut form = url::form_urlencoded::Serializer::new(String::new());
+    for field in &function.fields {
+        if field.name != target {
+            form.append_pair(field.name, &field.valid);
+            continue;
+        }
+        match spoilt {
+            Spoilt::Missing | Spoilt::BrokenUtf8 => {}
+            Spoilt::Twice => {
+                form.append_pair(field.name, &field.valid);
+                form.append_pair(field.name, &field.valid);
+            }
+            Spoilt::Value(value) => {
+                form.append_pair(field.name, value);
+            }
+        }
+    }
+    let mut body = form.finish().into_bytes();
+    if let Spoilt::BrokenUtf8 = spoilt {
+        body.extend_from_slice(format!("&{target}=Ad%FF%FEa").as_bytes());
+    }
+    body
+}
+
+struct World {
+    super_admin: Browser,
+    signed_out: Browser,
+    functions: Vec<Function>,
+}
+
+async fn world(app: &TestApp) -> World {
+    let acme = app.create_organization("Acme").await;
+    let (_, mut super_admin) = app.signed_in("root@example.com", true).await;
+    let (ada, _) = app.signed_in("ada@acme.example", false).await;
+    app.add_member(acme.id, ada.id, Role::Admin).await;
+    let (vic, _vic_browser) = app.signed_in("vic@acme.example", false).await;
+    app.add_member(acme.id, vic.id, Role::Viewer).await;
+
+    let invited = super_admin
+        .call("invite_members", &[("slug", "acme"), ("emails", "ivy@example.com"), ("role", "viewer")])
+        .await;
+    assert_eq!(invited.status, StatusCode::OK, "{}", invited.body);
+    let mut signed_out = app.browser();
+    let reset = signed_out.call("request_password_reset", &[("email", "vic@acme.example")]).await;
+    assert_eq!(reset.status, StatusCode::OK, "{}", reset.body);
+    let outbox = app.store.list_outbox(100, 0).await.unwrap().items;
+    let token_to = |recipient: &str, path: &str| {
+        let email = outbox.iter().find(|e| e.recipient == recipient).expect("an email");
+        let start = email.body_text.find(path).expect("a link") + path.len();
+        email.body_text[start..].split_whitespace().next().unwrap().to_owned()
+    };
+    let invitation = token_to("ivy@example.com", "/invite?token=");
+    let reset = token_to("vic@acme.example", "/reset-password?token=");
+    let setup = app.setup_link.as_deref().and_then(|l| l.split("token=").nth(1)).unwrap_or("none").to_owned();
+    let ivy = app.store.pending_invitations(acme.id, 10).await.unwrap()[0].user_id;
+    let now = chrono::Utc::now();
+    let vic_session =
+        app.store.live_sessions(vic.id, now, now - chrono::Duration::days(1)).await.unwrap()[0].id;
+    let email_id = outbox[0].id;
+
+    use Kind::*;
+    use Who::*;
+    let functions = vec![
+        changes(
+            "sign_in",
+            SignedOut,
+            vec![field("email", Email, &vic.email), field("password", Password, SUPPORT_PASSWORD)],
+        ),
+        changes("request_password_reset", SignedOut, vec![field("email", Email, &vic.email)]),
+        changes(
+            "reset_password",
+            SignedOut,
+            vec![field("token", Lookup, &reset), field("password", NewPassword, "a brand new passphrase")],
+        ),
+        changes("check_reset_link", SignedOut, vec![field("token", Lookup, &reset)]),
+        changes("check_setup_link", SignedOut, vec![field("token", Lookup, &setup)]),
+        changes(
+            "complete_setup",
+            SignedOut,
+            vec![
+                field("token", Lookup, &setup),
+                field("email", Email, "setup@example.com"),
+                field("name", Name, "Setup"),
+                field("password", NewPassword, "a brand new passphrase"),
+            ],
+        ),
+        changes("invitation", SignedOut, vec![field("token", Lookup, &invitation)]),
+        changes(
+            "accept_invitation",
+            SignedOut,
+            vec![
+                field("token", Lookup, &invitation),
+                field("name", Name, "Ivy"),
+                field("password", NewPassword, "a brand new passphrase"),
+            ],
+        ),
+        changes(
+            "invite_members",
+            SuperAdmin,
+            vec![
+                field("slug", Lookup, "acme"),
+                field("emails", EmailList, "new@example.com"),
+                field("role", Choice, "viewer"),
+            ],
+        ),
+        changes(
+            "resend_invitation",
+            SuperAdmin,
+            vec![field("slug", Lookup, "acme"), field("user_id", Id, ivy)],
+        ),
+        changes(
+            "revoke_invitation",
+            SuperAdmin,
+            vec![field("slug", Lookup, "acme"), field("user_id", Id, ivy)],
+        ),
+        changes(
+            "change_member_role",
+            SuperAdmin,
+            vec![
+                field("slug", Lookup, "acme"),
+                field("user_id", Id, vic.id),
+                field("role", Choice, "editor"),
+            ],
+        ),
+        changes(
+            "remove_member",
+            SuperAdmin,
+            vec![
+                field("slug", Lookup, "acme"),
+                field("user_id", Id, vic.id),
+                field("confirm_email", Email, &vic.email),
+            ],
+        ),
+        changes(
+            "act_on_members",
+            SuperAdmin,
+            vec![
+                field("slug", Lookup, "acme"),
+                field("action", Choice, "suspend"),
+                field("members", Ids, vic.id),
+                field("all_matching", Bool, false),
+                field("query", Search, ""),
+                field("reason", Reason, "Left the team"),
+            ],
+        ),
+        changes(
+            "create_organization",
+            SuperAdmin,
+            vec![field("name", Name, "Globex"), field("slug", Lookup, "globex")],
+        ),
+        changes(
+            "rename_organization",
+            SuperAdmin,
+            vec![field("slug", Lookup, "acme"), field("name", Name, "Acme Two")],
+        ),
+        changes(
+            "set_organization_suspended",
+            SuperAdmin,
+            vec![field("slug", Lookup, "acme"), field("suspended", Bool, true)],
+        ),
+        changes(
+            "set_account_suspended",
+            SuperAdmin,
+            vec![
+                field("user_id", Id, vic.id),
+                field("suspended", Bool, true),
+                field("reason", Reason, "Left"),
+            ],
+        ),
+        changes(
+            "delete_account",
+            SuperAdmin,
+            vec![
+                field("user_id", Id, vic.id),
+                field("confirm_email", Email, &vic.email),
+                field("with_data", Bool, false),
+            ],
+        ),
+        changes("retry_email", SuperAdmin, vec![field("id", Id, email_id)]),
+        changes(
+            "end_person_session",
+            SuperAdmin,
+            vec![
+                optional("org", Lookup, "acme"),
+                field("user_id", Id, vic.id),
+                field("session_id", Id, vic_session),
+            ],
+        ),
+        changes(
+            "change_password",
+            SuperAdmin,
+            vec![
+                field("current", Password, SUPPORT_PASSWORD),
+                field("new", NewPassword, "a brand new passphrase"),
+            ],
+        ),
+        changes("rename_self", SuperAdmin, vec![field("name", Name, "Root Two")]),
+        reads("list_accounts", vec![field("search", Search, ""), field("page", Page, 1)]),
+        reads("list_organizations", vec![field("search", Search, ""), field("page", Page, 1)]),
+        reads("switcher_organizations", vec![field("search", Search, "")]),
+        reads("organization", vec![field("slug", Lookup, "acme")]),
+        reads("organization_name", vec![field("slug", Lookup, "acme")]),
+        reads("pending_invitations", vec![field("slug", Lookup, "acme")]),
+        reads("list_members", vec![field("slug", Lookup, "acme"), field("query", Search, "sort=name")]),
+        reads("list_outbox", vec![field("page", Page, 1)]),
+        reads("person_activity", vec![optional("org", Lookup, "acme"), field("user_id", Id, vic.id)]),
+        reads(
+            "person_timeline",
+            vec![optional("org", Lookup, "acme"), field("user_id", Id, vic.id), field("page", Page, 1)],
+        ),
+        reads("audit_log", vec![optional("org", Lookup, "acme"), field("query", Search, "")]),
+    ];
+    World { super_admin, signed_out, functions }
+}
+
+async fn bad_input_gets_a_clear_answer_and_changes_nothing(db: &TestDatabase) {
+    let app = TestApp::spawn(db).await;
+    let mut world = world(&app).await;
+    let snapshots = Snapshots::of(db).await;
+    let mut before = snapshots.take().await;
+    let mut failures = Vec::new();
+    let mut calls = 0;
+
+    for function in &world.functions {
+        for target in &function.fields {
+            let mut spoilings = vec![("sent twice", Spoilt::Twice), ("broken UTF-8", Spoilt::BrokenUtf8)];
+            if !target.optional {
+                spoilings.push(("missing", Spoilt::Missing));
+            }
+            spoilings.extend(
+                bad_values(target.kind).into_iter().map(|(label, value)| (label, Spoilt::Value(value))),
+            );
+            for (label, spoilt) in spoilings {
+                let browser = match function.who {
+                    Who::SuperAdmin => &mut world.super_admin,
+                    Who::SignedOut => &mut world.signed_out,
+                };
+                let request = reqwest::Client::new()
+                    .post(format!("{}/api/{}", app.base, function.name))
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(body(function, target.name, &spoilt));
+                let answer = browser.send(request).await;
+                calls += 1;
+                let what = format!("{}({} {label})", function.name, target.name);
+                let status = answer.status;
+                let refused = status.is_client_error();
+                if !(refused || function.reads && status == StatusCode::OK) {
+                    failures.push(format!("{what}: {status} {}", snippet(&answer.body)));
+                } else if refused {
+                    let message = serde_json::from_str::<serde_json::Value>(&answer.body)
+                        .ok()
+                        .and_then(|json| json["message"].as_str().map(str::to_owned))
+                        .unwrap_or_default();
+                    if message.trim().is_empty() {
+                        failures
+                            .push(format!("{what}: {status} without a message: {}", snippet(&answer.body)));
+                    }
+                }
+                let after = snapshots.take().await;
+                let changed = differences(&before, &after);
+                if !changed.is_empty() {
+                    failures.push(format!("{what}: {status} changed {changed:?}"));
+                    // Later calls are judged against what is there now.
+                    before = after;
+                }
+            }
+        }
+    }
+    assert!(calls > 300, "{calls} calls");
+    assert!(
+        failures.is_empty(),
+        "{} of {calls} calls answered badly:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    app.stop().await;
+}
+on_both_databases!(bad_input_gets_a_clear_answer_and_changes_nothing);
+
+fn snippet(body: &str) -> String {
+    body.chars().take(200).collect()
+}
+
+/// Pages and exports read their input from the address: bad paths and
+/// queries get a clear message or a sane default, never a server error.
+async fn bad_addresses_get_a_clear_answer_and_change_nothing(db: &TestDatabase) {
+    let app = TestApp::spawn(db).await;
+    let mut world = world(&app).await;
+    let snapshots = Snapshots::of(db).await;
+    let before = snapshots.take().await;
+    let huge = "x".repeat(10_000);
+    let paths = [
+        "/orgs/a%00b".to_owned(),
+        "/orgs/a%00b/members".to_owned(),
+        "/orgs/%3Cscript%3E/members".to_owned(),
+        format!("/orgs/{huge}/members"),
+        "/orgs/acme/members?search=%00&sort=nope&dir=sideways&page=1000000000&size=-3".to_owned(),
+        format!("/orgs/acme/members?search={huge}"),
+        "/orgs/acme/members?role=owner&status=%FF&signed_in=yesterday".to_owned(),
+        "/orgs/acme/members/abc".to_owned(),
+        "/orgs/acme/members/99999999999999999999".to_owned(),
+        "/orgs/acme/members.csv?search=%00%27%20OR%201%3D1".to_owned(),
+        "/orgs/acme/audit?who=%00&about=%3Cscript%3E&action=nope&from=yesterday&to=2020-13-45&page=-1"
+            .to_owned(),
+        "/orgs/acme/audit.csv?from=2026-12-01&to=2026-01-01".to_owned(),
+        format!("/audit?who={huge}"),
+        "/audit.csv?page=%FF".to_owned(),
+        "/users?search=%00&page=abc".to_owned(),
+        "/users/abc".to_owned(),
+        "/orgs?search=%00&page=-5".to_owned(),
+        "/outbox?page=99999999999".to_owned(),
+        "/invite?token=%00".to_owned(),
+        format!("/reset-password?token={huge}"),
+        "/setup?token=%3Cscript%3E".to_owned(),
+    ];
+    let mut failures = Vec::new();
+    for path in &paths {
+        let answer = world.super_admin.get(path).await;
+        if answer.status.is_server_error() || answer.body.contains("Something went wrong") {
+            failures.push(format!("{}: {}", &path[..path.len().min(80)], answer.status));
+        }
+    }
+    assert_eq!(differences(&before, &snapshots.take().await), Vec::<String>::new());
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    app.stop().await;
+}
+on_both_databases!(bad_addresses_get_a_clear_answer_and_change_nothing);
+
+/// Text that looks like SQL or markup is a valid name: it is stored as
+/// typed and escaped wherever a page shows it.
+async fn markup_and_sql_in_names_are_kept_and_shown_as_text(db: &TestDatabase) {
+    let app = TestApp::spawn(db).await;
+    let mut world = world(&app).await;
+    for name in [SQL, MARKUP] {
+        let renamed = world.super_admin.call("rename_self", &[("name", name)]).await;
+        assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.body);
+        let me: serde_json::Value =
+            serde_json::from_str(&world.super_admin.call("current_user", &[]).await.body).unwrap();
+        assert_eq!(me["name"], name, "stored exactly as typed");
+        let renamed =
+            world.super_admin.call("rename_organization", &[("slug", "acme"), ("name", name)]).await;
+        assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.body);
+        assert_eq!(app.store.find_organization("acme").await.unwrap().unwrap().name, name);
+    }
+    // The names are now markup: on the account menu of every page, in the
+    // organizations list and in the audit log.
+    for path in ["/account", "/orgs", "/audit"] {
+        let page = world.super_admin.get(path).await;
+        assert!(!page.body.contains(MARKUP), "{path} holds the markup unescaped");
+        assert!(page.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{path} shows the name as text");
+    }
+    app.stop().await;
+}
+on_both_databases!(markup_and_sql_in_names_are_kept_and_shown_as_text);
