@@ -22,7 +22,10 @@ use leptos_router::{
 pub use error::AppError;
 
 use crate::{
-    api::{AcceptInvitation, CompleteSetup, ResetPassword, SignIn, SignOut, SignedInUser, current_user},
+    api::{
+        AcceptInvitation, CompleteSetup, RenameSelf, ResetPassword, SignIn, SignOut, SignedInUser,
+        current_user,
+    },
     pages::{
         AcceptInvitationPage, AccountActivityPage, AccountsPage, ForgotPasswordPage, GlobalAuditPage,
         HomePage, MemberActivityPage, MembersPage, NotFoundPage, OrganizationAuditPage, OrganizationPage,
@@ -53,8 +56,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The actions that change who is signed in. Kept together in context so
-/// that the current user is fetched again whenever one of them completes.
+/// The actions that change who is signed in, or their name. Kept together
+/// in context so that the current user is fetched again whenever one of
+/// them completes.
 #[derive(Clone, Copy)]
 pub struct AuthActions {
     pub sign_in: ServerAction<SignIn>,
@@ -64,6 +68,8 @@ pub struct AuthActions {
     pub accept_invitation: ServerAction<AcceptInvitation>,
     /// Choosing a new password from a reset link signs the person in.
     pub reset_password: ServerAction<ResetPassword>,
+    /// The account menu shows the new name at once.
+    pub rename_self: ServerAction<RenameSelf>,
 }
 
 /// The signed-in user (or `None`), shared by the header and the pages.
@@ -80,6 +86,7 @@ pub fn App() -> impl IntoView {
         complete_setup: ServerAction::new(),
         accept_invitation: ServerAction::new(),
         reset_password: ServerAction::new(),
+        rename_self: ServerAction::new(),
     };
     let user = Resource::new(
         move || {
@@ -89,6 +96,7 @@ pub fn App() -> impl IntoView {
                 actions.complete_setup.version().get(),
                 actions.accept_invitation.version().get(),
                 actions.reset_password.version().get(),
+                actions.rename_self.version().get(),
             )
         },
         |_| current_user(),

@@ -149,11 +149,13 @@ pub trait ActivityStore: Send + Sync {
     ) -> Result<Vec<LiveSession>>;
 
     /// Ends one of a person's sessions; [`crate::StoreError::NotFound`] when
-    /// it is not theirs or already ended.
+    /// it is not theirs or already ended. The event goes in the log of
+    /// `organization_id`, the organization the ending admin acted in, if any.
     async fn end_user_session(
         &self,
         user_id: i64,
         session_id: i64,
+        organization_id: Option<i64>,
         by: Actor,
         at: DateTime<Utc>,
     ) -> Result<()>;

@@ -127,6 +127,7 @@ macro_rules! impl_activity_store {
                 &self,
                 user_id: i64,
                 session_id: i64,
+                organization_id: Option<i64>,
                 by: Actor,
                 at: DateTime<Utc>,
             ) -> Result<()> {
@@ -143,7 +144,7 @@ macro_rules! impl_activity_store {
                 if ended == 0 {
                     return Err(StoreError::NotFound);
                 }
-                audit(&mut tx, &by, at, action::SESSION_ENDED, None, Some(user_id)).await?;
+                audit(&mut tx, &by, at, action::SESSION_ENDED, organization_id, Some(user_id)).await?;
                 tx.commit().await?;
                 Ok(())
             }

@@ -123,12 +123,12 @@ async fn sessions_are_listed_and_ended_one_or_all_but_this_one(db: &TestDatabase
         "an idle session is not live"
     );
 
-    let refused = store.end_user_session(ada, bobs, by(ada), now).await;
+    let refused = store.end_user_session(ada, bobs, None, by(ada), now).await;
     assert!(matches!(refused, Err(StoreError::NotFound)), "not Ada's session: {refused:?}");
     assert!(store.find_session("bob").await.unwrap().unwrap().revoked_at.is_none());
 
-    store.end_user_session(ada, phone, by(ada), now).await.unwrap();
-    let again = store.end_user_session(ada, phone, by(ada), now).await;
+    store.end_user_session(ada, phone, None, by(ada), now).await.unwrap();
+    let again = store.end_user_session(ada, phone, None, by(ada), now).await;
     assert!(matches!(again, Err(StoreError::NotFound)), "already ended: {again:?}");
     assert_eq!(store.recent_audit_events(1).await.unwrap()[0].action, action::SESSION_ENDED);
 

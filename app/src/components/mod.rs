@@ -9,6 +9,7 @@ mod invitations;
 mod member_actions;
 mod org_switcher;
 mod pager;
+mod person_link;
 mod removal;
 mod sign_in_chart;
 
@@ -23,5 +24,6 @@ pub use member_actions::{
 };
 pub use org_switcher::OrgSwitcher;
 pub use pager::Pager;
+pub use person_link::PersonLink;
 pub use removal::{Removal, RemovalDialog, RemovalKind, RemovalNotice, Removals};
 pub use sign_in_chart::SignInChart;

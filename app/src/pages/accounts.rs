@@ -6,7 +6,8 @@ use crate::{
     CurrentUserResource,
     api::{ACCOUNTS_PER_PAGE, AccountList, SetAccountSuspended, list_accounts},
     components::{
-        Dialog, FormAlert, FormErrors, Pager, Removal, RemovalDialog, RemovalKind, RemovalNotice, Removals,
+        Dialog, FormAlert, FormErrors, Pager, PersonLink, Removal, RemovalDialog, RemovalKind, RemovalNotice,
+        Removals,
     },
     relative_time::relative,
 };
@@ -227,7 +228,7 @@ fn AccountsTable(
                         });
                         view! {
                             <tr>
-                                <td><a href=format!("/users/{}", row.user_id)>{row.name}</a></td>
+                                <td><PersonLink href=format!("/users/{}", row.user_id) name=row.name /></td>
                                 <td>{row.email}</td>
                                 <td>
                                     <ul class="inline-list">

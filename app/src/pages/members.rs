@@ -16,8 +16,8 @@ use crate::{
     AppError,
     api::{MemberList, list_members},
     components::{
-        Change, MemberChangeDialog, MemberChangeReport, MemberChanges, Pager, RemovalDialog, RemovalNotice,
-        RowActions, Targets,
+        Change, MemberChangeDialog, MemberChangeReport, MemberChanges, Pager, PersonLink, RemovalDialog,
+        RemovalNotice, RowActions, Targets,
     },
     pages::NotFoundContent,
     relative_time::relative,
@@ -292,7 +292,10 @@ fn MembersTable(
                                     />
                                 </td>
                                 <td>
-                                    <a href=format!("/orgs/{}/members/{user_id}", changes.slug.get_untracked())>{member.name}</a>
+                                    <PersonLink
+                                        href=format!("/orgs/{}/members/{user_id}", changes.slug.get_untracked())
+                                        name=member.name
+                                    />
                                 </td>
                                 <td>{member.email.clone()}</td>
                                 <td>{member.role.label()}</td>

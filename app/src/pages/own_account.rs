@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    AppError,
+    AppError, AuthActions,
     api::{
         AuditPage, ChangePassword, EndOtherSessions, EndPersonSession, PersonOverview, RenameSelf,
         current_user, person_activity, person_timeline,
@@ -16,7 +16,7 @@ use crate::{
 /// sessions and recent activity.
 #[component]
 pub fn OwnAccountPage() -> impl IntoView {
-    let rename = ServerAction::<RenameSelf>::new();
+    let rename = expect_context::<AuthActions>().rename_self;
     let change_password = ServerAction::<ChangePassword>::new();
     let end_others = ServerAction::<EndOtherSessions>::new();
     let end_session = ServerAction::<EndPersonSession>::new();

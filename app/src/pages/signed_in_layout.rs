@@ -19,7 +19,11 @@ pub fn SignedInLayout() -> impl IntoView {
         let path = location.pathname.get();
         if previous.is_some_and(|previous| previous != path) {
             leptos::task::spawn_local(async move {
-                if let Ok(None) = current_user().await {
+                // Only for a session that ended elsewhere: signing out here
+                // already took the page to sign-in (the `Redirect` below),
+                // and a reload on top would be a second navigation.
+                let thought_signed_in = user.get_untracked().is_some_and(|user| matches!(user, Ok(Some(_))));
+                if thought_signed_in && let Ok(None) = current_user().await {
                     // A full load: the server redirects to sign-in and no
                     // state of the ended session survives in the page.
                     let _ = window().location().reload();

@@ -129,7 +129,11 @@ impl Person {
 
     pub async fn end_session(self, session_id: i64) -> Result<(), AppError> {
         self.caller.require(Action::EndSessions, &self.target)?;
-        self.state.store.end_user_session(self.user.id, session_id, self.caller.actor(), Utc::now()).await?;
+        let by = self.caller.actor();
+        self.state
+            .store
+            .end_user_session(self.user.id, session_id, self.organization_id, by, Utc::now())
+            .await?;
         Ok(())
     }
 }
