@@ -48,14 +48,12 @@ pub async fn invite(
         let problems: Vec<String> = list.invalid.iter().map(|(_, error)| error.to_string()).collect();
         return Err(AppError::invalid("emails", format!("Nobody was invited. {}", problems.join(" "))));
     }
-    take_sending_quota(state, caller, list.addresses.len())
-        .await?
-        .map_err(|left| {
-            AppError::QuotaExceeded(format!(
-                "Nobody was invited: {} invitations at once would pass the limit of {EMAILS_PER_SENDER} an hour. You can send {left} more now.",
-                list.addresses.len()
-            ))
-        })?;
+    if let Quota::Exceeded { limit, left } = take_sending_quota(state, caller, list.addresses.len()).await? {
+        return Err(AppError::QuotaExceeded(format!(
+            "Nobody was invited: {} invitations at once would pass the limit of {limit} an hour. You can send {left} more now.",
+            list.addresses.len()
+        )));
+    }
     let mut results =
         InviteResults { invited: Vec::new(), already_members: Vec::new(), already_invited: Vec::new() };
     for email in list.addresses {
@@ -94,11 +92,11 @@ pub async fn resend(
             "This invitation was sent {RESENDS_PER_INVITATION} times in the last hour. Try again later."
         )));
     }
-    take_sending_quota(state, caller, 1).await?.map_err(|_| {
-        AppError::QuotaExceeded(format!(
-            "You have sent {EMAILS_PER_SENDER} invitations in the last hour. Try again later."
-        ))
-    })?;
+    if let Quota::Exceeded { limit, .. } = take_sending_quota(state, caller, 1).await? {
+        return Err(AppError::QuotaExceeded(format!(
+            "The limit of {limit} invitation emails an hour is reached. Try again later."
+        )));
+    }
     let (token, mail) = invitation_email(state, caller, organization, &pending.email, pending.role);
     let invitation = NewInvitation {
         organization_id: organization.id,
@@ -113,30 +111,33 @@ pub async fn resend(
     Ok(())
 }
 
+/// Whether a request's invitation emails fit the hourly limits.
+enum Quota {
+    Granted,
+    /// Over `limit` (the sender's or their IP's); `left` could still go.
+    Exceeded {
+        limit: i64,
+        left: i64,
+    },
+}
+
 /// Counts `count` invitation emails against the caller's and their IP's
-/// hourly limits, all or none. `Ok(Err(left))` when over, with how many the
-/// caller could still send.
-async fn take_sending_quota(
-    state: &AppState,
-    caller: &Caller,
-    count: usize,
-) -> Result<Result<(), i64>, AppError> {
+/// hourly limits, all or none.
+async fn take_sending_quota(state: &AppState, caller: &Caller, count: usize) -> Result<Quota, AppError> {
     let count = i64::try_from(count).unwrap_or(i64::MAX);
     let now = Utc::now();
     let since = now - SENDING_WINDOW;
-    let sender = format!("invitation-sender:{}", caller.session.user.id);
-    if !state.store.take_rate_limit_many(&sender, count, EMAILS_PER_SENDER, since, now).await? {
-        let left = EMAILS_PER_SENDER - state.store.rate_limit_hits(&sender, since).await?;
-        return Ok(Err(left.max(0)));
-    }
+    let mut buckets = vec![(format!("invitation-sender:{}", caller.session.user.id), EMAILS_PER_SENDER)];
     if let Some(ip) = &caller.actor().ip {
-        let bucket = format!("invitation-ip:{ip}");
-        if !state.store.take_rate_limit_many(&bucket, count, EMAILS_PER_IP, since, now).await? {
-            let left = EMAILS_PER_IP - state.store.rate_limit_hits(&bucket, since).await?;
-            return Ok(Err(left.max(0)));
+        buckets.push((format!("invitation-ip:{ip}"), EMAILS_PER_IP));
+    }
+    for (bucket, limit) in buckets {
+        if !state.store.take_rate_limit_many(&bucket, count, limit, since, now).await? {
+            let left = (limit - state.store.rate_limit_hits(&bucket, since).await?).max(0);
+            return Ok(Quota::Exceeded { limit, left });
         }
     }
-    Ok(Ok(()))
+    Ok(Quota::Granted)
 }
 
 fn invitation_email(
