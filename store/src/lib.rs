@@ -14,6 +14,7 @@ mod activity_sql;
 mod activity;
 
 mod error;
+mod paging;
 mod postgres;
 mod records;
 mod sqlite;

@@ -1107,18 +1107,23 @@ macro_rules! impl_store {
                 let page_size = i64::from(view.page_size.max(1));
                 let last_page = u32::try_from(((total + page_size - 1) / page_size).max(1)).unwrap_or(u32::MAX);
                 let page = view.page.clamp(1, last_page);
+                let window = crate::paging::PageWindow::new(total, page, page_size);
+                if window.is_empty() {
+                    return Ok(MemberPage { items: Vec::new(), total, page });
+                }
 
-                // The page's ids first, from an index alone, however deep the
-                // page; then the 25 or so rows they name.
+                // The page's ids first, from an index alone, from the nearer
+                // end of the list; then the 25 or so rows they name, in order.
+                let reversed = domain::MemberView { descending: !view.descending, ..view.clone() };
                 let mut rows = sqlx::QueryBuilder::<$db>::new(concat!(
                     "SELECT ", member_columns!(), " FROM (SELECT m.user_id FROM organization_members m",
                 ));
                 push_member_filters(&mut rows, organization_id, view, now);
-                push_member_order(&mut rows, view);
+                push_member_order(&mut rows, if window.from_end { &reversed } else { view });
                 rows.push(" LIMIT ")
-                    .push_bind(page_size)
+                    .push_bind(window.limit)
                     .push(" OFFSET ")
-                    .push_bind(i64::from(page - 1) * page_size)
+                    .push_bind(window.offset)
                     .push(concat!(") page ", $page_first_join, " organization_members m ON m.organization_id = "))
                     .push_bind(organization_id)
                     .push(" AND m.user_id = page.user_id JOIN users u ON u.id = page.user_id");
