@@ -1,19 +1,25 @@
 use leptos::prelude::*;
 
 use super::{DisclosureButton, OrgSwitcher, close_on_escape};
-use crate::{AuthActions, api::SignedInUser};
+use crate::{AuthActions, CurrentUserResource, api::SignedInUser};
 
-/// The bar at the top of every signed-in page.
+/// The bar at the top of every signed-in page. Only the account menu waits
+/// for the signed-in user; the organization switcher loads its own data
+/// beside it (built inside the wait, it would be built, and load, again on
+/// every pass of the server over the suspended tree).
 #[component]
-pub fn AppHeader(user: SignedInUser) -> impl IntoView {
+pub fn AppHeader() -> impl IntoView {
+    let user = expect_context::<CurrentUserResource>().0;
     view! {
         <header class="app-header">
             <a class="brand" href="/">
                 "Roster"
             </a>
-            <OrgSwitcher is_super_admin=user.is_super_admin />
+            <OrgSwitcher />
             <span class="header-spacer"></span>
-            <AccountMenu user />
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move { user.await.ok().flatten().map(|user| view! { <AccountMenu user /> }) })}
+            </Transition>
         </header>
     }
 }

@@ -2,7 +2,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
 use super::{DisclosureButton, close_on_escape};
-use crate::api::{organization_name, switcher_organizations};
+use crate::{
+    CurrentUserResource,
+    api::{organization_name, switcher_organizations},
+};
 
 /// The organization a path is about: `/orgs/acme/users` is about `acme`.
 pub fn slug_in_path(path: &str) -> Option<String> {
@@ -17,7 +20,8 @@ pub fn slug_in_path(path: &str) -> Option<String> {
 /// another. The address carries the organization, so switching is following
 /// a link: back, reload and shared links keep the context.
 #[component]
-pub fn OrgSwitcher(is_super_admin: bool) -> impl IntoView {
+pub fn OrgSwitcher() -> impl IntoView {
+    let user = expect_context::<CurrentUserResource>().0;
     let location = use_location();
     let current_slug = Memo::new(move |_| slug_in_path(&location.pathname.get()));
     let current = Resource::new(
@@ -90,14 +94,19 @@ pub fn OrgSwitcher(is_super_admin: bool) -> impl IntoView {
                             .into_any()
                     })}
                 </Transition>
-                {is_super_admin
-                    .then(|| {
-                        view! {
-                            <a class="org-switcher-all" href="/orgs" on:click=move |_| open.set(false)>
-                                "All organizations"
-                            </a>
-                        }
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let is_super_admin = user.await.is_ok_and(|user| user.is_some_and(|user| user.is_super_admin));
+                        is_super_admin
+                            .then(|| {
+                                view! {
+                                    <a class="org-switcher-all" href="/orgs" on:click=move |_| open.set(false)>
+                                        "All organizations"
+                                    </a>
+                                }
+                            })
                     })}
+                </Transition>
             </div>
         </div>
     }

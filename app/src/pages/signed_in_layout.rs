@@ -32,30 +32,24 @@ pub fn SignedInLayout() -> impl IntoView {
         }
         path
     });
+    // Only what needs the user waits for it. The page (`Outlet`) stays out
+    // of that wait: a component inside a `Suspend` is built again each time
+    // the server walks the suspended tree, and with it every resource it
+    // creates, so a page under it loaded its data two or three times per
+    // server render. Its own server functions check the session anyway.
     view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                match user.await {
-                    Ok(Some(user)) => {
-                        view! {
-                            <AppHeader user />
-                            <main id="main" class="page">
-                                <Outlet />
-                            </main>
-                        }
-                            .into_any()
+        <AppHeader />
+        <main id="main" class="page">
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match user.await {
+                        Ok(Some(_)) => ().into_any(),
+                        Ok(None) => view! { <Redirect path="/sign-in" /> }.into_any(),
+                        Err(error) => view! { <p role="alert">{error.to_string()}</p> }.into_any(),
                     }
-                    Ok(None) => view! { <Redirect path="/sign-in" /> }.into_any(),
-                    Err(error) => {
-                        view! {
-                            <main id="main" class="page">
-                                <p role="alert">{error.to_string()}</p>
-                            </main>
-                        }
-                            .into_any()
-                    }
-                }
-            })}
-        </Transition>
+                })}
+            </Transition>
+            <Outlet />
+        </main>
     }
 }
