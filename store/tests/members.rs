@@ -247,3 +247,76 @@ async fn deep_pages_and_every_order_agree_with_the_first_page(db: &TestDatabase)
     }
 }
 on_both_databases!(deep_pages_and_every_order_agree_with_the_first_page);
+
+/// Every unsearched total the tallies answer (role × status × never signed
+/// in) equals the rows counted for the same view searched on "@", which
+/// every address holds.
+async fn assert_tallies_agree(store: &Arc<dyn Store>, org: i64, now: DateTime<Utc>, after: &str) {
+    let roles = [None, Some(Role::Viewer), Some(Role::Editor), Some(Role::Admin)];
+    let statuses =
+        [None, Some(MembershipStatus::Active), Some(MembershipStatus::Invited), Some(MembershipStatus::Suspended)];
+    for role in roles {
+        for status in statuses {
+            for sign_in in [None, Some(SignInFilter::Never)] {
+                let tallied = MemberView { role, status, sign_in, ..view() };
+                let counted = MemberView { search: "@".into(), ..tallied.clone() };
+                assert_eq!(
+                    store.list_members(org, &tallied, now).await.unwrap().total,
+                    store.list_members(org, &counted, now).await.unwrap().total,
+                    "after {after}: {role:?} {status:?} {sign_in:?}"
+                );
+            }
+        }
+    }
+}
+
+async fn tallied_totals_follow_every_change_to_members(db: &TestDatabase) {
+    let store = db.store().await;
+    let (org, now) = world(&store).await;
+    assert_tallies_agree(&store, org, now, "the first members").await;
+    let people: Vec<_> = (1..=40).map(|n| seeded(n, now)).collect();
+    store.seed_members(org, &people, Actor::system(), now).await.unwrap();
+    assert_tallies_agree(&store, org, now, "seeding").await;
+    assert_eq!(store.list_members(org, &view(), now).await.unwrap().total, 46);
+
+    let id = |n: usize| {
+        let store = store.clone();
+        async move {
+            let search = MemberView { search: format!("person{n}@"), ..view() };
+            store.list_members(org, &search, now).await.unwrap().items[0].user_id
+        }
+    };
+    let system = Actor::system;
+    store.change_member_role(org, id(3).await, Role::Editor, system(), now).await.unwrap();
+    assert_tallies_agree(&store, org, now, "a role change").await;
+    let suspended = id(5).await;
+    store.set_membership_status(org, suspended, MembershipStatus::Suspended, None, system(), now).await.unwrap();
+    assert_tallies_agree(&store, org, now, "a suspension").await;
+    store.set_membership_status(org, suspended, MembershipStatus::Active, None, system(), now).await.unwrap();
+    assert_tallies_agree(&store, org, now, "a reactivation").await;
+
+    // A first sign-in moves a member out of "never signed in"; a second
+    // moves nothing.
+    for (n, token) in [(6, "first"), (6, "second"), (8, "again")] {
+        let session = NewSession {
+            user_id: id(n).await,
+            token_hash: format!("tally-{token}"),
+            created_at: now,
+            expires_at: now + Duration::days(1),
+            ip: None,
+            user_agent: None,
+        };
+        store.record_sign_in(session, system()).await.unwrap();
+        assert_tallies_agree(&store, org, now, &format!("a sign-in ({token})")).await;
+    }
+    let never = MemberView { sign_in: Some(SignInFilter::Never), ..view() };
+    assert_eq!(store.list_members(org, &never, now).await.unwrap().total, 2 + 30 - 1);
+
+    store.remove_member(org, id(7).await, system(), now).await.unwrap();
+    assert_tallies_agree(&store, org, now, "a removal").await;
+    let deletion = store::AccountDeletion { user_id: id(9).await, confined_to: None, with_data: false };
+    store.delete_account(deletion, system(), now).await.unwrap();
+    assert_tallies_agree(&store, org, now, "an account deletion").await;
+    assert_eq!(store.list_members(org, &view(), now).await.unwrap().total, 44);
+}
+on_both_databases!(tallied_totals_follow_every_change_to_members);
