@@ -27,6 +27,12 @@ impl PageWindow {
         }
     }
 
+    /// The first page, whatever the total: its rows are the first
+    /// `page_size` there are.
+    pub(crate) fn first(page_size: i64) -> Self {
+        Self { offset: 0, limit: page_size, from_end: false }
+    }
+
     /// Whether there is nothing to read.
     pub(crate) fn is_empty(&self) -> bool {
         self.limit == 0

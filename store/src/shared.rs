@@ -357,6 +357,36 @@ macro_rules! impl_store {
             Ok(sum.build_query_scalar().fetch_one(pool).await?)
         }
 
+        /// The rows of one page of a view: their ids first, from an index
+        /// alone, read from the nearer end of the list; then the 25 or so
+        /// rows they name, in the view's order.
+        pub(crate) async fn member_page(
+            pool: &sqlx::Pool<$db>,
+            organization_id: i64,
+            view: &domain::MemberView,
+            now: DateTime<Utc>,
+            window: crate::paging::PageWindow,
+        ) -> Result<Vec<MemberRow>> {
+            if window.is_empty() {
+                return Ok(Vec::new());
+            }
+            let reversed = domain::MemberView { descending: !view.descending, ..view.clone() };
+            let mut rows = sqlx::QueryBuilder::<$db>::new(concat!(
+                "SELECT ", member_columns!(), " FROM (SELECT m.user_id FROM organization_members m",
+            ));
+            push_member_filters(&mut rows, organization_id, view, now);
+            push_member_order(&mut rows, if window.from_end { &reversed } else { view });
+            rows.push(" LIMIT ")
+                .push_bind(window.limit)
+                .push(" OFFSET ")
+                .push_bind(window.offset)
+                .push(concat!(") page ", $page_first_join, " organization_members m ON m.organization_id = "))
+                .push_bind(organization_id)
+                .push(" AND m.user_id = page.user_id JOIN users u ON u.id = page.user_id");
+            push_member_order(&mut rows, view);
+            Ok(rows.build_query_as().fetch_all(pool).await?)
+        }
+
         /// The `ORDER BY` of the members table: the chosen column, then the
         /// user id, both in one direction so one index serves each order.
         /// A missing date counts as the oldest (never signed in, not yet
@@ -1131,33 +1161,22 @@ macro_rules! impl_store {
                 view: &domain::MemberView,
                 now: DateTime<Utc>,
             ) -> Result<MemberPage> {
-                let total = count_members(&self.pool, organization_id, view, now).await?;
-
                 let page_size = i64::from(view.page_size.max(1));
+                // The first page needs no total to be found, so both queries
+                // run at once: a new search or filter always lands there.
+                if view.page <= 1 {
+                    let window = crate::paging::PageWindow::first(page_size);
+                    let (total, items) = tokio::try_join!(
+                        count_members(&self.pool, organization_id, view, now),
+                        member_page(&self.pool, organization_id, view, now, window),
+                    )?;
+                    return Ok(MemberPage { items, total, page: 1 });
+                }
+                let total = count_members(&self.pool, organization_id, view, now).await?;
                 let last_page = u32::try_from(((total + page_size - 1) / page_size).max(1)).unwrap_or(u32::MAX);
                 let page = view.page.clamp(1, last_page);
                 let window = crate::paging::PageWindow::new(total, page, page_size);
-                if window.is_empty() {
-                    return Ok(MemberPage { items: Vec::new(), total, page });
-                }
-
-                // The page's ids first, from an index alone, from the nearer
-                // end of the list; then the 25 or so rows they name, in order.
-                let reversed = domain::MemberView { descending: !view.descending, ..view.clone() };
-                let mut rows = sqlx::QueryBuilder::<$db>::new(concat!(
-                    "SELECT ", member_columns!(), " FROM (SELECT m.user_id FROM organization_members m",
-                ));
-                push_member_filters(&mut rows, organization_id, view, now);
-                push_member_order(&mut rows, if window.from_end { &reversed } else { view });
-                rows.push(" LIMIT ")
-                    .push_bind(window.limit)
-                    .push(" OFFSET ")
-                    .push_bind(window.offset)
-                    .push(concat!(") page ", $page_first_join, " organization_members m ON m.organization_id = "))
-                    .push_bind(organization_id)
-                    .push(" AND m.user_id = page.user_id JOIN users u ON u.id = page.user_id");
-                push_member_order(&mut rows, view);
-                let items = rows.build_query_as().fetch_all(&self.pool).await?;
+                let items = member_page(&self.pool, organization_id, view, now, window).await?;
                 Ok(MemberPage { items, total, page })
             }
 

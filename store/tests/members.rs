@@ -253,8 +253,12 @@ on_both_databases!(deep_pages_and_every_order_agree_with_the_first_page);
 /// every address holds.
 async fn assert_tallies_agree(store: &Arc<dyn Store>, org: i64, now: DateTime<Utc>, after: &str) {
     let roles = [None, Some(Role::Viewer), Some(Role::Editor), Some(Role::Admin)];
-    let statuses =
-        [None, Some(MembershipStatus::Active), Some(MembershipStatus::Invited), Some(MembershipStatus::Suspended)];
+    let statuses = [
+        None,
+        Some(MembershipStatus::Active),
+        Some(MembershipStatus::Invited),
+        Some(MembershipStatus::Suspended),
+    ];
     for role in roles {
         for status in statuses {
             for sign_in in [None, Some(SignInFilter::Never)] {
@@ -290,7 +294,10 @@ async fn tallied_totals_follow_every_change_to_members(db: &TestDatabase) {
     store.change_member_role(org, id(3).await, Role::Editor, system(), now).await.unwrap();
     assert_tallies_agree(&store, org, now, "a role change").await;
     let suspended = id(5).await;
-    store.set_membership_status(org, suspended, MembershipStatus::Suspended, None, system(), now).await.unwrap();
+    store
+        .set_membership_status(org, suspended, MembershipStatus::Suspended, None, system(), now)
+        .await
+        .unwrap();
     assert_tallies_agree(&store, org, now, "a suspension").await;
     store.set_membership_status(org, suspended, MembershipStatus::Active, None, system(), now).await.unwrap();
     assert_tallies_agree(&store, org, now, "a reactivation").await;
