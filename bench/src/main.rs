@@ -2,6 +2,7 @@
 //! it and measures it over HTTP, the way a browser uses it. Prints one
 //! Markdown table row per measurement. See `scripts/bench`.
 
+mod browser;
 mod database;
 mod figures;
 mod server;
@@ -43,6 +44,10 @@ struct Args {
     /// Also measure sign-ins per second, and the list under that load.
     #[arg(long)]
     sign_ins: bool,
+    /// Also measure navigation to interactive in headless Chromium (needs
+    /// `scripts/prerequisites --test`: Chromium and the end-to-end packages).
+    #[arg(long)]
+    browser: bool,
 }
 
 const PASSWORD: &str = "benchmark password, not secret";
@@ -60,11 +65,31 @@ async fn main() {
 
 async fn run(args: Args) -> Result<(), String> {
     let database = Database::create(args.database, &args.postgres_url).await?;
+    // The database is dropped and the server stopped whatever happens.
+    let measured = seed_and_measure(&args, &database).await;
+    database.drop().await;
+    let (rows, facts) = measured?;
+    for row in rows {
+        println!("{row}");
+    }
+    for fact in facts {
+        println!("{fact}");
+    }
+    Ok(())
+}
+
+/// Table rows and facts, in the order they are printed.
+async fn seed_and_measure(args: &Args, database: &Database) -> Result<(Vec<String>, Vec<String>), String> {
     let label = format!("{:?}", args.database).to_lowercase();
     let seeded = database.seed(&args.roster, args.members, args.other_organizations).await?;
     eprintln!("{label}: seeded {} members in {:.1} s", args.members, seeded.as_secs_f64());
+    let roster = Roster::start(&args.roster, database).await?;
+    let measured = measure(args, &label, &roster).await;
+    roster.stop();
+    measured
+}
 
-    let roster = Roster::start(&args.roster, &database).await?;
+async fn measure(args: &Args, label: &str, roster: &Roster) -> Result<(Vec<String>, Vec<String>), String> {
     let client = workload::signed_in(&roster.base, ADMIN, PASSWORD).await?;
     let idle_memory = roster.resident_kib();
 
@@ -72,8 +97,8 @@ async fn run(args: Args) -> Result<(), String> {
     let list = workload::every_list_combination(&client, &roster.base).await?;
     let page = workload::members_page(&client, &roster.base).await?;
     let mut rows = vec![
-        Figures::row(&label, args.members, "list members (server function), every combination", &list),
-        Figures::row(&label, args.members, "members page (server-rendered HTML)", &page),
+        Figures::row(label, args.members, "list members (server function), every combination", &list),
+        Figures::row(label, args.members, "members page (server-rendered HTML)", &page),
     ];
     // The same list requests by search, to show where the time goes.
     for (search, figures) in list.split_by(workload::search_of) {
@@ -82,14 +107,24 @@ async fn run(args: Args) -> Result<(), String> {
         } else {
             format!("list, search “{search}”")
         };
-        rows.push(Figures::row(&label, args.members, &what, &figures));
+        rows.push(Figures::row(label, args.members, &what, &figures));
+    }
+    if args.browser {
+        for (what, figures) in browser::members_page_visits(&roster.base, 20)? {
+            rows.push(Figures::row(
+                label,
+                args.members,
+                &format!("members page in Chromium: {what}"),
+                &figures,
+            ));
+        }
     }
     let mut facts = Vec::new();
     if args.sign_ins {
         let (rate, under_load) =
             workload::sign_ins_with_list(&client, &roster.base, Duration::from_secs(15)).await?;
         rows.push(Figures::row(
-            &label,
+            label,
             args.members,
             "list members while sign-ins saturate the CPU",
             &under_load,
@@ -106,13 +141,5 @@ async fn run(args: Args) -> Result<(), String> {
     for (slowest, duration) in list.slowest(3) {
         eprintln!("{label}: slow list query {:.1} ms: {slowest}", duration.as_secs_f64() * 1000.0);
     }
-    roster.stop();
-    database.drop().await;
-    for row in rows {
-        println!("{row}");
-    }
-    for fact in facts {
-        println!("{fact}");
-    }
-    Ok(())
+    Ok((rows, facts))
 }
