@@ -7,6 +7,7 @@ mod export;
 mod first_run;
 mod health;
 pub mod mailer;
+pub mod memory;
 mod middleware;
 mod router;
 mod seed;
