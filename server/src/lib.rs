@@ -7,7 +7,6 @@ mod export;
 mod first_run;
 mod health;
 pub mod mailer;
-pub mod memory;
 mod middleware;
 mod router;
 mod seed;

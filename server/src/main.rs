@@ -3,18 +3,13 @@ use std::process::ExitCode;
 use clap::Parser;
 use server::{Cli, Config};
 
-fn main() -> ExitCode {
-    // Before any thread of the runtime exists.
-    server::memory::return_large_blocks_to_the_system();
+#[tokio::main]
+async fn main() -> ExitCode {
     let cli = Cli::parse();
     server::telemetry::init();
-    let result = match (Config::from_env(), tokio::runtime::Runtime::new()) {
-        (Ok(config), Ok(runtime)) => runtime.block_on(server::run(cli, config)),
-        (Err(error), _) => Err(error.into()),
-        (_, Err(error)) => {
-            eprintln!("roster: cannot start the async runtime: {error}");
-            return ExitCode::FAILURE;
-        }
+    let result = match Config::from_env() {
+        Ok(config) => server::run(cli, config).await,
+        Err(error) => Err(error.into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
