@@ -12,9 +12,15 @@ use domain::NewPassword;
 use crate::AppError;
 
 /// OWASP's recommended argon2id configuration: 19 MiB, 2 iterations, 1 lane.
-fn argon2() -> Argon2<'static> {
-    let params = Params::new(19 * 1024, 2, 1, None).expect("constant argon2 parameters are valid");
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+const ALGORITHM: Algorithm = Algorithm::Argon2id;
+const VERSION: Version = Version::V0x13;
+fn owasp_params() -> Params {
+    Params::new(19 * 1024, 2, 1, None).expect("constant argon2 parameters are valid")
+}
+
+/// A new hash at the configured cost.
+fn hash_at_owasp_cost<'a>(password: &[u8], salt: Salt<'a>) -> password_hash::Result<PasswordHash<'a>> {
+    hash_in_kept_memory(ALGORITHM, VERSION, owasp_params(), password, salt)
 }
 
 /// argon2's own `hash_password` (the same PHC string), computed in work
@@ -102,16 +108,9 @@ pub async fn hash(password: NewPassword) -> Result<String, AppError> {
     on_a_core(move || {
         let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>())
             .map_err(|e| tracing::error!(error = %e, "cannot encode a salt"))?;
-        let hasher = argon2();
-        hash_in_kept_memory(
-            Algorithm::Argon2id,
-            Version::V0x13,
-            hasher.params().clone(),
-            password.expose().as_bytes(),
-            salt.as_salt(),
-        )
-        .map(|hash| hash.to_string())
-        .map_err(|e| tracing::error!(error = %e, "cannot hash a password"))
+        hash_at_owasp_cost(password.expose().as_bytes(), salt.as_salt())
+            .map(|hash| hash.to_string())
+            .map_err(|e| tracing::error!(error = %e, "cannot hash a password"))
     })
     .await
     .map_err(|e| tracing::error!(error = %e, "password hashing task failed"))
@@ -180,16 +179,18 @@ fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| {
         let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>()).expect("16 bytes encode");
         let secret = rand::random::<[u8; 32]>();
-        let params = argon2().params().clone();
-        hash_in_kept_memory(Algorithm::Argon2id, Version::V0x13, params, &secret, salt.as_salt())
-            .expect("hashing succeeds")
-            .to_string()
+        hash_at_owasp_cost(&secret, salt.as_salt()).expect("hashing succeeds").to_string()
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// argon2's own hasher at the configured cost.
+    fn argon2() -> Argon2<'static> {
+        Argon2::new(ALGORITHM, VERSION, owasp_params())
+    }
 
     fn password(text: &str) -> NewPassword {
         NewPassword::parse(text.to_owned()).unwrap()
@@ -221,23 +222,14 @@ mod tests {
         use argon2::password_hash::{PasswordHasher, PasswordVerifier};
         let salt = SaltString::encode_b64(&[7; 16]).unwrap();
         let theirs = argon2().hash_password(b"violet kettle", &salt).unwrap().to_string();
-        let ours = hash_in_kept_memory(
-            Algorithm::Argon2id,
-            Version::V0x13,
-            argon2().params().clone(),
-            b"violet kettle",
-            salt.as_salt(),
-        )
-        .unwrap()
-        .to_string();
+        let ours = hash_at_owasp_cost(b"violet kettle", salt.as_salt()).unwrap().to_string();
         assert_eq!(ours, theirs);
         assert!(verify("violet kettle".into(), Some(theirs.clone())).await);
         assert!(!verify("violet kettles".into(), Some(theirs)).await);
         let ours = hash(password("violet kettle orbit")).await.unwrap();
         assert!(argon2().verify_password(b"violet kettle orbit", &PasswordHash::new(&ours).unwrap()).is_ok());
         // Other parameters (an older, cheaper hash) verify with their own.
-        let cheaper =
-            Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(8 * 1024, 1, 1, None).unwrap());
+        let cheaper = Argon2::new(ALGORITHM, VERSION, Params::new(8 * 1024, 1, 1, None).unwrap());
         let cheaper = cheaper.hash_password(b"violet kettle", &salt).unwrap().to_string();
         assert!(verify("violet kettle".into(), Some(cheaper.clone())).await);
         assert!(!verify("violet".into(), Some(cheaper)).await);
