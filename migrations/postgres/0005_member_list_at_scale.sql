@@ -50,46 +50,32 @@ GROUP BY 1, 2, 3, 4;
 -- (a sign-in after the first, a rename) writes nothing. The tallies of an
 -- organization being deleted go with it (ON DELETE CASCADE), so its members'
 -- removal is not counted.
-CREATE FUNCTION member_counts_after_insert() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO member_counts AS c (organization_id, role, status, signed_in, members)
-    SELECT organization_id, role, status, signed_in, SUM(delta)
-    FROM (SELECT organization_id, role, status, last_sign_in_at IS NOT NULL AS signed_in, 1 AS delta FROM inserted) change
-    WHERE EXISTS (SELECT 1 FROM organizations o WHERE o.id = change.organization_id)
-    GROUP BY 1, 2, 3, 4
-    HAVING SUM(delta) <> 0
-    ORDER BY 1, 2, 3, 4
-    ON CONFLICT (organization_id, role, status, signed_in) DO UPDATE SET members = c.members + EXCLUDED.members;
-    RETURN NULL;
-END
-$$;
+CREATE TYPE member_count_change AS (
+    organization_id BIGINT, role TEXT, status TEXT, signed_in BOOLEAN, delta BIGINT
+);
 
-CREATE FUNCTION member_counts_after_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION member_counts_follow() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    changes member_count_change[] := '{}';
 BEGIN
+    -- Each trigger below names only the transition tables its event has; a
+    -- branch that reads the other is never run, so never planned.
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        changes := changes || ARRAY(
+            SELECT (organization_id, role, status, last_sign_in_at IS NOT NULL, 1)::member_count_change
+            FROM new_rows);
+    END IF;
+    IF TG_OP IN ('DELETE', 'UPDATE') THEN
+        changes := changes || ARRAY(
+            SELECT (organization_id, role, status, last_sign_in_at IS NOT NULL, -1)::member_count_change
+            FROM old_rows);
+    END IF;
     INSERT INTO member_counts AS c (organization_id, role, status, signed_in, members)
-    SELECT organization_id, role, status, signed_in, SUM(delta)
-    FROM (SELECT organization_id, role, status, last_sign_in_at IS NOT NULL AS signed_in, -1 AS delta FROM deleted) change
+    SELECT change.organization_id, change.role, change.status, change.signed_in, SUM(change.delta)
+    FROM unnest(changes) AS change
     WHERE EXISTS (SELECT 1 FROM organizations o WHERE o.id = change.organization_id)
     GROUP BY 1, 2, 3, 4
-    HAVING SUM(delta) <> 0
-    ORDER BY 1, 2, 3, 4
-    ON CONFLICT (organization_id, role, status, signed_in) DO UPDATE SET members = c.members + EXCLUDED.members;
-    RETURN NULL;
-END
-$$;
-
-CREATE FUNCTION member_counts_after_update() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO member_counts AS c (organization_id, role, status, signed_in, members)
-    SELECT organization_id, role, status, signed_in, SUM(delta)
-    FROM (
-        SELECT organization_id, role, status, last_sign_in_at IS NOT NULL AS signed_in, 1 AS delta FROM updated
-        UNION ALL
-        SELECT organization_id, role, status, last_sign_in_at IS NOT NULL AS signed_in, -1 AS delta FROM before_update
-    ) change
-    WHERE EXISTS (SELECT 1 FROM organizations o WHERE o.id = change.organization_id)
-    GROUP BY 1, 2, 3, 4
-    HAVING SUM(delta) <> 0
+    HAVING SUM(change.delta) <> 0
     ORDER BY 1, 2, 3, 4
     ON CONFLICT (organization_id, role, status, signed_in) DO UPDATE SET members = c.members + EXCLUDED.members;
     RETURN NULL;
@@ -97,11 +83,11 @@ END
 $$;
 
 CREATE TRIGGER member_counts_after_insert
-    AFTER INSERT ON organization_members REFERENCING NEW TABLE AS inserted
-    FOR EACH STATEMENT EXECUTE FUNCTION member_counts_after_insert();
+    AFTER INSERT ON organization_members REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION member_counts_follow();
 CREATE TRIGGER member_counts_after_delete
-    AFTER DELETE ON organization_members REFERENCING OLD TABLE AS deleted
-    FOR EACH STATEMENT EXECUTE FUNCTION member_counts_after_delete();
+    AFTER DELETE ON organization_members REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION member_counts_follow();
 CREATE TRIGGER member_counts_after_update
-    AFTER UPDATE ON organization_members REFERENCING OLD TABLE AS before_update NEW TABLE AS updated
-    FOR EACH STATEMENT EXECUTE FUNCTION member_counts_after_update();
+    AFTER UPDATE ON organization_members REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION member_counts_follow();
