@@ -48,6 +48,9 @@ struct Args {
     /// `scripts/prerequisites --test`: Chromium and the end-to-end packages).
     #[arg(long)]
     browser: bool,
+    /// How many of the slowest list requests to print (on standard error).
+    #[arg(long, default_value_t = 3)]
+    slowest: usize,
 }
 
 const PASSWORD: &str = "benchmark password, not secret";
@@ -138,7 +141,7 @@ async fn measure(args: &Args, label: &str, roster: &Roster) -> Result<(Vec<Strin
         megabytes(idle_memory),
         megabytes(roster.peak_resident_kib())
     ));
-    for (slowest, duration) in list.slowest(3) {
+    for (slowest, duration) in list.slowest(args.slowest) {
         eprintln!("{label}: slow list query {:.1} ms: {slowest}", duration.as_secs_f64() * 1000.0);
     }
     Ok((rows, facts))
