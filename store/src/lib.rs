@@ -374,17 +374,17 @@ pub trait Store: ActivityStore + Send + Sync + 'static {
     async fn session_token_hashes(&self, user_id: i64) -> Result<Vec<String>>;
 }
 
+/// What a search looks for: trimmed and lower-cased, as names are kept for
+/// searching. NUL is dropped: no stored text holds one, and PostgreSQL
+/// refuses it in a parameter.
+pub(crate) fn search_term(search: &str) -> String {
+    search.trim().to_lowercase().replace('\0', "")
+}
+
 /// A `LIKE` pattern matching `search` anywhere, any case: the wildcards a
-/// person types are matched literally (escaped with `\`). NUL is dropped:
-/// no stored text holds one, and PostgreSQL refuses it in a parameter.
+/// person types are matched literally (escaped with `\`).
 pub(crate) fn like_pattern(search: &str) -> String {
-    let escaped = search
-        .trim()
-        .to_lowercase()
-        .replace('\0', "")
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
+    let escaped = search_term(search).replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     format!("%{escaped}%")
 }
 

@@ -64,6 +64,8 @@ impl_store! {
     // Concurrent workers take different emails instead of waiting for each other.
     skip_locked: " FOR UPDATE SKIP LOCKED",
     page_first_join: "JOIN",
+    // Migration 0006 tallies members by each one- and two-letter fragment.
+    short_search_tallies: true,
 }
 
 impl_activity_store! {

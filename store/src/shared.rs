@@ -66,7 +66,8 @@ macro_rules! impl_store {
         migrator: $migrator:expr,
         for_update: $for_update:literal,
         skip_locked: $skip_locked:literal,
-        page_first_join: $page_first_join:literal $(,)?
+        page_first_join: $page_first_join:literal,
+        short_search_tallies: $short_search_tallies:literal $(,)?
     ) => {
         pub(crate) async fn insert_user(conn: &mut $conn, user: &NewUser, at: DateTime<Utc>) -> Result<UserRecord> {
             sqlx::query_as(concat!(
@@ -326,25 +327,37 @@ macro_rules! impl_store {
             }
         }
 
-        /// How many members a view finds. Without a search or a cutoff date,
-        /// the tallies kept by migration 0005 answer from a few rows;
-        /// otherwise the matching rows are counted.
+        /// How many members a view finds. Without a date cutoff, which moves
+        /// with the clock, the tallies kept by migration 0005 answer from a
+        /// few rows when there is no search, and on PostgreSQL those of 0006
+        /// when the search is one or two characters long; otherwise the
+        /// matching rows are counted.
         pub(crate) async fn count_members(
             pool: &sqlx::Pool<$db>,
             organization_id: i64,
             view: &domain::MemberView,
             now: DateTime<Utc>,
         ) -> Result<i64> {
-            let tallied = view.search.is_empty() && !matches!(view.sign_in, Some(domain::SignInFilter::InactiveDays(_)));
-            if !tallied {
-                let mut count = sqlx::QueryBuilder::<$db>::new("SELECT COUNT(*) FROM organization_members m");
-                push_member_filters(&mut count, organization_id, view, now);
-                return Ok(count.build_query_scalar().fetch_one(pool).await?);
-            }
-            let mut sum = sqlx::QueryBuilder::<$db>::new(
-                "SELECT CAST(COALESCE(SUM(members), 0) AS BIGINT) FROM member_counts WHERE organization_id = ",
-            );
+            let term = crate::search_term(&view.search);
+            let tallies = if matches!(view.sign_in, Some(domain::SignInFilter::InactiveDays(_))) {
+                None
+            } else if term.is_empty() {
+                Some("member_counts")
+            } else if $short_search_tallies && term.chars().count() <= 2 {
+                Some("member_fragment_counts")
+            } else {
+                None
+            };
+            let Some(tallies) = tallies else {
+                return count_rows(pool, organization_id, view, now).await;
+            };
+            let mut sum = sqlx::QueryBuilder::<$db>::new(format!(
+                "SELECT CAST(COALESCE(SUM(members), 0) AS BIGINT) FROM {tallies} WHERE organization_id = "
+            ));
             sum.push_bind(organization_id);
+            if !term.is_empty() {
+                sum.push(" AND fragment = ").push_bind(term);
+            }
             if let Some(role) = view.role {
                 sum.push(" AND role = ").push_bind(role.as_str());
             }
@@ -355,6 +368,18 @@ macro_rules! impl_store {
                 sum.push(" AND signed_in = ").push_bind(false);
             }
             Ok(sum.build_query_scalar().fetch_one(pool).await?)
+        }
+
+        /// How many members a view finds, counted row by row.
+        pub(crate) async fn count_rows(
+            pool: &sqlx::Pool<$db>,
+            organization_id: i64,
+            view: &domain::MemberView,
+            now: DateTime<Utc>,
+        ) -> Result<i64> {
+            let mut count = sqlx::QueryBuilder::<$db>::new("SELECT COUNT(*) FROM organization_members m");
+            push_member_filters(&mut count, organization_id, view, now);
+            Ok(count.build_query_scalar().fetch_one(pool).await?)
         }
 
         /// The rows of one page of a view: their ids first, from an index

@@ -212,6 +212,10 @@ async fn seeding_adds_many_members_at_once_or_none(db: &TestDatabase) {
     assert_eq!(store.list_members(org, &admins, now).await.unwrap().total, 1 + 120);
     let never = MemberView { sign_in: Some(SignInFilter::Never), ..view() };
     assert_eq!(store.list_members(org, &never, now).await.unwrap().total, 2 + 900, "sign-ins were copied");
+    // A short search's total (tallied on PostgreSQL) across batches.
+    let nineties = MemberView { search: "99".into(), ..view() };
+    let expected = (1..=1_200).filter(|n: &i32| n.to_string().contains("99")).count();
+    assert_eq!(store.list_members(org, &nineties, now).await.unwrap().total, expected as i64);
     let one = MemberView { search: "PERSON 1199".into(), ..view() };
     assert_eq!(names(&store, org, one, now).await, ["Seeded Person 1199"]);
 
@@ -274,13 +278,45 @@ async fn assert_tallies_agree(store: &Arc<dyn Store>, org: i64, now: DateTime<Ut
     }
 }
 
+/// Searches of one or two characters, whose totals PostgreSQL reads from
+/// tallies by fragment: common letters, across a word break, at the address
+/// sign, not lower-case, not ASCII, a wildcard typed as text, and absent.
+const SHORT_SEARCHES: [&str; 10] = ["e", "an", "n ", "@n", "A", "ë", "ñ", "0%", "1", "qx"];
+
+/// Every total of a short search equals the members the same view lists, one
+/// page holding them all: the tallies against the rows themselves.
+async fn assert_short_search_totals_agree(store: &Arc<dyn Store>, org: i64, now: DateTime<Utc>, after: &str) {
+    let roles = [None, Some(Role::Viewer), Some(Role::Admin)];
+    let statuses = [None, Some(MembershipStatus::Active), Some(MembershipStatus::Suspended)];
+    for search in SHORT_SEARCHES {
+        for role in roles {
+            for status in statuses {
+                for sign_in in [None, Some(SignInFilter::Never)] {
+                    let searched =
+                        MemberView { search: search.into(), role, status, sign_in, page_size: 500, ..view() };
+                    let page = store.list_members(org, &searched, now).await.unwrap();
+                    assert_eq!(
+                        page.total,
+                        page.items.len() as i64,
+                        "after {after}: “{search}” {role:?} {status:?} {sign_in:?}"
+                    );
+                }
+            }
+        }
+    }
+}
+
 async fn tallied_totals_follow_every_change_to_members(db: &TestDatabase) {
     let store = db.store().await;
     let (org, now) = world(&store).await;
     assert_tallies_agree(&store, org, now, "the first members").await;
+    assert_short_search_totals_agree(&store, org, now, "the first members").await;
+    let searched = |search: &str| MemberView { search: search.into(), ..view() };
+    assert_eq!(store.list_members(org, &searched("ë"), now).await.unwrap().total, 1, "Zoë");
     let people: Vec<_> = (1..=40).map(|n| seeded(n, now)).collect();
     store.seed_members(org, &people, Actor::system(), now).await.unwrap();
     assert_tallies_agree(&store, org, now, "seeding").await;
+    assert_short_search_totals_agree(&store, org, now, "seeding").await;
     assert_eq!(store.list_members(org, &view(), now).await.unwrap().total, 46);
 
     let id = |n: usize| {
@@ -301,6 +337,14 @@ async fn tallied_totals_follow_every_change_to_members(db: &TestDatabase) {
     assert_tallies_agree(&store, org, now, "a suspension").await;
     store.set_membership_status(org, suspended, MembershipStatus::Active, None, system(), now).await.unwrap();
     assert_tallies_agree(&store, org, now, "a reactivation").await;
+    assert_short_search_totals_agree(&store, org, now, "a reactivation").await;
+
+    // A new name moves the member's fragments; their group stays.
+    let renamed = id(11).await;
+    store.rename_user(renamed, &DisplayName::parse("Señor Qxyz").unwrap(), system(), now).await.unwrap();
+    assert_short_search_totals_agree(&store, org, now, "a rename").await;
+    assert_eq!(store.list_members(org, &searched("qx"), now).await.unwrap().total, 1, "the new name");
+    assert_eq!(store.list_members(org, &searched("ñ"), now).await.unwrap().total, 1, "the new name");
 
     // A first sign-in moves a member out of "never signed in"; a second
     // moves nothing.
@@ -315,6 +359,7 @@ async fn tallied_totals_follow_every_change_to_members(db: &TestDatabase) {
         };
         store.record_sign_in(session, system()).await.unwrap();
         assert_tallies_agree(&store, org, now, &format!("a sign-in ({token})")).await;
+        assert_short_search_totals_agree(&store, org, now, &format!("a sign-in ({token})")).await;
     }
     let never = MemberView { sign_in: Some(SignInFilter::Never), ..view() };
     assert_eq!(store.list_members(org, &never, now).await.unwrap().total, 2 + 30 - 1);
@@ -324,6 +369,7 @@ async fn tallied_totals_follow_every_change_to_members(db: &TestDatabase) {
     let deletion = store::AccountDeletion { user_id: id(9).await, confined_to: None, with_data: false };
     store.delete_account(deletion, system(), now).await.unwrap();
     assert_tallies_agree(&store, org, now, "an account deletion").await;
+    assert_short_search_totals_agree(&store, org, now, "an account deletion").await;
     assert_eq!(store.list_members(org, &view(), now).await.unwrap().total, 44);
 }
 on_both_databases!(tallied_totals_follow_every_change_to_members);
