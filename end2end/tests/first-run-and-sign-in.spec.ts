@@ -47,7 +47,9 @@ test('sign in, use the hydrated page, sign out', async ({ page }) => {
   await menu.click();
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/sign-in$/);
+  await expect(page.getByRole('heading', { name: 'Sign in to Roster' })).toBeVisible();
 
+  // Signing out is one navigation: none follows to interrupt the next.
   await page.goto('/');
   await expect(page).toHaveURL(/\/sign-in$/);
 });

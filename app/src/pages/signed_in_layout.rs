@@ -1,3 +1,8 @@
+use std::sync::{
+    Arc,
+    atomic::{AtomicBool, Ordering},
+};
+
 use leptos::prelude::*;
 use leptos_router::{
     components::{Outlet, Redirect},
@@ -15,15 +20,28 @@ use crate::{CurrentUserResource, api::current_user, components::AppHeader};
 pub fn SignedInLayout() -> impl IntoView {
     let user = expect_context::<CurrentUserResource>().0;
     let location = use_location();
+    // Whether this layout is still on screen when the question below is
+    // answered: a move out of it (signing out here goes to sign-in) may
+    // start the check just before the layout goes, and a reload then would
+    // be a second navigation racing the first.
+    let shown = Arc::new(AtomicBool::new(true));
+    on_cleanup({
+        let shown = Arc::clone(&shown);
+        move || shown.store(false, Ordering::Relaxed)
+    });
     Effect::new(move |previous: Option<String>| {
         let path = location.pathname.get();
         if previous.is_some_and(|previous| previous != path) {
+            let shown = Arc::clone(&shown);
             leptos::task::spawn_local(async move {
                 // Only for a session that ended elsewhere: signing out here
                 // already took the page to sign-in (the `Redirect` below),
                 // and a reload on top would be a second navigation.
                 let thought_signed_in = user.get_untracked().is_some_and(|user| matches!(user, Ok(Some(_))));
-                if thought_signed_in && let Ok(None) = current_user().await {
+                if thought_signed_in
+                    && let Ok(None) = current_user().await
+                    && shown.load(Ordering::Relaxed)
+                {
                     // A full load: the server redirects to sign-in and no
                     // state of the ended session survives in the page.
                     let _ = window().location().reload();
