@@ -66,6 +66,8 @@ impl_store! {
     page_first_join: "JOIN",
     // Migration 0006 tallies members by each one- and two-letter fragment.
     short_search_tallies: true,
+    // Migration 0007 tallies members by the day of their last sign-in.
+    sign_in_day_tallies: true,
 }
 
 impl_activity_store! {

@@ -67,7 +67,8 @@ macro_rules! impl_store {
         for_update: $for_update:literal,
         skip_locked: $skip_locked:literal,
         page_first_join: $page_first_join:literal,
-        short_search_tallies: $short_search_tallies:literal $(,)?
+        short_search_tallies: $short_search_tallies:literal,
+        sign_in_day_tallies: $sign_in_day_tallies:literal $(,)?
     ) => {
         pub(crate) async fn insert_user(conn: &mut $conn, user: &NewUser, at: DateTime<Utc>) -> Result<UserRecord> {
             sqlx::query_as(concat!(
@@ -327,11 +328,11 @@ macro_rules! impl_store {
             }
         }
 
-        /// How many members a view finds. Without a date cutoff, which moves
-        /// with the clock, the tallies kept by migration 0005 answer from a
-        /// few rows when there is no search, and on PostgreSQL those of 0006
-        /// when the search is one or two characters long; otherwise the
-        /// matching rows are counted.
+        /// How many members a view finds. Without a search, the tallies kept
+        /// by migration 0005 answer from a few rows, and on PostgreSQL,
+        /// those of 0007 when the view has a date cutoff; with a search of
+        /// one or two characters and no cutoff, on PostgreSQL, those of
+        /// 0006. Otherwise the matching rows are counted.
         pub(crate) async fn count_members(
             pool: &sqlx::Pool<$db>,
             organization_id: i64,
@@ -339,14 +340,17 @@ macro_rules! impl_store {
             now: DateTime<Utc>,
         ) -> Result<i64> {
             let term = crate::search_term(&view.search);
-            let tallies = if matches!(view.sign_in, Some(domain::SignInFilter::InactiveDays(_))) {
-                None
-            } else if term.is_empty() {
-                Some("member_counts")
-            } else if $short_search_tallies && term.chars().count() <= 2 {
-                Some("member_fragment_counts")
-            } else {
-                None
+            let tallies = match view.sign_in {
+                Some(domain::SignInFilter::InactiveDays(days)) => {
+                    if $sign_in_day_tallies && term.is_empty() {
+                        let cutoff = now - chrono::Duration::days(i64::from(days));
+                        return count_signed_in_before(pool, organization_id, view, cutoff).await;
+                    }
+                    None
+                }
+                _ if term.is_empty() => Some("member_counts"),
+                _ if $short_search_tallies && term.chars().count() <= 2 => Some("member_fragment_counts"),
+                _ => None,
             };
             let Some(tallies) = tallies else {
                 return count_rows(pool, organization_id, view, now).await;
@@ -358,16 +362,57 @@ macro_rules! impl_store {
             if !term.is_empty() {
                 sum.push(" AND fragment = ").push_bind(term);
             }
-            if let Some(role) = view.role {
-                sum.push(" AND role = ").push_bind(role.as_str());
-            }
-            if let Some(status) = view.status {
-                sum.push(" AND status = ").push_bind(status.as_str());
-            }
+            push_role_and_status(&mut sum, view);
             if view.sign_in == Some(domain::SignInFilter::Never) {
                 sum.push(" AND signed_in = ").push_bind(false);
             }
             Ok(sum.build_query_scalar().fetch_one(pool).await?)
+        }
+
+        /// How many members of an unsearched view last signed in before
+        /// `cutoff`, from the tallies of migration 0007: those who ever
+        /// signed in, less those whose last sign-in day is the cutoff's or
+        /// later, plus those who signed in on the cutoff's day before it.
+        async fn count_signed_in_before(
+            pool: &sqlx::Pool<$db>,
+            organization_id: i64,
+            view: &domain::MemberView,
+            cutoff: DateTime<Utc>,
+        ) -> Result<i64> {
+            let cutoff_day = cutoff.date_naive();
+            let day_start = cutoff_day.and_time(chrono::NaiveTime::MIN).and_utc();
+            let mut count = sqlx::QueryBuilder::<$db>::new(
+                "SELECT CAST((SELECT COALESCE(SUM(members), 0) FROM member_counts WHERE signed_in AND organization_id = ",
+            );
+            count.push_bind(organization_id);
+            push_role_and_status(&mut count, view);
+            count
+                .push(") - (SELECT COALESCE(SUM(members), 0) FROM member_sign_in_days WHERE organization_id = ")
+                .push_bind(organization_id)
+                .push(" AND day >= ")
+                .push_bind(cutoff_day);
+            push_role_and_status(&mut count, view);
+            count
+                .push(") + (SELECT COUNT(*) FROM organization_members WHERE organization_id = ")
+                .push_bind(organization_id)
+                .push(" AND last_sign_in_at >= ")
+                .push_bind(day_start)
+                .push(" AND last_sign_in_at < ")
+                .push_bind(cutoff);
+            push_role_and_status(&mut count, view);
+            count.push(") AS BIGINT)");
+            Ok(count.build_query_scalar().fetch_one(pool).await?)
+        }
+
+        /// ` AND role = … AND status = …`, as the view filters them, for a
+        /// query on one table (unqualified columns).
+        fn push_role_and_status(query: &mut sqlx::QueryBuilder<'_, $db>, view: &domain::MemberView) {
+            if let Some(role) = view.role {
+                query.push(" AND role = ").push_bind(role.as_str());
+            }
+            if let Some(status) = view.status {
+                query.push(" AND status = ").push_bind(status.as_str());
+            }
         }
 
         /// How many members a view finds, counted row by row.

@@ -70,6 +70,9 @@ impl_store! {
     // SQLite counts a short search within its budget, and keeps no
     // tallies by fragment.
     short_search_tallies: false,
+    // Nor by day of last sign-in: it counts a date cutoff within its
+    // budget too.
+    sign_in_day_tallies: false,
 }
 
 impl_activity_store! {

@@ -252,9 +252,19 @@ async fn deep_pages_and_every_order_agree_with_the_first_page(db: &TestDatabase)
 }
 on_both_databases!(deep_pages_and_every_order_agree_with_the_first_page);
 
-/// Every unsearched total the tallies answer (role × status × never signed
-/// in) equals the rows counted for the same view searched on "@", which
-/// every address holds.
+/// The last sign-in filters whose unsearched totals come from tallies: ever
+/// signed in or not (both databases), and date cutoffs (PostgreSQL).
+const TALLIED_SIGN_INS: [Option<SignInFilter>; 5] = [
+    None,
+    Some(SignInFilter::Never),
+    Some(SignInFilter::InactiveDays(1)),
+    Some(SignInFilter::InactiveDays(30)),
+    Some(SignInFilter::InactiveDays(90)),
+];
+
+/// Every unsearched total the tallies answer (role × status × last sign-in)
+/// equals the rows counted for the same view searched on "@", which every
+/// address holds.
 async fn assert_tallies_agree(store: &Arc<dyn Store>, org: i64, now: DateTime<Utc>, after: &str) {
     let roles = [None, Some(Role::Viewer), Some(Role::Editor), Some(Role::Admin)];
     let statuses = [
@@ -265,7 +275,7 @@ async fn assert_tallies_agree(store: &Arc<dyn Store>, org: i64, now: DateTime<Ut
     ];
     for role in roles {
         for status in statuses {
-            for sign_in in [None, Some(SignInFilter::Never)] {
+            for sign_in in TALLIED_SIGN_INS {
                 let tallied = MemberView { role, status, sign_in, ..view() };
                 let counted = MemberView { search: "@".into(), ..tallied.clone() };
                 assert_eq!(
@@ -373,3 +383,55 @@ async fn tallied_totals_follow_every_change_to_members(db: &TestDatabase) {
     assert_eq!(store.list_members(org, &view(), now).await.unwrap().total, 44);
 }
 on_both_databases!(tallied_totals_follow_every_change_to_members);
+
+/// A date cutoff falls at some hour of some day; PostgreSQL's total adds the
+/// members of that day who signed in before the hour to the tallies of the
+/// days before. Members signed in on either side of it, to the microsecond,
+/// and at either end of its day and of the day before: each total equals
+/// the members listed.
+async fn date_cutoff_totals_count_the_cutoff_day_to_the_microsecond(db: &TestDatabase) {
+    let store = db.store().await;
+    let (org, now) = world(&store).await;
+    let cutoff = now - Duration::days(90);
+    let day_start = cutoff.date_naive().and_time(chrono::NaiveTime::MIN).and_utc();
+    let tick = Duration::microseconds(1);
+    let around = [
+        cutoff - tick,
+        cutoff,
+        cutoff + tick,
+        day_start,
+        day_start - tick,
+        day_start + Duration::days(1) - tick,
+        day_start + Duration::days(1),
+    ];
+    let people: Vec<_> = (0..around.len() * 4)
+        .map(|n| store::SeedMember {
+            // Each moment four times: as viewer and admin, active and suspended.
+            role: if n % 2 == 0 { Role::Viewer } else { Role::Admin },
+            status: if n % 4 < 2 { MembershipStatus::Active } else { MembershipStatus::Suspended },
+            last_sign_in_at: Some(around[n / 4]),
+            ..seeded(n, now)
+        })
+        .collect();
+    store.seed_members(org, &people, Actor::system(), now).await.unwrap();
+    let roles = [None, Some(Role::Viewer), Some(Role::Admin)];
+    let statuses = [None, Some(MembershipStatus::Active), Some(MembershipStatus::Suspended)];
+    for role in roles {
+        for status in statuses {
+            let inactive = MemberView {
+                role,
+                status,
+                sign_in: Some(SignInFilter::InactiveDays(90)),
+                page_size: 500,
+                ..view()
+            };
+            let page = store.list_members(org, &inactive, now).await.unwrap();
+            assert_eq!(page.total, page.items.len() as i64, "{role:?} {status:?}");
+            assert!(page.items.iter().all(|m| m.last_sign_in_at.is_some_and(|at| at < cutoff)));
+        }
+    }
+    // Alan (100 days ago), and the members of the three moments before the cutoff.
+    let inactive = MemberView { sign_in: Some(SignInFilter::InactiveDays(90)), ..view() };
+    assert_eq!(store.list_members(org, &inactive, now).await.unwrap().total, 1 + 3 * 4);
+}
+on_both_databases!(date_cutoff_totals_count_the_cutoff_day_to_the_microsecond);
