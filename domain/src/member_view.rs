@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::{MembershipStatus, Role};
@@ -69,6 +70,20 @@ impl SignInFilter {
 
     fn from_key(key: &str) -> Option<Self> {
         Self::CHOICES.into_iter().find(|filter| filter.key() == key)
+    }
+
+    /// For `InactiveDays`, the moment a member's last sign-in must come
+    /// before: that many days before `now` (the earliest time there is, if
+    /// that is further back than a date can go, so nobody matches).
+    pub fn inactive_cutoff(self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        match self {
+            Self::Never => None,
+            Self::InactiveDays(days) => Some(
+                TimeDelta::try_days(i64::from(days))
+                    .and_then(|span| now.checked_sub_signed(span))
+                    .unwrap_or(DateTime::<Utc>::MIN_UTC),
+            ),
+        }
     }
 }
 
@@ -205,6 +220,15 @@ mod tests {
     use std::collections::HashMap;
 
     use super::*;
+
+    #[test]
+    fn an_inactivity_cutoff_is_that_many_days_back_and_never_overflows() {
+        let now = DateTime::parse_from_rfc3339("2026-12-02T18:30:00Z").unwrap().to_utc();
+        let ninety = DateTime::parse_from_rfc3339("2026-09-03T18:30:00Z").unwrap().to_utc();
+        assert_eq!(SignInFilter::InactiveDays(90).inactive_cutoff(now), Some(ninety));
+        assert_eq!(SignInFilter::InactiveDays(u32::MAX).inactive_cutoff(now), Some(DateTime::<Utc>::MIN_UTC));
+        assert_eq!(SignInFilter::Never.inactive_cutoff(now), None);
+    }
 
     fn parse(query: &[(&str, &str)]) -> MemberView {
         let map: HashMap<String, String> =

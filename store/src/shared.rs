@@ -317,14 +317,11 @@ macro_rules! impl_store {
             if let Some(status) = view.status {
                 query.push(" AND m.status = ").push_bind(status.as_str());
             }
-            match view.sign_in {
-                Some(domain::SignInFilter::Never) => {
-                    query.push(" AND m.last_sign_in_at IS NULL");
-                }
-                Some(domain::SignInFilter::InactiveDays(days)) => {
-                    query.push(" AND m.last_sign_in_at < ").push_bind(now - chrono::Duration::days(i64::from(days)));
-                }
-                None => {}
+            if view.sign_in == Some(domain::SignInFilter::Never) {
+                query.push(" AND m.last_sign_in_at IS NULL");
+            }
+            if let Some(cutoff) = view.sign_in.and_then(|filter| filter.inactive_cutoff(now)) {
+                query.push(" AND m.last_sign_in_at < ").push_bind(cutoff);
             }
         }
 
@@ -340,10 +337,9 @@ macro_rules! impl_store {
             now: DateTime<Utc>,
         ) -> Result<i64> {
             let term = crate::search_term(&view.search);
-            let tallies = match view.sign_in {
-                Some(domain::SignInFilter::InactiveDays(days)) => {
+            let tallies = match view.sign_in.and_then(|filter| filter.inactive_cutoff(now)) {
+                Some(cutoff) => {
                     if $sign_in_day_tallies && term.is_empty() {
-                        let cutoff = now - chrono::Duration::days(i64::from(days));
                         return count_signed_in_before(pool, organization_id, view, cutoff).await;
                     }
                     None
