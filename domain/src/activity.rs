@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 pub mod action {
     pub const USER_CREATED: &str = "user.created";
     pub const USER_RENAMED: &str = "user.renamed";
+    /// A first-run setup link printed (by `roster` at start, until setup is done).
+    pub const SETUP_LINK_ISSUED: &str = "setup.link_issued";
     pub const SETUP_COMPLETED: &str = "setup.completed";
     pub const SIGNED_IN: &str = "session.signed_in";
     pub const SIGNED_OUT: &str = "session.signed_out";
@@ -41,7 +43,7 @@ pub mod action {
 }
 
 /// Every action with its label, in the order the audit log's filter lists them.
-pub const ACTIONS: [(&str, &str); 28] = [
+pub const ACTIONS: [(&str, &str); 29] = [
     (action::SIGNED_IN, "Signed in"),
     (action::SIGNED_OUT, "Signed out"),
     (action::SESSION_ENDED, "Session ended"),
@@ -63,6 +65,7 @@ pub const ACTIONS: [(&str, &str); 28] = [
     (action::ACCOUNT_DELETED, "Account deleted"),
     (action::USER_CREATED, "Account created"),
     (action::USER_RENAMED, "Name changed"),
+    (action::SETUP_LINK_ISSUED, "Setup link issued"),
     (action::SETUP_COMPLETED, "First-run setup completed"),
     (action::ORGANIZATION_CREATED, "Organization created"),
     (action::ORGANIZATION_RENAMED, "Organization renamed"),

@@ -1,9 +1,7 @@
 //! What people did and what was done to them: sign-in attempts, sessions,
 //! one-time links and the audit log, read for the activity pages.
 //!
-//! A trait of its own, which [`crate::Store`] extends, so the main trait
-//! stays about changes; implemented once for both backends by
-//! `impl_activity_store!` (in `activity_sql.rs`).
+//! Implemented for both backends in `sql/activity.rs`.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -178,4 +176,8 @@ pub trait ActivityStore: Send + Sync {
     /// Every event that matches, newest first, for export: streamed, so
     /// memory does not grow with the log.
     fn stream_audit_log(&self, query: AuditQuery) -> AuditStream;
+
+    /// The most recent audit events, newest first, as stored.
+    #[cfg(feature = "test-support")]
+    async fn recent_audit_events(&self, limit: i64) -> Result<Vec<crate::AuditRecord>>;
 }

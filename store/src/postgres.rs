@@ -1,20 +1,27 @@
-use async_trait::async_trait;
-use chrono::{DateTime, Utc};
-use domain::{
-    AccountStatus, DisplayName, Email, MembershipStatus, OrganizationName, OrganizationStatus, Role, Slug,
-};
+//! The production backend: many stateless `roster` instances may share one database.
+
 use std::str::FromStr;
 
 use sqlx::{
-    PgConnection, PgPool,
+    PgConnection, PgPool, Transaction,
+    migrate::Migrator,
     postgres::{PgConnectOptions, PgPoolOptions},
 };
 
-use crate::{Backend, MemberStream, Result, Store, StoreError, TokenProblem, records::*};
+use crate::{Backend, Result, dialect::Dialect};
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+static MIGRATOR: Migrator = sqlx::migrate!("../migrations/postgres");
 
-/// The production backend: many stateless `roster` instances may share one database.
+// The names `sql/` is written against.
+type Db = sqlx::Postgres;
+type Conn = PgConnection;
+type DbStore = PgStore;
+
+// The same files as in `sqlite`, compiled for PostgreSQL.
+#[allow(clippy::duplicate_mod, reason = "sql/ is compiled once per backend, by design")]
+#[path = "sql/mod.rs"]
+mod sql;
+
 pub struct PgStore {
     pool: PgPool,
 }
@@ -29,48 +36,39 @@ impl PgStore {
         let pool = PgPoolOptions::new().max_connections(16).connect_with(options).await?;
         Ok(Self { pool })
     }
+}
 
-    async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+impl Dialect for PgStore {
+    type Db = Db;
+
+    const BACKEND: Backend = Backend::Postgres;
+    const FOR_UPDATE: &'static str = " FOR UPDATE";
+    const SKIP_LOCKED: &'static str = " FOR UPDATE SKIP LOCKED";
+    const PAGE_FIRST_JOIN: &'static str = "JOIN";
+    const SHORT_SEARCH_TALLIES: bool = true;
+    const SIGN_IN_DAY_TALLIES: bool = true;
+
+    fn migrator() -> &'static Migrator {
+        &MIGRATOR
+    }
+
+    async fn write(&self) -> Result<Transaction<'static, Db>> {
         Ok(self.pool.begin().await?)
     }
 
-    /// After a bulk load: the planner learns the new row counts and the
-    /// visibility map lets index-only scans skip the table, as autovacuum
-    /// would make it in a while.
-    async fn refresh_statistics(&self) -> Result<()> {
-        sqlx::query("VACUUM (ANALYZE) organization_members, users").execute(&self.pool).await?;
-        Ok(())
-    }
-
-    /// Serialises the transactions that count requests in one rate-limit
-    /// bucket, until the caller's transaction ends.
-    async fn lock_bucket(conn: &mut PgConnection, bucket: &str) -> Result<()> {
+    async fn lock_bucket(conn: &mut Conn, bucket: &str) -> Result<()> {
         sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
             .bind(bucket)
             .execute(conn)
             .await?;
         Ok(())
     }
-}
 
-impl_store! {
-    store: PgStore,
-    db: sqlx::Postgres,
-    conn: PgConnection,
-    backend: Backend::Postgres,
-    migrator: MIGRATOR,
-    // Row locks make concurrent redemptions of one token queue up.
-    for_update: " FOR UPDATE",
-    // Concurrent workers take different emails instead of waiting for each other.
-    skip_locked: " FOR UPDATE SKIP LOCKED",
-    page_first_join: "JOIN",
-    // Migration 0006 tallies members by each one- and two-letter fragment.
-    short_search_tallies: true,
-    // Migration 0007 tallies members by the day of their last sign-in.
-    sign_in_day_tallies: true,
-}
-
-impl_activity_store! {
-    store: PgStore,
-    db: sqlx::Postgres,
+    #[cfg(feature = "seed")]
+    /// The planner learns the new row counts and the visibility map lets
+    /// index-only scans skip the table, as autovacuum would make it in a while.
+    async fn refresh_statistics(&self) -> Result<()> {
+        sqlx::query("VACUUM (ANALYZE) organization_members, users").execute(&self.pool).await?;
+        Ok(())
+    }
 }

@@ -1,20 +1,27 @@
+//! The embedded backend: one file, WAL, foreign keys on.
+
 use std::{str::FromStr, time::Duration};
 
-use async_trait::async_trait;
-use chrono::{DateTime, Utc};
-use domain::{
-    AccountStatus, DisplayName, Email, MembershipStatus, OrganizationName, OrganizationStatus, Role, Slug,
-};
 use sqlx::{
-    SqliteConnection, SqlitePool,
+    SqliteConnection, SqlitePool, Transaction,
+    migrate::Migrator,
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
 
-use crate::{Backend, DatabaseUrl, MemberStream, Result, Store, StoreError, TokenProblem, records::*};
+use crate::{Backend, DatabaseUrl, Result, dialect::Dialect};
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+static MIGRATOR: Migrator = sqlx::migrate!("../migrations/sqlite");
 
-/// The embedded backend: one file, WAL, foreign keys on.
+// The names `sql/` is written against.
+type Db = sqlx::Sqlite;
+type Conn = SqliteConnection;
+type DbStore = SqliteStore;
+
+// The same files as in `postgres`, compiled for SQLite.
+#[allow(clippy::duplicate_mod, reason = "sql/ is compiled once per backend, by design")]
+#[path = "sql/mod.rs"]
+mod sql;
+
 pub struct SqliteStore {
     pool: SqlitePool,
 }
@@ -35,47 +42,39 @@ impl SqliteStore {
         let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
         Ok(Self { pool })
     }
+}
+
+impl Dialect for SqliteStore {
+    type Db = Db;
+
+    const BACKEND: Backend = Backend::Sqlite;
+    // SQLite has no row locks; BEGIN IMMEDIATE already serialises writers.
+    const FOR_UPDATE: &'static str = "";
+    const SKIP_LOCKED: &'static str = "";
+    const PAGE_FIRST_JOIN: &'static str = "CROSS JOIN";
+    // SQLite counts a short search, and a date cutoff, within its budget.
+    const SHORT_SEARCH_TALLIES: bool = false;
+    const SIGN_IN_DAY_TALLIES: bool = false;
+
+    fn migrator() -> &'static Migrator {
+        &MIGRATOR
+    }
 
     /// Writers take the database lock up front: a deferred transaction that
     /// later tries to upgrade can fail with SQLITE_BUSY despite the timeout.
-    async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+    async fn write(&self) -> Result<Transaction<'static, Db>> {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
-    /// After a bulk load, as SQLite recommends for long-lived connections.
+    /// Nothing to do: `BEGIN IMMEDIATE` already serialises every writer.
+    async fn lock_bucket(_conn: &mut Conn, _bucket: &str) -> Result<()> {
+        Ok(())
+    }
+
+    #[cfg(feature = "seed")]
+    /// As SQLite recommends for long-lived connections.
     async fn refresh_statistics(&self) -> Result<()> {
         sqlx::query("PRAGMA optimize").execute(&self.pool).await?;
         Ok(())
     }
-
-    /// Nothing to do: `BEGIN IMMEDIATE` already serialises every writer.
-    async fn lock_bucket(_conn: &mut SqliteConnection, _bucket: &str) -> Result<()> {
-        Ok(())
-    }
-}
-
-impl_store! {
-    store: SqliteStore,
-    db: sqlx::Sqlite,
-    conn: SqliteConnection,
-    backend: Backend::Sqlite,
-    migrator: MIGRATOR,
-    // SQLite has no row locks; BEGIN IMMEDIATE already serialises writers.
-    for_update: "",
-    skip_locked: "",
-    // The page of ids must drive the join: left to itself, SQLite 3.46
-    // walks every member in the sort index to save sorting 25 rows
-    // (200 ms at 100,000 members). A CROSS JOIN fixes the loop order.
-    page_first_join: "CROSS JOIN",
-    // SQLite counts a short search within its budget, and keeps no
-    // tallies by fragment.
-    short_search_tallies: false,
-    // Nor by day of last sign-in: it counts a date cutoff within its
-    // budget too.
-    sign_in_day_tallies: false,
-}
-
-impl_activity_store! {
-    store: SqliteStore,
-    db: sqlx::Sqlite,
 }

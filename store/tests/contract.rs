@@ -65,6 +65,7 @@ async fn setup_token_creates_exactly_one_super_admin(db: &TestDatabase) {
 
     store.replace_setup_token("first", now, now + Duration::hours(1)).await.unwrap();
     store.replace_setup_token("second", now, now + Duration::hours(1)).await.unwrap();
+    assert_eq!(last_action(&store).await, action::SETUP_LINK_ISSUED);
     let first = complete_setup(&store, "first", "root@example.com").await;
     assert!(matches!(first, Err(StoreError::Token(TokenProblem::Revoked))), "{first:?}");
 

@@ -1,0 +1,92 @@
+//! Memberships: who belongs to an organization, in which role and state, and
+//! the members table (search, filters, sort, pages, export).
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use domain::{MemberView, MembershipStatus, Role};
+
+use crate::{
+    MemberStream, Result,
+    records::{Actor, MemberPage, MembershipRecord, SeedMember},
+};
+
+#[async_trait]
+pub trait MemberStore: Send + Sync {
+    /// Every membership of a user, in any state, by organization name.
+    async fn memberships_of(&self, user_id: i64) -> Result<Vec<MembershipRecord>>;
+
+    /// The membership of one user in one organization.
+    async fn find_membership(&self, organization_id: i64, user_id: i64) -> Result<Option<MembershipRecord>>;
+
+    async fn add_member(
+        &self,
+        organization_id: i64,
+        user_id: i64,
+        role: Role,
+        status: MembershipStatus,
+        by: Actor,
+        at: DateTime<Utc>,
+    ) -> Result<()>;
+
+    /// The following three refuse with [`StoreError::LastAdmin`] a change
+    /// that would leave the organization without an active admin. The check
+    /// and the change happen under one lock on the organization, so two
+    /// concurrent requests cannot both pass it.
+    async fn change_member_role(
+        &self,
+        organization_id: i64,
+        user_id: i64,
+        role: Role,
+        by: Actor,
+        at: DateTime<Utc>,
+    ) -> Result<()>;
+
+    /// Suspension ends every session of a person it leaves with no usable
+    /// membership (and who is no super admin); `reason`, when given, is
+    /// kept in the audit event.
+    async fn set_membership_status(
+        &self,
+        organization_id: i64,
+        user_id: i64,
+        status: MembershipStatus,
+        reason: Option<&str>,
+        by: Actor,
+        at: DateTime<Utc>,
+    ) -> Result<()>;
+
+    /// Also withdraws a pending invitation to the organization.
+    async fn remove_member(
+        &self,
+        organization_id: i64,
+        user_id: i64,
+        by: Actor,
+        at: DateTime<Utc>,
+    ) -> Result<()>;
+
+    /// One page of an organization's members as `view` asks: search on name
+    /// and email (any case), filters, sort (missing dates last), page.
+    async fn list_members(
+        &self,
+        organization_id: i64,
+        view: &MemberView,
+        now: DateTime<Utc>,
+    ) -> Result<MemberPage>;
+
+    /// Every member matching `view` (its page aside), in its order, as a
+    /// stream: rows arrive as the database yields them, so memory does not
+    /// grow with the organization. Used for CSV export.
+    fn stream_members(&self, organization_id: i64, view: MemberView, now: DateTime<Utc>) -> MemberStream;
+
+    /// Adds many new people to an organization at once (for demonstrations
+    /// and benchmarks): accounts and memberships in batches, one transaction,
+    /// one audit event. Fails with [`StoreError::EmailTaken`] if any address
+    /// is in use, and then adds no one.
+    #[cfg(feature = "seed")]
+    async fn seed_members(
+        &self,
+        organization_id: i64,
+        people: &[SeedMember],
+        by: Actor,
+        at: DateTime<Utc>,
+    ) -> Result<u64>;
+}

@@ -1,0 +1,197 @@
+//! The members table: the filters, counts, pages and order of a [`MemberView`].
+
+use chrono::{DateTime, Utc};
+
+use super::{Db, DbStore};
+use crate::{Result, dialect::Dialect, records::MemberRow};
+
+/// The `WHERE …` of the members table for one organization and view,
+/// on `organization_members m` alone: the membership row carries the
+/// name, email and last sign-in it is searched and sorted on
+/// (migration 0002), so counting and paging need no join.
+pub(super) fn push_member_filters(
+    query: &mut sqlx::QueryBuilder<'_, Db>,
+    organization_id: i64,
+    view: &domain::MemberView,
+    now: DateTime<Utc>,
+) {
+    query.push(" WHERE m.organization_id = ").push_bind(organization_id);
+    if !view.search.is_empty() {
+        let pattern = crate::like_pattern(&view.search);
+        query
+            .push(" AND (m.name_key LIKE ")
+            .push_bind(pattern.clone())
+            .push(" ESCAPE '\\' OR m.email LIKE ")
+            .push_bind(pattern)
+            .push(" ESCAPE '\\')");
+    }
+    if let Some(role) = view.role {
+        query.push(" AND m.role = ").push_bind(role.as_str());
+    }
+    if let Some(status) = view.status {
+        query.push(" AND m.status = ").push_bind(status.as_str());
+    }
+    if view.sign_in == Some(domain::SignInFilter::Never) {
+        query.push(" AND m.last_sign_in_at IS NULL");
+    }
+    if let Some(cutoff) = view.sign_in.and_then(|filter| filter.inactive_cutoff(now)) {
+        query.push(" AND m.last_sign_in_at < ").push_bind(cutoff);
+    }
+}
+
+/// How many members a view finds. Without a search, the tallies kept
+/// by migration 0005 answer from a few rows, and on PostgreSQL,
+/// those of 0007 when the view has a date cutoff; with a search of
+/// one or two characters and no cutoff, on PostgreSQL, those of
+/// 0006. Otherwise the matching rows are counted.
+pub(super) async fn count_members(
+    pool: &sqlx::Pool<Db>,
+    organization_id: i64,
+    view: &domain::MemberView,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let term = crate::search_term(&view.search);
+    let tallies = match view.sign_in.and_then(|filter| filter.inactive_cutoff(now)) {
+        Some(cutoff) => {
+            if DbStore::SIGN_IN_DAY_TALLIES && term.is_empty() {
+                return count_signed_in_before(pool, organization_id, view, cutoff).await;
+            }
+            None
+        }
+        _ if term.is_empty() => Some("member_counts"),
+        _ if DbStore::SHORT_SEARCH_TALLIES && term.chars().count() <= 2 => Some("member_fragment_counts"),
+        _ => None,
+    };
+    let Some(tallies) = tallies else {
+        return count_rows(pool, organization_id, view, now).await;
+    };
+    let mut sum = sqlx::QueryBuilder::<Db>::new(format!(
+        "SELECT CAST(COALESCE(SUM(members), 0) AS BIGINT) FROM {tallies} WHERE organization_id = "
+    ));
+    sum.push_bind(organization_id);
+    if !term.is_empty() {
+        sum.push(" AND fragment = ").push_bind(term);
+    }
+    push_role_and_status(&mut sum, view);
+    if view.sign_in == Some(domain::SignInFilter::Never) {
+        sum.push(" AND signed_in = ").push_bind(false);
+    }
+    Ok(sum.build_query_scalar().fetch_one(pool).await?)
+}
+
+/// How many members of an unsearched view last signed in before
+/// `cutoff`, from the tallies of migration 0007: those who ever
+/// signed in, less those whose last sign-in day is the cutoff's or
+/// later, plus those who signed in on the cutoff's day before it.
+async fn count_signed_in_before(
+    pool: &sqlx::Pool<Db>,
+    organization_id: i64,
+    view: &domain::MemberView,
+    cutoff: DateTime<Utc>,
+) -> Result<i64> {
+    let cutoff_day = cutoff.date_naive();
+    let day_start = cutoff_day.and_time(chrono::NaiveTime::MIN).and_utc();
+    let mut count = sqlx::QueryBuilder::<Db>::new(
+        "SELECT CAST((SELECT COALESCE(SUM(members), 0) FROM member_counts WHERE signed_in AND organization_id = ",
+    );
+    count.push_bind(organization_id);
+    push_role_and_status(&mut count, view);
+    count
+        .push(") - (SELECT COALESCE(SUM(members), 0) FROM member_sign_in_days WHERE organization_id = ")
+        .push_bind(organization_id)
+        .push(" AND day >= ")
+        .push_bind(cutoff_day);
+    push_role_and_status(&mut count, view);
+    count
+        .push(") + (SELECT COUNT(*) FROM organization_members WHERE organization_id = ")
+        .push_bind(organization_id)
+        .push(" AND last_sign_in_at >= ")
+        .push_bind(day_start)
+        .push(" AND last_sign_in_at < ")
+        .push_bind(cutoff);
+    push_role_and_status(&mut count, view);
+    count.push(") AS BIGINT)");
+    Ok(count.build_query_scalar().fetch_one(pool).await?)
+}
+
+/// ` AND role = … AND status = …`, as the view filters them, for a
+/// query on one table (unqualified columns).
+fn push_role_and_status(query: &mut sqlx::QueryBuilder<'_, Db>, view: &domain::MemberView) {
+    if let Some(role) = view.role {
+        query.push(" AND role = ").push_bind(role.as_str());
+    }
+    if let Some(status) = view.status {
+        query.push(" AND status = ").push_bind(status.as_str());
+    }
+}
+
+/// How many members a view finds, counted row by row.
+pub(super) async fn count_rows(
+    pool: &sqlx::Pool<Db>,
+    organization_id: i64,
+    view: &domain::MemberView,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let mut count = sqlx::QueryBuilder::<Db>::new("SELECT COUNT(*) FROM organization_members m");
+    push_member_filters(&mut count, organization_id, view, now);
+    Ok(count.build_query_scalar().fetch_one(pool).await?)
+}
+
+/// The rows of one page of a view: their ids first, from an index
+/// alone, read from the nearer end of the list; then the 25 or so
+/// rows they name, in the view's order.
+pub(super) async fn member_page(
+    pool: &sqlx::Pool<Db>,
+    organization_id: i64,
+    view: &domain::MemberView,
+    now: DateTime<Utc>,
+    window: crate::paging::PageWindow,
+) -> Result<Vec<MemberRow>> {
+    if window.is_empty() {
+        return Ok(Vec::new());
+    }
+    let reversed = domain::MemberView { descending: !view.descending, ..view.clone() };
+    let mut rows = sqlx::QueryBuilder::<Db>::new(concat!(
+        "SELECT ",
+        member_columns!(),
+        " FROM (SELECT m.user_id FROM organization_members m",
+    ));
+    push_member_filters(&mut rows, organization_id, view, now);
+    push_member_order(&mut rows, if window.from_end { &reversed } else { view });
+    rows.push(" LIMIT ")
+        .push_bind(window.limit)
+        .push(" OFFSET ")
+        .push_bind(window.offset)
+        .push(format_args!(
+            ") page {} organization_members m ON m.organization_id = ",
+            DbStore::PAGE_FIRST_JOIN
+        ))
+        .push_bind(organization_id)
+        .push(" AND m.user_id = page.user_id JOIN users u ON u.id = page.user_id");
+    push_member_order(&mut rows, view);
+    Ok(rows.build_query_as().fetch_all(pool).await?)
+}
+
+/// The `ORDER BY` of the members table: the chosen column, then the
+/// user id, both in one direction so one index serves each order.
+/// A missing date counts as the oldest (never signed in, not yet
+/// joined). Roles sort by rank, which is reverse alphabetical.
+pub(super) fn push_member_order(query: &mut sqlx::QueryBuilder<'_, Db>, view: &domain::MemberView) {
+    // (column, whether its natural order is the reverse of the view's)
+    let (column, reversed) = match view.sort {
+        domain::MemberSort::Name => ("m.name_key", false),
+        domain::MemberSort::Email => ("m.email", false),
+        domain::MemberSort::Role => ("m.role", true),
+        domain::MemberSort::Joined => ("m.joined_at", false),
+        domain::MemberSort::LastSignIn => ("m.last_sign_in_at", false),
+    };
+    let descending = view.descending != reversed;
+    let direction = if descending { "DESC" } else { "ASC" };
+    // Spelled out for PostgreSQL, which otherwise puts NULL last going up.
+    let nulls = match (view.sort, descending) {
+        (domain::MemberSort::Joined | domain::MemberSort::LastSignIn, false) => " NULLS FIRST",
+        (domain::MemberSort::Joined | domain::MemberSort::LastSignIn, true) => " NULLS LAST",
+        _ => "",
+    };
+    query.push(format_args!(" ORDER BY {column} {direction}{nulls}, m.user_id {direction}"));
+}
