@@ -16,12 +16,12 @@ use crate::{
     },
 };
 
-pub(super) async fn insert_invitation_token(
+/// Issues an invitation's link to `user_id` and queues its email, inside
+/// the caller's transaction: the one step of inviting and of resending.
+async fn send_invitation_link(
     conn: &mut Conn,
-    organization_id: i64,
     user_id: i64,
-    token_hash: &str,
-    expires_at: DateTime<Utc>,
+    invitation: &NewInvitation,
     by: &Actor,
     at: DateTime<Utc>,
 ) -> Result<()> {
@@ -29,15 +29,15 @@ pub(super) async fn insert_invitation_token(
         "INSERT INTO tokens (kind, token_hash, user_id, organization_id, created_by, created_at, expires_at)
          VALUES ('invitation', $1, $2, $3, $4, $5, $6)",
     )
-    .bind(token_hash)
+    .bind(&invitation.token_hash)
     .bind(user_id)
-    .bind(organization_id)
+    .bind(invitation.organization_id)
     .bind(by.user_id)
     .bind(at)
-    .bind(expires_at)
-    .execute(conn)
+    .bind(invitation.expires_at)
+    .execute(&mut *conn)
     .await?;
-    Ok(())
+    enqueue_email(conn, Some(invitation.organization_id), &invitation.mail, at).await
 }
 
 /// Withdraws the unused invitation links of one person to one organization.
@@ -93,17 +93,7 @@ impl InvitationStore for DbStore {
         .bind(at)
         .execute(&mut *tx)
         .await?;
-        insert_invitation_token(
-            &mut tx,
-            organization_id,
-            user_id,
-            &invitation.token_hash,
-            invitation.expires_at,
-            &by,
-            at,
-        )
-        .await?;
-        enqueue_email(&mut tx, Some(organization_id), &invitation.mail, at).await?;
+        send_invitation_link(&mut tx, user_id, &invitation, &by, at).await?;
         audit(&mut tx, &by, at, action::MEMBER_INVITED, Some(organization_id), Some(user_id)).await?;
         tx.commit().await?;
         Ok(InviteOutcome::Invited)
@@ -147,17 +137,7 @@ impl InvitationStore for DbStore {
             return Err(StoreError::NotFound);
         }
         revoke_invitation_tokens(&mut tx, organization_id, user_id, at).await?;
-        insert_invitation_token(
-            &mut tx,
-            organization_id,
-            user_id,
-            &invitation.token_hash,
-            invitation.expires_at,
-            &by,
-            at,
-        )
-        .await?;
-        enqueue_email(&mut tx, Some(organization_id), &invitation.mail, at).await?;
+        send_invitation_link(&mut tx, user_id, &invitation, &by, at).await?;
         audit(&mut tx, &by, at, action::INVITATION_RESENT, Some(organization_id), Some(user_id)).await?;
         tx.commit().await?;
         Ok(())
