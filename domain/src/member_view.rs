@@ -2,10 +2,9 @@
 //! the URL query and written back to it, so that back/forward, reload and a
 //! shared link reproduce the same view.
 
-use std::fmt;
-
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
+use strum::{Display, EnumString, IntoStaticStr};
 
 use crate::{MembershipStatus, Role};
 
@@ -14,7 +13,10 @@ pub const DEFAULT_PAGE_SIZE: u32 = 25;
 /// Longer search text is refused with a message rather than sent to the database.
 pub const MAX_SEARCH_CHARS: usize = 200;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// A column the table sorts by; its name (`key`, `Display`, `FromStr`) is
+/// the URL's `sort` value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Display, EnumString, IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum MemberSort {
     Name,
     Email,
@@ -28,17 +30,7 @@ impl MemberSort {
         [MemberSort::Name, MemberSort::Email, MemberSort::Role, MemberSort::Joined, MemberSort::LastSignIn];
 
     pub fn key(self) -> &'static str {
-        match self {
-            Self::Name => "name",
-            Self::Email => "email",
-            Self::Role => "role",
-            Self::Joined => "joined",
-            Self::LastSignIn => "last_sign_in",
-        }
-    }
-
-    fn from_key(key: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|sort| sort.key() == key)
+        self.into()
     }
 }
 
@@ -130,7 +122,7 @@ impl MemberView {
             role: get("role").and_then(|r| r.parse().ok()),
             status: get("status").and_then(|s| s.parse().ok()),
             sign_in: get("signin").and_then(|s| SignInFilter::from_key(&s)),
-            sort: get("sort").and_then(|s| MemberSort::from_key(&s)).unwrap_or(defaults.sort),
+            sort: get("sort").and_then(|s| s.parse().ok()).unwrap_or(defaults.sort),
             descending: get("dir").is_some_and(|d| d == "desc"),
             page: get("page").and_then(|p| p.parse().ok()).filter(|p| *p >= 1).unwrap_or(1),
             page_size,
@@ -209,12 +201,6 @@ pub fn percent_encode(value: &str) -> String {
         .collect()
 }
 
-impl fmt::Display for MemberSort {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.key())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
@@ -234,6 +220,14 @@ mod tests {
         let map: HashMap<String, String> =
             query.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         MemberView::from_query(|key| map.get(key).cloned())
+    }
+
+    /// Shared links carry these names: they never change.
+    #[test]
+    fn sort_keys_are_the_ones_in_links() {
+        assert_eq!(MemberSort::ALL.map(MemberSort::key), ["name", "email", "role", "joined", "last_sign_in"]);
+        assert_eq!(MemberSort::LastSignIn.to_string(), "last_sign_in");
+        assert_eq!("joined".parse(), Ok(MemberSort::Joined));
     }
 
     #[test]
