@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::{ACTIONS, percent_encode};
+use crate::{ACTIONS, query};
 
 /// Longer "who" searches are refused rather than run.
 pub const MAX_WHO_CHARS: usize = 200;
@@ -61,6 +61,12 @@ impl AuditView {
         }
     }
 
+    /// Reads a view from a URL query string, as [`Self::from_query`] does.
+    pub fn from_query_string(query: &str) -> Self {
+        let params = query::Params::parse(query);
+        Self::from_query(|key| params.get(key))
+    }
+
     /// Refuses what cannot be answered, and gives the dates.
     pub fn check(&self) -> Result<DateRange, AuditViewError> {
         if self.actor.chars().count() > MAX_WHO_CHARS || self.target.chars().count() > MAX_WHO_CHARS {
@@ -101,12 +107,7 @@ impl AuditView {
         if self.page > 1 {
             pairs.push(("page", &page));
         }
-        pairs
-            .iter()
-            .filter(|(_, value)| !value.is_empty())
-            .map(|(key, value)| format!("{key}={}", percent_encode(value)))
-            .collect::<Vec<_>>()
-            .join("&")
+        query::join(pairs.into_iter().filter(|(_, value)| !value.is_empty()))
     }
 }
 

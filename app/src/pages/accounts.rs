@@ -149,7 +149,7 @@ fn AccountsTable(
     }
     let first = (i64::from(list.page) - 1) * i64::from(ACCOUNTS_PER_PAGE) + 1;
     let last = first + list.rows.len() as i64 - 1;
-    let link = move |page: u32| format!("/users?q={}&page={page}", domain::percent_encode(&search));
+    let link = move |page: u32| format!("/users?q={}&page={page}", domain::query::encode(&search));
     let previous = (list.page > 1).then(|| link(list.page - 1));
     let next = (last < list.total).then(|| link(list.page + 1));
     let now = list.now;

@@ -1,7 +1,7 @@
 use domain::{ACTIONS, AuditView};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::{use_location, use_params_map};
 
 use crate::{
     AppError,
@@ -28,8 +28,8 @@ pub fn GlobalAuditPage() -> impl IntoView {
 /// the page is hydrated), the CSV export of the same view, and a page of events.
 #[component]
 fn AuditLog(org: Memo<Option<String>>) -> impl IntoView {
-    let query = use_query_map();
-    let view = Memo::new(move |_| query.with(|q| AuditView::from_query(|key| q.get(key))));
+    let search = use_location().search;
+    let view = Memo::new(move |_| search.with(|query| AuditView::from_query_string(query)));
     let events =
         Resource::new(move || (org.get(), view.get().to_query()), |(org, query)| audit_log(org, query));
     let base = move || match org.get() {

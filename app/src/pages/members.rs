@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{
     NavigateOptions,
-    hooks::{use_navigate, use_params_map, use_query_map},
+    hooks::{use_location, use_navigate, use_params_map},
 };
 
 use std::collections::BTreeSet;
@@ -29,8 +29,8 @@ use crate::{
 pub fn MembersPage() -> impl IntoView {
     let params = use_params_map();
     let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
-    let query = use_query_map();
-    let view = Memo::new(move |_| query.with(|q| MemberView::from_query(|key| q.get(key))));
+    let search = use_location().search;
+    let view = Memo::new(move |_| search.with(|query| MemberView::from_query_string(query)));
     let changes = MemberChanges::new(slug);
     let members = Resource::new(
         move || (slug.get(), view.get().to_query(), changes.act.version().get(), changes.removals.version()),

@@ -45,7 +45,7 @@ fn OrganizationsTable(list: OrganizationList, search: String) -> impl IntoView {
     }
     let first = (i64::from(list.page) - 1) * i64::from(ORGANIZATIONS_PER_PAGE) + 1;
     let last = first + list.rows.len() as i64 - 1;
-    let link = move |page: u32| format!("/orgs?q={}&page={page}", domain::percent_encode(&search));
+    let link = move |page: u32| format!("/orgs?q={}&page={page}", domain::query::encode(&search));
     let previous = (list.page > 1).then(|| link(list.page - 1));
     let next = (last < list.total).then(|| link(list.page + 1));
     view! {
