@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::{ACTIONS, query};
+use crate::{ACTIONS, Paging, query};
 
 /// Longer "who" searches are refused rather than run.
 pub const MAX_WHO_CHARS: usize = 200;
@@ -57,7 +57,7 @@ impl AuditView {
             action: get("action").filter(|action| ACTIONS.iter().any(|(name, _)| name == action)),
             from: text("from"),
             to: text("to"),
-            page: get("page").and_then(|p| p.parse().ok()).filter(|p| *p >= 1).unwrap_or(1),
+            page: Paging::requested(get("page")),
         }
     }
 

@@ -13,6 +13,7 @@ mod email_list;
 mod member_action;
 mod member_view;
 mod organization;
+mod paging;
 mod password;
 pub mod policy;
 pub mod query;
@@ -31,6 +32,7 @@ pub use member_view::{
     PAGE_SIZES, SignInFilter,
 };
 pub use organization::{OrganizationName, OrganizationNameError, Slug, SlugError};
+pub use paging::Paging;
 pub use password::{NewPassword, PasswordError};
 pub use reason::{Reason, ReasonError};
 pub use role::Role;

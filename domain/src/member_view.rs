@@ -6,7 +6,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use strum::{Display, EnumString, IntoStaticStr};
 
-use crate::{MembershipStatus, Role, query};
+use crate::{MembershipStatus, Paging, Role, query};
 
 pub const PAGE_SIZES: [u32; 4] = [10, 25, 50, 100];
 pub const DEFAULT_PAGE_SIZE: u32 = 25;
@@ -127,7 +127,7 @@ impl MemberView {
             sign_in: get("signin").and_then(|s| SignInFilter::from_key(&s)),
             sort: get("sort").and_then(|s| s.parse().ok()).unwrap_or(defaults.sort),
             descending: get("dir").is_some_and(|d| d == "desc"),
-            page: get("page").and_then(|p| p.parse().ok()).filter(|p| *p >= 1).unwrap_or(1),
+            page: Paging::requested(get("page")),
             page_size,
         }
     }

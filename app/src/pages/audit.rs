@@ -1,4 +1,4 @@
-use domain::{ACTIONS, AuditView};
+use domain::{ACTIONS, AuditView, Paging};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_params_map};
@@ -64,13 +64,11 @@ fn AuditLog(org: Memo<Option<String>>) -> impl IntoView {
                             view! { <p>"No event matches these filters."</p> }.into_any()
                         }
                         Ok(page) => {
-                            let pages = (page.total + i64::from(page.page_size) - 1) / i64::from(page.page_size);
-                            let previous = (page.page > 1).then(|| href(page.page - 1));
-                            let next = (i64::from(page.page) < pages).then(|| href(page.page + 1));
-                            let caption = format!("{} events, page {} of {}", page.total, page.page, pages.max(1));
+                            let paging = Paging::new(page.page, page.page_size, page.total);
+                            let caption = format!("{} events, page {} of {}", page.total, page.page, paging.pages());
                             view! {
                                 <AuditTable entries=page.entries caption />
-                                <Pager previous next />
+                                <Pager paging href />
                             }
                                 .into_any()
                         }
