@@ -10,7 +10,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 /// every parser (a `+` means a space only to form decoders).
 const ENCODED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
 
-/// A value percent-encoded for a URL query (or path segment).
+/// A value percent-encoded for a URL query.
 pub fn encode(value: &str) -> impl fmt::Display + '_ {
     utf8_percent_encode(value, ENCODED)
 }
