@@ -1,12 +1,13 @@
-use std::{fmt, str::FromStr};
-
 use serde::{Deserialize, Serialize};
+use strum::{Display, EnumString, IntoStaticStr};
 
 /// Whether an account or an organization is in use. A suspended account
 /// cannot sign in anywhere (DESIGN §2); a suspended organization's members
 /// cannot use it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[derive(Display, EnumString, IntoStaticStr)]
+#[strum(serialize_all = "lowercase", parse_err_ty = String, parse_err_fn = unknown_standing)]
 pub enum Standing {
     Active,
     Suspended,
@@ -17,22 +18,12 @@ pub type OrganizationStatus = Standing;
 
 impl Standing {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Active => "active",
-            Self::Suspended => "suspended",
-        }
+        self.into()
     }
 }
 
-impl FromStr for Standing {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "active" => Ok(Self::Active),
-            "suspended" => Ok(Self::Suspended),
-            other => Err(format!("unknown status {other:?}")),
-        }
-    }
+fn unknown_standing(name: &str) -> String {
+    format!("unknown status {name:?}")
 }
 
 impl TryFrom<String> for Standing {
@@ -42,15 +33,11 @@ impl TryFrom<String> for Standing {
     }
 }
 
-impl fmt::Display for Standing {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// Where a person stands in one organization.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[derive(Display, EnumString, IntoStaticStr)]
+#[strum(serialize_all = "lowercase", parse_err_ty = String, parse_err_fn = unknown_membership_status)]
 pub enum MembershipStatus {
     Active,
     /// Invited, not yet accepted.
@@ -60,11 +47,7 @@ pub enum MembershipStatus {
 
 impl MembershipStatus {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Active => "active",
-            Self::Invited => "invited",
-            Self::Suspended => "suspended",
-        }
+        self.into()
     }
 
     /// The status as a table cell or menu shows it.
@@ -77,28 +60,14 @@ impl MembershipStatus {
     }
 }
 
-impl FromStr for MembershipStatus {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "active" => Ok(Self::Active),
-            "invited" => Ok(Self::Invited),
-            "suspended" => Ok(Self::Suspended),
-            other => Err(format!("unknown membership status {other:?}")),
-        }
-    }
+fn unknown_membership_status(name: &str) -> String {
+    format!("unknown membership status {name:?}")
 }
 
 impl TryFrom<String> for MembershipStatus {
     type Error = String;
     fn try_from(value: String) -> Result<Self, Self::Error> {
         value.parse()
-    }
-}
-
-impl fmt::Display for MembershipStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -115,5 +84,18 @@ mod tests {
             assert_eq!(status.as_str().parse::<MembershipStatus>(), Ok(status));
         }
         assert!("deleted".parse::<Standing>().is_err());
+    }
+
+    /// The names are stored and sent: they never change.
+    #[test]
+    fn names_are_the_stored_ones() {
+        assert_eq!([Standing::Active, Standing::Suspended].map(Standing::as_str), ["active", "suspended"]);
+        assert_eq!(
+            [MembershipStatus::Active, MembershipStatus::Invited, MembershipStatus::Suspended]
+                .map(MembershipStatus::as_str),
+            ["active", "invited", "suspended"]
+        );
+        assert_eq!(MembershipStatus::Invited.to_string(), "invited");
+        assert_eq!("gone".parse::<MembershipStatus>(), Err("unknown membership status \"gone\"".to_owned()));
     }
 }

@@ -1,9 +1,8 @@
 //! The vocabulary of activity: what audit events are called, and how a
 //! sign-in attempt ended.
 
-use std::{fmt, str::FromStr};
-
 use serde::{Deserialize, Serialize};
+use strum::{Display, EnumString, IntoStaticStr};
 
 /// The names audit events are recorded under. They are stored, so a name
 /// never changes once released.
@@ -84,6 +83,8 @@ pub fn action_label(action: &str) -> &str {
 /// How a sign-in attempt on an existing account ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(Display, EnumString, IntoStaticStr)]
+#[strum(serialize_all = "snake_case", parse_err_ty = String, parse_err_fn = unknown_outcome)]
 pub enum SignInOutcome {
     Succeeded,
     WrongPassword,
@@ -97,13 +98,7 @@ pub enum SignInOutcome {
 
 impl SignInOutcome {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Succeeded => "succeeded",
-            Self::WrongPassword => "wrong_password",
-            Self::NoPassword => "no_password",
-            Self::Suspended => "suspended",
-            Self::RateLimited => "rate_limited",
-        }
+        self.into()
     }
 
     pub fn label(self) -> &'static str {
@@ -117,26 +112,14 @@ impl SignInOutcome {
     }
 }
 
-impl FromStr for SignInOutcome {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        [Self::Succeeded, Self::WrongPassword, Self::NoPassword, Self::Suspended, Self::RateLimited]
-            .into_iter()
-            .find(|outcome| outcome.as_str() == s)
-            .ok_or_else(|| format!("unknown sign-in outcome {s:?}"))
-    }
+fn unknown_outcome(name: &str) -> String {
+    format!("unknown sign-in outcome {name:?}")
 }
 
 impl TryFrom<String> for SignInOutcome {
     type Error = String;
     fn try_from(value: String) -> Result<Self, Self::Error> {
         value.parse()
-    }
-}
-
-impl fmt::Display for SignInOutcome {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -166,5 +149,21 @@ mod tests {
             assert_eq!(outcome.as_str().parse::<SignInOutcome>(), Ok(outcome));
         }
         assert!("maybe".parse::<SignInOutcome>().is_err());
+    }
+
+    /// The names are stored: they never change.
+    #[test]
+    fn outcome_names_are_the_stored_ones() {
+        assert_eq!(
+            [
+                SignInOutcome::Succeeded,
+                SignInOutcome::WrongPassword,
+                SignInOutcome::NoPassword,
+                SignInOutcome::Suspended,
+                SignInOutcome::RateLimited,
+            ]
+            .map(SignInOutcome::as_str),
+            ["succeeded", "wrong_password", "no_password", "suspended", "rate_limited"]
+        );
     }
 }

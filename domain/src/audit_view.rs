@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::{ACTIONS, percent_encode};
+use crate::{ACTIONS, Paging, query};
 
 /// Longer "who" searches are refused rather than run.
 pub const MAX_WHO_CHARS: usize = 200;
@@ -57,8 +57,14 @@ impl AuditView {
             action: get("action").filter(|action| ACTIONS.iter().any(|(name, _)| name == action)),
             from: text("from"),
             to: text("to"),
-            page: get("page").and_then(|p| p.parse().ok()).filter(|p| *p >= 1).unwrap_or(1),
+            page: Paging::requested(get("page")),
         }
+    }
+
+    /// Reads a view from a URL query string, as [`Self::from_query`] does.
+    pub fn from_query_string(query: &str) -> Self {
+        let params = query::Params::parse(query);
+        Self::from_query(|key| params.get(key))
     }
 
     /// Refuses what cannot be answered, and gives the dates.
@@ -101,12 +107,7 @@ impl AuditView {
         if self.page > 1 {
             pairs.push(("page", &page));
         }
-        pairs
-            .iter()
-            .filter(|(_, value)| !value.is_empty())
-            .map(|(key, value)| format!("{key}={}", percent_encode(value)))
-            .collect::<Vec<_>>()
-            .join("&")
+        query::join(pairs.into_iter().filter(|(_, value)| !value.is_empty()))
     }
 }
 

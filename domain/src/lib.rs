@@ -13,8 +13,10 @@ mod email_list;
 mod member_action;
 mod member_view;
 mod organization;
+mod paging;
 mod password;
 pub mod policy;
+pub mod query;
 mod reason;
 mod role;
 
@@ -26,10 +28,11 @@ pub use email::{Email, EmailError};
 pub use email_list::{EmailList, EmailListError, MAX_ADDRESSES};
 pub use member_action::{MAX_BULK_MEMBERS, MemberAction, parse_member_ids, too_many};
 pub use member_view::{
-    DEFAULT_PAGE_SIZE, MAX_SEARCH_CHARS, MemberSort, MemberView, MemberViewError, PAGE_SIZES, SignInFilter,
-    percent_encode,
+    DEFAULT_PAGE_SIZE, MAX_QUERY_BYTES, MAX_SEARCH_CHARS, MemberSort, MemberView, MemberViewError,
+    PAGE_SIZES, SignInFilter,
 };
 pub use organization::{OrganizationName, OrganizationNameError, Slug, SlugError};
+pub use paging::Paging;
 pub use password::{NewPassword, PasswordError};
 pub use reason::{Reason, ReasonError};
 pub use role::Role;

@@ -2,19 +2,24 @@
 //! the URL query and written back to it, so that back/forward, reload and a
 //! shared link reproduce the same view.
 
-use std::fmt;
-
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
+use strum::{Display, EnumString, IntoStaticStr};
 
-use crate::{MembershipStatus, Role};
+use crate::{MembershipStatus, Paging, Role, query};
 
 pub const PAGE_SIZES: [u32; 4] = [10, 25, 50, 100];
 pub const DEFAULT_PAGE_SIZE: u32 = 25;
 /// Longer search text is refused with a message rather than sent to the database.
 pub const MAX_SEARCH_CHARS: usize = 200;
+/// A longer query is refused: room for the longest search percent-encoded,
+/// and every other setting.
+pub const MAX_QUERY_BYTES: usize = 8 * 1024;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// A column the table sorts by; its name (`key`, `Display`, `FromStr`) is
+/// the URL's `sort` value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Display, EnumString, IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum MemberSort {
     Name,
     Email,
@@ -28,17 +33,7 @@ impl MemberSort {
         [MemberSort::Name, MemberSort::Email, MemberSort::Role, MemberSort::Joined, MemberSort::LastSignIn];
 
     pub fn key(self) -> &'static str {
-        match self {
-            Self::Name => "name",
-            Self::Email => "email",
-            Self::Role => "role",
-            Self::Joined => "joined",
-            Self::LastSignIn => "last_sign_in",
-        }
-    }
-
-    fn from_key(key: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|sort| sort.key() == key)
+        self.into()
     }
 }
 
@@ -130,11 +125,31 @@ impl MemberView {
             role: get("role").and_then(|r| r.parse().ok()),
             status: get("status").and_then(|s| s.parse().ok()),
             sign_in: get("signin").and_then(|s| SignInFilter::from_key(&s)),
-            sort: get("sort").and_then(|s| MemberSort::from_key(&s)).unwrap_or(defaults.sort),
+            sort: get("sort").and_then(|s| s.parse().ok()).unwrap_or(defaults.sort),
             descending: get("dir").is_some_and(|d| d == "desc"),
-            page: get("page").and_then(|p| p.parse().ok()).filter(|p| *p >= 1).unwrap_or(1),
+            page: Paging::requested(get("page")),
             page_size,
         }
+    }
+
+    /// Reads a view from a URL query string, as [`Self::from_query`] does:
+    /// what the page shows for its address.
+    pub fn from_query_string(query: &str) -> Self {
+        let params = query::Params::parse(query);
+        Self::from_query(|key| params.get(key))
+    }
+
+    /// Reads a view from a URL query string as a request for members
+    /// (the table's page or its CSV export), refusing what
+    /// [`Self::check`] refuses and an over-long query.
+    pub fn parse(query: &str) -> Result<Self, MemberViewError> {
+        let view = Self::from_query_string(query);
+        view.check()?;
+        // After the search, so that an over-long one hears the specific limit.
+        if query.len() > MAX_QUERY_BYTES {
+            return Err(MemberViewError::QueryTooLong);
+        }
+        Ok(view)
     }
 
     /// Refuses what cannot be answered sensibly.
@@ -183,11 +198,7 @@ impl MemberView {
         if self.page != 1 {
             pairs.push(("page", self.page.to_string()));
         }
-        pairs
-            .iter()
-            .map(|(key, value)| format!("{key}={}", percent_encode(value)))
-            .collect::<Vec<_>>()
-            .join("&")
+        query::join(pairs.iter().map(|(key, value)| (*key, value.as_str())))
     }
 }
 
@@ -195,24 +206,8 @@ impl MemberView {
 pub enum MemberViewError {
     #[error("Search for at most {MAX_SEARCH_CHARS} characters.")]
     SearchTooLong,
-}
-
-/// Percent-encodes a URL query value: everything but RFC 3986's unreserved
-/// characters. Pure, so the browser and the server build the same links.
-pub fn percent_encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-impl fmt::Display for MemberSort {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.key())
-    }
+    #[error("This view's address is too long. Shorten the search.")]
+    QueryTooLong,
 }
 
 #[cfg(test)]
@@ -236,6 +231,14 @@ mod tests {
         MemberView::from_query(|key| map.get(key).cloned())
     }
 
+    /// Shared links carry these names: they never change.
+    #[test]
+    fn sort_keys_are_the_ones_in_links() {
+        assert_eq!(MemberSort::ALL.map(MemberSort::key), ["name", "email", "role", "joined", "last_sign_in"]);
+        assert_eq!(MemberSort::LastSignIn.to_string(), "last_sign_in");
+        assert_eq!("joined".parse(), Ok(MemberSort::Joined));
+    }
+
     #[test]
     fn an_empty_query_is_the_default_view() {
         assert_eq!(parse(&[]), MemberView::default());
@@ -255,31 +258,8 @@ mod tests {
             page_size: 50,
         };
         let query = view.to_query();
-        let pairs: HashMap<String, String> = query
-            .split('&')
-            .map(|pair| {
-                let (k, v) = pair.split_once('=').unwrap();
-                let v = percent_decode(v);
-                (k.to_owned(), v)
-            })
-            .collect();
-        assert_eq!(MemberView::from_query(|key| pairs.get(key).cloned()), view);
-    }
-
-    fn percent_decode(value: &str) -> String {
-        let bytes = value.as_bytes();
-        let mut out = Vec::new();
-        let mut i = 0;
-        while i < bytes.len() {
-            if bytes[i] == b'%' {
-                out.push(u8::from_str_radix(&value[i + 1..i + 3], 16).unwrap());
-                i += 3;
-            } else {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-        String::from_utf8(out).unwrap()
+        assert!(query.starts_with("q=Ada%20Lovelace%20%26%20co&"), "{query}");
+        assert_eq!(MemberView::from_query_string(&query), view);
     }
 
     #[test]
@@ -307,6 +287,21 @@ mod tests {
         let view = parse(&[("q", &"x".repeat(10_240))]);
         assert_eq!(view.check(), Err(MemberViewError::SearchTooLong));
         assert!(parse(&[("q", "ada")]).check().is_ok());
+    }
+
+    #[test]
+    fn a_request_refuses_an_overlong_search_then_an_overlong_query() {
+        let search = "x".repeat(MAX_SEARCH_CHARS + 1);
+        assert_eq!(MemberView::parse(&format!("q={search}")), Err(MemberViewError::SearchTooLong));
+        let padding = "y".repeat(MAX_QUERY_BYTES);
+        assert_eq!(
+            MemberView::parse(&format!("q={search}&utm={padding}")),
+            Err(MemberViewError::SearchTooLong)
+        );
+        assert_eq!(MemberView::parse(&format!("q=ada&utm={padding}")), Err(MemberViewError::QueryTooLong));
+        let view = MemberView::parse("q=ada&sort=joined&dir=desc").unwrap();
+        assert_eq!((view.search.as_str(), view.sort, view.descending), ("ada", MemberSort::Joined, true));
+        assert_eq!(MemberView::parse(""), Ok(MemberView::default()));
     }
 
     #[test]

@@ -1,11 +1,13 @@
-use std::{fmt, str::FromStr};
-
 use serde::{Deserialize, Serialize};
+use strum::{Display, EnumString, IntoStaticStr};
 
 /// A member's role in one organization. The derive order is the rank order
 /// (DESIGN §1: viewer < editor < admin), so `Role::Editor < Role::Admin`.
+/// Its name (`as_str`, `Display`, `FromStr`) is the one stored and sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[derive(Display, EnumString, IntoStaticStr)]
+#[strum(serialize_all = "lowercase", parse_err_ty = String, parse_err_fn = unknown_role)]
 pub enum Role {
     Viewer,
     Editor,
@@ -16,11 +18,7 @@ impl Role {
     pub const ALL: [Role; 3] = [Role::Viewer, Role::Editor, Role::Admin];
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Viewer => "viewer",
-            Self::Editor => "editor",
-            Self::Admin => "admin",
-        }
+        self.into()
     }
 
     /// The role's name as a heading or table cell shows it; sentences use
@@ -45,23 +43,14 @@ impl Role {
     }
 }
 
-impl FromStr for Role {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Role::ALL.into_iter().find(|role| role.as_str() == s).ok_or_else(|| format!("unknown role {s:?}"))
-    }
+fn unknown_role(name: &str) -> String {
+    format!("unknown role {name:?}")
 }
 
 impl TryFrom<String> for Role {
     type Error = String;
     fn try_from(value: String) -> Result<Self, Self::Error> {
         value.parse()
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -80,5 +69,13 @@ mod tests {
             assert_eq!(role.as_str().parse::<Role>(), Ok(role));
         }
         assert!("owner".parse::<Role>().is_err());
+        assert_eq!("owner".parse::<Role>(), Err("unknown role \"owner\"".to_owned()));
+    }
+
+    /// The names are stored and sent: they never change.
+    #[test]
+    fn names_are_the_stored_ones() {
+        assert_eq!(Role::ALL.map(Role::as_str), ["viewer", "editor", "admin"]);
+        assert_eq!(Role::Editor.to_string(), "editor");
     }
 }

@@ -1,6 +1,6 @@
 //! CSV export of the members table's current view, streamed.
 
-use std::{borrow::Cow, collections::HashMap};
+use std::borrow::Cow;
 
 use app::{
     AppError,
@@ -46,10 +46,7 @@ async fn export(
     let caller = Caller::of(state, request).await?;
     let organization = access::organization(state, slug).await?;
     caller.require(Action::ListMembers, &Target::Organization(organization.id))?;
-    let params: HashMap<String, String> =
-        url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
-    let view = MemberView::from_query(|key| params.get(key).cloned());
-    view.check().map_err(|e| AppError::invalid("q", e))?;
+    let view = MemberView::parse(query).map_err(|e| AppError::invalid("q", e))?;
 
     let rows = state.store.stream_members(organization.id, view, Utc::now());
     Ok(csv_response(&HEADER, rows, member_line, &format!("{}-members.csv", organization.slug)))

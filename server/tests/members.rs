@@ -99,6 +99,34 @@ async fn the_csv_export_holds_the_filtered_members_safely(db: &TestDatabase) {
 }
 on_both_databases!(the_csv_export_holds_the_filtered_members_safely);
 
+/// The export reads its query with the table's parser: an address too long
+/// for the table is too long for its export, and gets the same answer.
+async fn an_overlong_view_is_refused_alike_by_the_table_and_its_export(db: &TestDatabase) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.create_organization("Acme").await;
+    let (admin, mut browser) = app.signed_in("admin@acme.example", false).await;
+    app.add_member(acme.id, admin.id, Role::Admin).await;
+
+    let padded =
+        |bytes: usize| format!("q=admin&utm_source={}", "y".repeat(bytes - "q=admin&utm_source=".len()));
+    let long = padded(domain::MAX_QUERY_BYTES + 1);
+    let listed = browser.call("list_members", &[("slug", "acme"), ("query", &long)]).await;
+    let exported = browser.get(&format!("/orgs/acme/members.csv?{long}")).await;
+    for refused in [&listed, &exported] {
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+        assert!(refused.body.contains("This view's address is too long"), "{}", refused.body);
+    }
+
+    let longest = padded(domain::MAX_QUERY_BYTES);
+    let listed = browser.call("list_members", &[("slug", "acme"), ("query", &longest)]).await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+    let exported = browser.get(&format!("/orgs/acme/members.csv?{longest}")).await;
+    assert_eq!(exported.status, StatusCode::OK, "{}", exported.body);
+    assert!(exported.body.contains("admin@acme.example"), "{}", exported.body);
+    app.stop().await;
+}
+on_both_databases!(an_overlong_view_is_refused_alike_by_the_table_and_its_export);
+
 fn outcomes(body: &str) -> Vec<(i64, Option<String>)> {
     let list: Vec<serde_json::Value> = serde_json::from_str(body).unwrap();
     list.iter().map(|o| (o["user_id"].as_i64().unwrap(), o["error"].as_str().map(str::to_owned))).collect()

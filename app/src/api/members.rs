@@ -138,17 +138,5 @@ pub async fn remove_member(slug: String, user_id: i64, confirm_email: String) ->
 /// is refused.
 #[cfg(feature = "ssr")]
 fn member_view(query: &str) -> Result<domain::MemberView, AppError> {
-    use std::collections::HashMap;
-
-    let params: HashMap<String, String> =
-        url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
-    let view = domain::MemberView::from_query(|key| params.get(key).cloned());
-    view.check().map_err(|e| AppError::invalid("q", e))?;
-    // Room for the longest search percent-encoded, and every other setting;
-    // checked after the search so an over-long one hears the specific limit.
-    const MAX_QUERY_BYTES: usize = 8 * 1024;
-    if query.len() > MAX_QUERY_BYTES {
-        return Err(AppError::invalid("q", "This view's address is too long. Shorten the search."));
-    }
-    Ok(view)
+    domain::MemberView::parse(query).map_err(|e| AppError::invalid("q", e))
 }

@@ -81,11 +81,11 @@ fn AcceptForm(details: InvitationView, token: String) -> impl IntoView {
         }
         .into_any()
     } else {
-        let next = domain::percent_encode(&format!("/invite?token={token}"));
+        let next = domain::query::join([("next", format!("/invite?token={token}").as_str())]);
         view! {
             <p>{format!("You already have an account. Sign in as {} to accept.", details.email)}</p>
             <p>
-                <a class="button-primary button-link" href=format!("/sign-in?next={next}")>
+                <a class="button-primary button-link" href=format!("/sign-in?{next}")>
                     "Sign in to accept"
                 </a>
             </p>

@@ -1,3 +1,4 @@
+use domain::Paging;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -29,7 +30,7 @@ fn action_button_id(user_id: i64) -> String {
 pub fn AccountsPage() -> impl IntoView {
     let query = use_query_map();
     let search = move || query.read().get("q").unwrap_or_default();
-    let page = move || query.read().get("page").and_then(|p| p.parse::<u32>().ok()).unwrap_or(1);
+    let page = move || Paging::requested(query.read().get("page"));
     let change_status = ServerAction::<SetAccountSuspended>::new();
     let removals = Removals::new("account-search");
     let list = Resource::new(
@@ -147,11 +148,9 @@ fn AccountsTable(
     if list.rows.is_empty() {
         return view! { <p>"No user matches."</p> }.into_any();
     }
-    let first = (i64::from(list.page) - 1) * i64::from(ACCOUNTS_PER_PAGE) + 1;
-    let last = first + list.rows.len() as i64 - 1;
-    let link = move |page: u32| format!("/users?q={}&page={page}", domain::percent_encode(&search));
-    let previous = (list.page > 1).then(|| link(list.page - 1));
-    let next = (last < list.total).then(|| link(list.page + 1));
+    let paging = Paging::new(list.page, ACCOUNTS_PER_PAGE, list.total);
+    let (first, last) = paging.shown(list.rows.len());
+    let link = move |page: u32| format!("/users?q={}&page={page}", domain::query::encode(&search));
     let now = list.now;
     view! {
         <table class="data-table">
@@ -253,7 +252,7 @@ fn AccountsTable(
                     .collect_view()}
             </tbody>
         </table>
-        <Pager previous next />
+        <Pager paging href=link />
     }
     .into_any()
 }

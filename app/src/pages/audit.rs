@@ -1,7 +1,7 @@
-use domain::{ACTIONS, AuditView};
+use domain::{ACTIONS, AuditView, Paging};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::{use_location, use_params_map};
 
 use crate::{
     AppError,
@@ -28,8 +28,8 @@ pub fn GlobalAuditPage() -> impl IntoView {
 /// the page is hydrated), the CSV export of the same view, and a page of events.
 #[component]
 fn AuditLog(org: Memo<Option<String>>) -> impl IntoView {
-    let query = use_query_map();
-    let view = Memo::new(move |_| query.with(|q| AuditView::from_query(|key| q.get(key))));
+    let search = use_location().search;
+    let view = Memo::new(move |_| search.with(|query| AuditView::from_query_string(query)));
     let events =
         Resource::new(move || (org.get(), view.get().to_query()), |(org, query)| audit_log(org, query));
     let base = move || match org.get() {
@@ -64,13 +64,11 @@ fn AuditLog(org: Memo<Option<String>>) -> impl IntoView {
                             view! { <p>"No event matches these filters."</p> }.into_any()
                         }
                         Ok(page) => {
-                            let pages = (page.total + i64::from(page.page_size) - 1) / i64::from(page.page_size);
-                            let previous = (page.page > 1).then(|| href(page.page - 1));
-                            let next = (i64::from(page.page) < pages).then(|| href(page.page + 1));
-                            let caption = format!("{} events, page {} of {}", page.total, page.page, pages.max(1));
+                            let paging = Paging::new(page.page, page.page_size, page.total);
+                            let caption = format!("{} events, page {} of {}", page.total, page.page, paging.pages());
                             view! {
                                 <AuditTable entries=page.entries caption />
-                                <Pager previous next />
+                                <Pager paging href />
                             }
                                 .into_any()
                         }

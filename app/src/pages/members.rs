@@ -1,11 +1,11 @@
 use std::time::Duration;
 
-use domain::{MemberSort, MemberView, MembershipStatus, PAGE_SIZES, Role, SignInFilter};
+use domain::{MemberSort, MemberView, MembershipStatus, PAGE_SIZES, Paging, Role, SignInFilter};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{
     NavigateOptions,
-    hooks::{use_navigate, use_params_map, use_query_map},
+    hooks::{use_location, use_navigate, use_params_map},
 };
 
 use std::collections::BTreeSet;
@@ -29,8 +29,8 @@ use crate::{
 pub fn MembersPage() -> impl IntoView {
     let params = use_params_map();
     let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
-    let query = use_query_map();
-    let view = Memo::new(move |_| query.with(|q| MemberView::from_query(|key| q.get(key))));
+    let search = use_location().search;
+    let view = Memo::new(move |_| search.with(|query| MemberView::from_query_string(query)));
     let changes = MemberChanges::new(slug);
     let members = Resource::new(
         move || (slug.get(), view.get().to_query(), changes.act.version().get(), changes.removals.version()),
@@ -173,9 +173,7 @@ fn MembersTable(
     selection: Selection,
 ) -> impl IntoView {
     let current = view.get_untracked();
-    let pages = u32::try_from((list.total + i64::from(list.page_size) - 1) / i64::from(list.page_size))
-        .unwrap_or(u32::MAX)
-        .max(1);
+    let paging = Paging::new(list.page, list.page_size, list.total);
     let href = |next: MemberView| {
         let query = next.to_query();
         if query.is_empty() { "?".to_owned() } else { format!("?{query}") }
@@ -196,8 +194,10 @@ fn MembersTable(
         return view! { <p>"No member matches this search and these filters."</p> }.into_any();
     }
     let now = list.now;
-    let previous = (list.page > 1).then(|| href(current.on_page(list.page - 1)));
-    let next = (list.page < pages).then(|| href(current.on_page(list.page + 1)));
+    let page_href = {
+        let current = current.clone();
+        move |page| href(current.on_page(page))
+    };
     let on_size = move |event: leptos::ev::Event| {
         let page_size = event_target_value(&event).parse().unwrap_or(current.page_size);
         show.run((MemberView { page_size, page: 1, ..view.get_untracked() }, false));
@@ -230,7 +230,7 @@ fn MembersTable(
         <BulkBar changes selection total query page_rows=on_page.len() />
         <table class="data-table">
             <caption>
-                {format!("{} {} · page {} of {pages}", list.total, if list.total == 1 { "member" } else { "members" }, list.page)}
+                {format!("{} {} · page {} of {}", list.total, if list.total == 1 { "member" } else { "members" }, list.page, paging.pages())}
             </caption>
             <thead>
                 <tr>
@@ -311,7 +311,7 @@ fn MembersTable(
                     .collect_view()}
             </tbody>
         </table>
-        <Pager previous next>
+        <Pager paging href=page_href>
             <label for="member-page-size">"Rows per page"</label>
             <select id="member-page-size" on:change=on_size>
                 {PAGE_SIZES

@@ -1,3 +1,4 @@
+use domain::Paging;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -12,7 +13,7 @@ use crate::{
 pub fn OrganizationsPage() -> impl IntoView {
     let query = use_query_map();
     let search = move || query.read().get("q").unwrap_or_default();
-    let page = move || query.read().get("page").and_then(|p| p.parse::<u32>().ok()).unwrap_or(1);
+    let page = move || Paging::requested(query.read().get("page"));
     let create = ServerAction::<CreateOrganization>::new();
     let list = Resource::new(move || (search(), page()), |(search, page)| list_organizations(search, page));
 
@@ -43,11 +44,9 @@ fn OrganizationsTable(list: OrganizationList, search: String) -> impl IntoView {
     if list.rows.is_empty() {
         return view! { <p>"No organization matches."</p> }.into_any();
     }
-    let first = (i64::from(list.page) - 1) * i64::from(ORGANIZATIONS_PER_PAGE) + 1;
-    let last = first + list.rows.len() as i64 - 1;
-    let link = move |page: u32| format!("/orgs?q={}&page={page}", domain::percent_encode(&search));
-    let previous = (list.page > 1).then(|| link(list.page - 1));
-    let next = (last < list.total).then(|| link(list.page + 1));
+    let paging = Paging::new(list.page, ORGANIZATIONS_PER_PAGE, list.total);
+    let (first, last) = paging.shown(list.rows.len());
+    let link = move |page: u32| format!("/orgs?q={}&page={page}", domain::query::encode(&search));
     view! {
         <table class="data-table">
             <caption>{format!("Organizations {first}–{last} of {}", list.total)}</caption>
@@ -84,7 +83,7 @@ fn OrganizationsTable(list: OrganizationList, search: String) -> impl IntoView {
                     .collect_view()}
             </tbody>
         </table>
-        <Pager previous next />
+        <Pager paging href=link />
     }
     .into_any()
 }

@@ -1,3 +1,4 @@
+use domain::Paging;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -11,7 +12,7 @@ use crate::{
 #[component]
 pub fn OutboxPage() -> impl IntoView {
     let query = use_query_map();
-    let page = move || query.read().get("page").and_then(|p| p.parse::<u32>().ok()).unwrap_or(1);
+    let page = move || Paging::requested(query.read().get("page"));
     let retry = ServerAction::<RetryEmail>::new();
     let errors = FormErrors::of(retry.value());
     let outbox = Resource::new(move || (page(), retry.version().get()), |(page, _)| list_outbox(page));
@@ -29,9 +30,7 @@ pub fn OutboxPage() -> impl IntoView {
                 if list.rows.is_empty() {
                     return view! { <p>"No email yet."</p> }.into_any();
                 }
-                let previous = (list.page > 1).then(|| format!("/outbox?page={}", list.page - 1));
-                let next = (i64::from(list.page) * i64::from(OUTBOX_PER_PAGE) < list.total)
-                    .then(|| format!("/outbox?page={}", list.page + 1));
+                let paging = Paging::new(list.page, OUTBOX_PER_PAGE, list.total);
                 view! {
                     <table class="data-table">
                         <caption>{format!("{} emails", list.total)}</caption>
@@ -81,7 +80,7 @@ pub fn OutboxPage() -> impl IntoView {
                                 .collect_view()}
                         </tbody>
                     </table>
-                    <Pager previous next />
+                    <Pager paging href=|page| format!("/outbox?page={page}") />
                 }
                     .into_any()
             })}

@@ -1,3 +1,4 @@
+use domain::Paging;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -21,7 +22,7 @@ pub fn OwnAccountPage() -> impl IntoView {
     let end_others = ServerAction::<EndOtherSessions>::new();
     let end_session = ServerAction::<EndPersonSession>::new();
     let query = use_query_map();
-    let page = Memo::new(move |_| query.read().get("page").and_then(|p| p.parse::<u32>().ok()).unwrap_or(1));
+    let page = Memo::new(move |_| Paging::requested(query.read().get("page")));
     let versions = move || {
         (
             rename.version().get(),

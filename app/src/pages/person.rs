@@ -1,3 +1,4 @@
+use domain::Paging;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -41,8 +42,7 @@ pub struct PersonResources {
 impl PersonResources {
     pub fn new(org: Memo<Option<String>>, user_id: Memo<Option<i64>>, refresh: Signal<usize>) -> Self {
         let query = use_query_map();
-        let page =
-            Memo::new(move |_| query.read().get("page").and_then(|p| p.parse::<u32>().ok()).unwrap_or(1));
+        let page = Memo::new(move |_| Paging::requested(query.read().get("page")));
         let end_session = ServerAction::<EndPersonSession>::new();
         let activity = Resource::new(
             move || (org.get(), user_id.get(), end_session.version().get(), refresh.get()),
@@ -344,13 +344,11 @@ pub fn Timeline(timeline: Resource<Result<AuditPage, AppError>>) -> impl IntoVie
                     match timeline.await {
                         Ok(page) if page.entries.is_empty() => view! { <p>"Nothing yet."</p> }.into_any(),
                         Ok(page) => {
-                            let pages = (page.total + i64::from(page.page_size) - 1) / i64::from(page.page_size);
-                            let previous = (page.page > 1).then(|| format!("?page={}", page.page - 1));
-                            let next = (i64::from(page.page) < pages).then(|| format!("?page={}", page.page + 1));
-                            let caption = format!("{} events, page {} of {}", page.total, page.page, pages.max(1));
+                            let paging = Paging::new(page.page, page.page_size, page.total);
+                            let caption = format!("{} events, page {} of {}", page.total, page.page, paging.pages());
                             view! {
                                 <AuditTable entries=page.entries caption />
-                                <Pager previous next />
+                                <Pager paging href=|page| format!("?page={page}") />
                             }
                                 .into_any()
                         }
