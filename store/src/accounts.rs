@@ -8,9 +8,10 @@ use domain::{AccountStatus, DisplayName};
 use crate::{
     Result,
     records::{
-        AccountDeletion, AccountSummary, Actor, NewPasswordReset, NewUser, Page, SubjectRecord, TokenKind,
-        TokenRecord, UserRecord,
+        AccountDeletion, AccountSummary, Actor, NewPasswordReset, NewUser, Page, SubjectRecord, UserRecord,
     },
+    tokens::TokenKind,
+    tokens::TokenRecord,
 };
 
 #[async_trait]

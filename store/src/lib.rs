@@ -27,6 +27,7 @@ mod rate_limits;
 mod records;
 mod sessions;
 mod sqlite;
+mod tokens;
 mod url;
 
 use std::sync::Arc;
@@ -49,11 +50,11 @@ pub use records::{
     AcceptedInvitation, AccountDeletion, AccountSummary, Actor, AuditRecord, InvitationRecord, InviteOutcome,
     MemberPage, MemberRow, MembershipRecord, NewCredentials, NewEmail, NewInvitation, NewPasswordReset,
     NewSession, NewUser, OrganizationRecord, OrganizationSummary, OutboxRecord, OutboxStatus, Page,
-    PendingInvitation, SeedMember, SessionRecord, SignInRecord, SubjectRecord, TokenKind, TokenRecord,
-    UserRecord, action,
+    PendingInvitation, SeedMember, SessionRecord, SignInRecord, SubjectRecord, UserRecord, action,
 };
 pub use sessions::SessionStore;
 pub use sqlite::SqliteStore;
+pub use tokens::{TokenKind, TokenRecord};
 pub use url::{DatabaseUrl, DatabaseUrlError};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

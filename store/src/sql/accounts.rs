@@ -16,9 +16,11 @@ use crate::{
     AccountStore, MemberStore, Result, StoreError, TokenProblem,
     dialect::Dialect,
     records::{
-        AccountDeletion, AccountSummary, Actor, NewPasswordReset, NewUser, Page, SubjectRecord, TokenKind,
-        TokenRecord, UserRecord, action,
+        AccountDeletion, AccountSummary, Actor, NewPasswordReset, NewUser, Page, SubjectRecord, UserRecord,
+        action,
     },
+    tokens::TokenKind,
+    tokens::TokenRecord,
 };
 
 pub(super) async fn insert_user(conn: &mut Conn, user: &NewUser, at: DateTime<Utc>) -> Result<UserRecord> {

@@ -12,8 +12,9 @@ use crate::{
     dialect::Dialect,
     records::{
         AcceptedInvitation, Actor, InvitationRecord, InviteOutcome, NewCredentials, NewInvitation,
-        PendingInvitation, TokenKind, action,
+        PendingInvitation, action,
     },
+    tokens::TokenKind,
 };
 
 /// Issues an invitation's link to `user_id` and queues its email, inside

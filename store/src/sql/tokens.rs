@@ -3,11 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{Conn, DbStore};
-use crate::{
-    Result, StoreError, TokenProblem,
-    dialect::Dialect,
-    records::{TokenKind, TokenRecord},
-};
+use crate::{Result, StoreError, TokenProblem, dialect::Dialect, tokens::TokenKind, tokens::TokenRecord};
 
 /// The one-time token of `kind` with this hash, locked for the
 /// caller's transaction (SQLite: the whole database is, by the write
