@@ -42,7 +42,7 @@ pub struct AccountList {
 pub async fn list_accounts(search: String, page: u32) -> Result<AccountList, AppError> {
     use domain::policy::{Action, Target};
 
-    use crate::server::{access::Caller, context};
+    use crate::ssr::{access::Caller, context};
     context::respond(
         async {
             let state = context::state()?;
@@ -88,7 +88,7 @@ pub async fn list_accounts(search: String, page: u32) -> Result<AccountList, App
 pub async fn set_account_suspended(user_id: i64, suspended: bool, reason: String) -> Result<(), AppError> {
     use domain::{Reason, Standing, policy::Action};
 
-    use crate::server::{
+    use crate::ssr::{
         access::{self, Caller},
         context,
     };
@@ -122,7 +122,7 @@ pub async fn set_account_suspended(user_id: i64, suspended: bool, reason: String
 /// `confirm_email` must be the person's address, typed by the admin.
 #[server(endpoint = "delete_account")]
 pub async fn delete_account(user_id: i64, confirm_email: String, with_data: bool) -> Result<(), AppError> {
-    use crate::server::{access::Caller, context, removals};
+    use crate::ssr::{access::Caller, context, removals};
     context::respond(
         async {
             let state = context::state()?;

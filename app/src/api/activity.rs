@@ -109,7 +109,7 @@ pub struct AuditPage {
 /// it); without, the whole account (super admins, or oneself).
 #[server(endpoint = "person_activity")]
 pub async fn person_activity(org: Option<String>, user_id: i64) -> Result<PersonOverview, AppError> {
-    use crate::server::{activity, context};
+    use crate::ssr::{activity, context};
     context::respond(
         async {
             let person = activity::Person::require(org.as_deref(), user_id).await?;
@@ -122,7 +122,7 @@ pub async fn person_activity(org: Option<String>, user_id: i64) -> Result<Person
 /// A page of the events a person made or was the target of, newest first.
 #[server(endpoint = "person_timeline")]
 pub async fn person_timeline(org: Option<String>, user_id: i64, page: u32) -> Result<AuditPage, AppError> {
-    use crate::server::{activity, context};
+    use crate::ssr::{activity, context};
     context::respond(
         async {
             let person = activity::Person::require(org.as_deref(), user_id).await?;
@@ -135,7 +135,7 @@ pub async fn person_timeline(org: Option<String>, user_id: i64, page: u32) -> Re
 /// Ends one of a person's sessions (they are signed out there at once).
 #[server(endpoint = "end_person_session")]
 pub async fn end_person_session(org: Option<String>, user_id: i64, session_id: i64) -> Result<(), AppError> {
-    use crate::server::{activity, context};
+    use crate::ssr::{activity, context};
     context::respond(
         async {
             let person = activity::Person::require(org.as_deref(), user_id).await?;
@@ -150,7 +150,7 @@ pub async fn end_person_session(org: Option<String>, user_id: i64, session_id: i
 /// `target`, `action`, `from`, `to`, `page`).
 #[server(endpoint = "audit_log")]
 pub async fn audit_log(org: Option<String>, query: String) -> Result<AuditPage, AppError> {
-    use crate::server::{activity, context};
+    use crate::ssr::{activity, context};
     context::respond(
         async {
             let state = context::state()?;
@@ -166,7 +166,7 @@ pub async fn audit_log(org: Option<String>, query: String) -> Result<AuditPage, 
 /// Every other session ends.
 #[server(endpoint = "change_password")]
 pub async fn change_password(current: String, new: String) -> Result<(), AppError> {
-    use crate::server::{activity, context};
+    use crate::ssr::{activity, context};
     context::respond(
         async {
             let state = context::state()?;
@@ -179,7 +179,7 @@ pub async fn change_password(current: String, new: String) -> Result<(), AppErro
 /// Signs the signed-in person out everywhere but here.
 #[server(endpoint = "end_other_sessions")]
 pub async fn end_other_sessions() -> Result<u64, AppError> {
-    use crate::server::context;
+    use crate::ssr::context;
     context::respond(
         async {
             let state = context::state()?;
@@ -197,7 +197,7 @@ pub async fn end_other_sessions() -> Result<u64, AppError> {
 /// Changes the signed-in person's name.
 #[server(endpoint = "rename_self")]
 pub async fn rename_self(name: String) -> Result<(), AppError> {
-    use crate::server::context;
+    use crate::ssr::context;
     context::respond(
         async {
             let state = context::state()?;

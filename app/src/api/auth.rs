@@ -14,7 +14,7 @@ pub struct SignedInUser {
 
 #[server(endpoint = "current_user")]
 pub async fn current_user() -> Result<Option<SignedInUser>, AppError> {
-    let request = crate::server::context::request();
+    let request = crate::ssr::context::request();
     Ok(request.session.map(|session| SignedInUser {
         id: session.user.id,
         email: session.user.email,
@@ -25,7 +25,7 @@ pub async fn current_user() -> Result<Option<SignedInUser>, AppError> {
 
 #[server(endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
-    use crate::server::{auth, context};
+    use crate::ssr::{auth, context};
     context::respond(
         async {
             let state = context::state()?;
@@ -40,7 +40,7 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
 
 #[server(endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    use crate::server::context;
+    use crate::ssr::context;
     context::respond(
         async {
             let state = context::state()?;

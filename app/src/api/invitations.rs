@@ -47,7 +47,7 @@ pub struct InvitationView {
 pub async fn invite_members(slug: String, emails: String, role: String) -> Result<InviteReport, AppError> {
     use domain::policy::Action;
 
-    use crate::server::{access::InOrganization, context, invitations};
+    use crate::ssr::{access::InOrganization, context, invitations};
     context::respond(
         async {
             let InOrganization { state, caller, organization } =
@@ -67,12 +67,12 @@ pub async fn invite_members(slug: String, emails: String, role: String) -> Resul
 pub async fn pending_invitations(slug: String) -> Result<Vec<PendingInvitationRow>, AppError> {
     use domain::policy::Action;
 
-    use crate::server::{access::InOrganization, context};
+    use crate::ssr::{access::InOrganization, context};
     context::respond(
         async {
             let InOrganization { state, organization, .. } =
                 InOrganization::require(&slug, Action::Invite).await?;
-            crate::server::invitations::pending_rows(&state, organization.id).await
+            crate::ssr::invitations::pending_rows(&state, organization.id).await
         }
         .await,
     )
@@ -82,7 +82,7 @@ pub async fn pending_invitations(slug: String) -> Result<Vec<PendingInvitationRo
 pub async fn resend_invitation(slug: String, user_id: i64) -> Result<(), AppError> {
     use domain::policy::Action;
 
-    use crate::server::{access::InOrganization, context, invitations};
+    use crate::ssr::{access::InOrganization, context, invitations};
     context::respond(
         async {
             let InOrganization { state, caller, organization } =
@@ -99,7 +99,7 @@ pub async fn resend_invitation(slug: String, user_id: i64) -> Result<(), AppErro
 pub async fn revoke_invitation(slug: String, user_id: i64) -> Result<(), AppError> {
     use domain::policy::Action;
 
-    use crate::server::{access::InOrganization, context};
+    use crate::ssr::{access::InOrganization, context};
     context::respond(
         async {
             let InOrganization { state, caller, organization } =
@@ -114,7 +114,7 @@ pub async fn revoke_invitation(slug: String, user_id: i64) -> Result<(), AppErro
 /// The invitation behind a link, or why it cannot be used.
 #[server(endpoint = "invitation")]
 pub async fn invitation(token: String) -> Result<InvitationView, AppError> {
-    use crate::server::{context, invitations};
+    use crate::ssr::{context, invitations};
     context::respond(
         async {
             let state = context::state()?;
@@ -141,7 +141,7 @@ pub async fn accept_invitation(
     name: Option<String>,
     password: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::server::{context, invitations};
+    use crate::ssr::{context, invitations};
     context::respond(
         async {
             let state = context::state()?;

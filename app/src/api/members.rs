@@ -34,7 +34,7 @@ pub struct MemberList {
 pub async fn list_members(slug: String, query: String) -> Result<MemberList, AppError> {
     use domain::policy::Action;
 
-    use crate::server::{access::InOrganization, context};
+    use crate::ssr::{access::InOrganization, context};
     context::respond(
         async {
             let InOrganization { state, organization, .. } =
@@ -88,7 +88,7 @@ pub async fn act_on_members(
     use domain::{MemberAction, Reason, policy::Action};
     use futures::TryStreamExt;
 
-    use crate::server::{access::InOrganization, context, member_actions};
+    use crate::ssr::{access::InOrganization, context, member_actions};
     context::respond(
         async {
             let InOrganization { state, caller, organization } =
@@ -123,7 +123,7 @@ pub async fn act_on_members(
 pub async fn remove_member(slug: String, user_id: i64, confirm_email: String) -> Result<(), AppError> {
     use domain::policy::Action;
 
-    use crate::server::{access::InOrganization, context, removals};
+    use crate::ssr::{access::InOrganization, context, removals};
     context::respond(
         async {
             let InOrganization { state, caller, organization } =

@@ -62,7 +62,7 @@ pub(super) fn check_search(search: &str) -> Result<(), AppError> {
 pub async fn list_organizations(search: String, page: u32) -> Result<OrganizationList, AppError> {
     use domain::policy::{Action, Target};
 
-    use crate::server::{access::Caller, context};
+    use crate::ssr::{access::Caller, context};
     context::respond(
         async {
             let state = context::state()?;
@@ -94,7 +94,7 @@ pub async fn list_organizations(search: String, page: u32) -> Result<Organizatio
 /// admin, their own usable memberships for everyone else.
 #[server(endpoint = "switcher_organizations")]
 pub async fn switcher_organizations(search: String) -> Result<Vec<SwitcherEntry>, AppError> {
-    use crate::server::{access::Caller, context};
+    use crate::ssr::{access::Caller, context};
     const SHOWN: i64 = 20;
     context::respond(
         async {
@@ -125,14 +125,14 @@ pub async fn switcher_organizations(search: String) -> Result<Vec<SwitcherEntry>
 pub async fn organization(slug: String) -> Result<OrganizationView, AppError> {
     use domain::policy::{Action, Target};
 
-    use crate::server::{access::InOrganization, context};
+    use crate::ssr::{access::InOrganization, context};
     context::respond(
         async {
             let InOrganization { state, caller, organization } =
                 InOrganization::require(&slug, Action::ViewOrganization).await?;
             let can_invite = caller.may(Action::Invite, &Target::Organization(organization.id));
             let pending_invitations = if can_invite {
-                crate::server::invitations::pending_rows(&state, organization.id).await?
+                crate::ssr::invitations::pending_rows(&state, organization.id).await?
             } else {
                 Vec::new()
             };
@@ -158,7 +158,7 @@ pub async fn create_organization(name: String, slug: String) -> Result<(), AppEr
         policy::{Action, Target},
     };
 
-    use crate::server::{access::Caller, context};
+    use crate::ssr::{access::Caller, context};
     context::respond(
         async {
             let state = context::state()?;
@@ -187,7 +187,7 @@ pub async fn create_organization(name: String, slug: String) -> Result<(), AppEr
 pub async fn rename_organization(slug: String, name: String) -> Result<(), AppError> {
     use domain::{OrganizationName, policy::Action};
 
-    use crate::server::{access::InOrganization, context};
+    use crate::ssr::{access::InOrganization, context};
     context::respond(
         async {
             let InOrganization { state, caller, organization } =
@@ -205,7 +205,7 @@ pub async fn rename_organization(slug: String, name: String) -> Result<(), AppEr
 pub async fn set_organization_suspended(slug: String, suspended: bool) -> Result<(), AppError> {
     use domain::{Standing, policy::Action};
 
-    use crate::server::{access::InOrganization, context};
+    use crate::ssr::{access::InOrganization, context};
     context::respond(
         async {
             let InOrganization { state, caller, organization } =
@@ -224,7 +224,7 @@ pub async fn set_organization_suspended(slug: String, suspended: bool) -> Result
 pub async fn change_member_role(slug: String, user_id: i64, role: String) -> Result<(), AppError> {
     use domain::policy::Action;
 
-    use crate::server::{access, access::Caller, context};
+    use crate::ssr::{access, access::Caller, context};
     context::respond(
         async {
             let state = context::state()?;
@@ -250,7 +250,7 @@ pub async fn change_member_role(slug: String, user_id: i64, role: String) -> Res
 pub async fn organization_name(slug: String) -> Result<String, AppError> {
     use domain::policy::Action;
 
-    use crate::server::{access::InOrganization, context};
+    use crate::ssr::{access::InOrganization, context};
     context::respond(
         async {
             let InOrganization { organization, .. } =

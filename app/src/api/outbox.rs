@@ -33,7 +33,7 @@ pub struct OutboxList {
 pub async fn list_outbox(page: u32) -> Result<OutboxList, AppError> {
     use domain::policy::{Action, Target};
 
-    use crate::server::{access::Caller, context};
+    use crate::ssr::{access::Caller, context};
     context::respond(
         async {
             let state = context::state()?;
@@ -68,7 +68,7 @@ pub async fn list_outbox(page: u32) -> Result<OutboxList, AppError> {
 pub async fn retry_email(id: i64) -> Result<(), AppError> {
     use domain::policy::{Action, Target};
 
-    use crate::server::{access::Caller, context};
+    use crate::ssr::{access::Caller, context};
     context::respond(
         async {
             let state = context::state()?;

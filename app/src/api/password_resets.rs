@@ -7,7 +7,7 @@ use crate::AppError;
 /// happens if it does.
 #[server(endpoint = "request_password_reset")]
 pub async fn request_password_reset(email: String) -> Result<String, AppError> {
-    use crate::server::{context, password_resets};
+    use crate::ssr::{context, password_resets};
     context::respond(
         async {
             let state = context::state()?;
@@ -21,7 +21,7 @@ pub async fn request_password_reset(email: String) -> Result<String, AppError> {
 /// before anyone chooses a password.
 #[server(endpoint = "check_reset_link")]
 pub async fn check_reset_link(token: String) -> Result<(), AppError> {
-    use crate::server::{context, password_resets};
+    use crate::ssr::{context, password_resets};
     context::respond(
         async {
             let state = context::state()?;
@@ -35,7 +35,7 @@ pub async fn check_reset_link(token: String) -> Result<(), AppError> {
 /// account ends and this browser is signed in.
 #[server(endpoint = "reset_password")]
 pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
-    use crate::server::{context, password_resets};
+    use crate::ssr::{context, password_resets};
     context::respond(
         async {
             let state = context::state()?;

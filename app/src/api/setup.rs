@@ -6,7 +6,7 @@ use crate::AppError;
 /// not before anyone fills in the form.
 #[server(endpoint = "check_setup_link")]
 pub async fn check_setup_link(token: String) -> Result<(), AppError> {
-    use crate::server::{auth, context};
+    use crate::ssr::{auth, context};
     context::respond(
         async {
             let state = context::state()?;
@@ -24,7 +24,7 @@ pub async fn complete_setup(
     name: String,
     password: String,
 ) -> Result<(), AppError> {
-    use crate::server::{auth, context};
+    use crate::ssr::{auth, context};
     context::respond(
         async {
             let state = context::state()?;
