@@ -92,7 +92,7 @@ pub async fn act_on_members(
     context::respond(
         async {
             let InOrganization { state, caller, organization } =
-                InOrganization::require(&slug, Action::ListMembers).await?;
+                InOrganization::require(&slug, Action::ManageMembers).await?;
             let action: MemberAction = action.parse().map_err(|e: String| AppError::invalid("action", e))?;
             let reason = Reason::parse(&reason).map_err(|e| AppError::invalid("reason", e))?;
             // Checked also when unused: a bad request is refused whole.
@@ -127,7 +127,7 @@ pub async fn remove_member(slug: String, user_id: i64, confirm_email: String) ->
     context::respond(
         async {
             let InOrganization { state, caller, organization } =
-                InOrganization::require(&slug, Action::ListMembers).await?;
+                InOrganization::require(&slug, Action::ManageMembers).await?;
             removals::remove_member(&state, &caller, &organization, user_id, &confirm_email).await
         }
         .await,

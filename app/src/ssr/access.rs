@@ -44,7 +44,7 @@ impl Caller {
     pub fn require(&self, action: Action, target: &Target) -> Result<(), AppError> {
         match policy::decide(&self.policy, action, target) {
             Decision::Allow => Ok(()),
-            Decision::Deny => Err(AppError::NotFound),
+            Decision::Deny(_) => Err(AppError::NotFound),
         }
     }
 
