@@ -122,7 +122,7 @@ pub async fn set_account_suspended(user_id: i64, suspended: bool, reason: String
 /// `confirm_email` must be the person's address, typed by the admin.
 #[server(endpoint = "delete_account")]
 pub async fn delete_account(user_id: i64, confirm_email: String, with_data: bool) -> Result<(), AppError> {
-    use crate::ssr::{access::Caller, context, removals};
+    use crate::ssr::{access::Caller, context, accounts as removals};
     context::respond(
         async {
             let state = context::state()?;

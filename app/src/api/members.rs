@@ -88,7 +88,7 @@ pub async fn act_on_members(
     use domain::{MemberAction, Reason, policy::Action};
     use futures::TryStreamExt;
 
-    use crate::ssr::{access::InOrganization, context, member_actions};
+    use crate::ssr::{access::InOrganization, context, members};
     context::respond(
         async {
             let InOrganization { state, caller, organization } =
@@ -111,7 +111,7 @@ pub async fn act_on_members(
                 domain::parse_member_ids(&members).map_err(|e| AppError::invalid("members", e))?
             };
             let reason = reason.as_ref().map(Reason::as_str);
-            member_actions::apply(&state, &caller, &organization, action, reason, &user_ids).await
+            members::apply(&state, &caller, &organization, action, reason, &user_ids).await
         }
         .await,
     )
@@ -123,7 +123,7 @@ pub async fn act_on_members(
 pub async fn remove_member(slug: String, user_id: i64, confirm_email: String) -> Result<(), AppError> {
     use domain::policy::Action;
 
-    use crate::ssr::{access::InOrganization, context, removals};
+    use crate::ssr::{access::InOrganization, context, accounts as removals};
     context::respond(
         async {
             let InOrganization { state, caller, organization } =
