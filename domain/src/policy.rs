@@ -61,8 +61,8 @@ pub enum Action {
     /// List and search an organization's members.
     ListMembers,
     /// Act on an organization's members as their admin: the members page's
-    /// row and bulk actions, removals, and deleting an account that belongs
-    /// there alone. Each change is then decided on its own.
+    /// row and bulk actions, and removals. Each change is then decided on
+    /// its own.
     ManageMembers,
     Invite,
     ChangeRole,
