@@ -9,7 +9,7 @@ pub mod error;
 pub mod pages;
 mod relative_time;
 #[cfg(feature = "ssr")]
-pub mod server;
+pub mod ssr;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -37,7 +37,7 @@ use crate::{
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    server::csp::send_policy();
+    ssr::csp::send_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">

@@ -1,10 +1,12 @@
 //! Who may do what to whom (DESIGN §2), as one pure function.
 //!
-//! Every server function asks [`decide`] before it touches data, and answers
-//! a [`Decision::Deny`] exactly as it answers "no such thing", so a request
-//! about another tenant cannot tell whether its target exists. Facts that
-//! need the database under a lock (the last admin of an organization, the
-//! last super admin) are enforced by the store, not here.
+//! Every server function asks [`decide`] before it touches data. A refusal
+//! says why ([`Refusal`]): outside the actor's scope, it is answered exactly
+//! as "no such thing", so a request about another tenant cannot tell whether
+//! its target exists; about someone the actor manages, the person hears the
+//! rule they met. Facts that need the database under a lock (the last admin
+//! of an organization, the last super admin) are enforced by the store, not
+//! here.
 
 use crate::Role;
 
@@ -36,6 +38,11 @@ impl Actor {
     fn belongs_to(&self, organization_id: i64) -> bool {
         self.memberships.iter().any(|m| m.usable && m.organization_id == organization_id)
     }
+
+    /// Super admins manage every organization, org admins their own.
+    fn manages(&self, organization_id: i64) -> bool {
+        self.is_super_admin || self.administers(organization_id)
+    }
 }
 
 /// The person an action is about.
@@ -51,7 +58,12 @@ pub struct Subject {
 pub enum Action {
     /// See an organization's name and one's own place in it.
     ViewOrganization,
+    /// List and search an organization's members.
     ListMembers,
+    /// Act on an organization's members as their admin: the members page's
+    /// row and bulk actions, and removals. Each change is then decided on
+    /// its own.
+    ManageMembers,
     Invite,
     ChangeRole,
     SetMembershipStatus,
@@ -78,9 +90,10 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 17] = [
         Action::ViewOrganization,
         Action::ListMembers,
+        Action::ManageMembers,
         Action::Invite,
         Action::ChangeRole,
         Action::SetMembershipStatus,
@@ -116,71 +129,143 @@ pub enum Target {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {
     Allow,
-    Deny,
+    Deny(Refusal),
 }
 
 impl Decision {
-    fn from(allowed: bool) -> Self {
-        if allowed { Self::Allow } else { Self::Deny }
-    }
-
     pub fn is_allowed(self) -> bool {
         self == Self::Allow
     }
 }
 
-/// Whether `actor` may perform `action` on `target`.
+/// Why the policy refuses. Every reason but [`Refusal::OutOfScope`] is about
+/// a target the actor manages, and its message (the `Display`) is what they
+/// are told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// The target is none of the actor's business: answered as "not found".
+    #[error("Not found.")]
+    OutOfScope,
+    /// Issue #6: nobody changes their own role, not even a super admin.
+    #[error("Nobody changes their own role.")]
+    OwnRole,
+    /// Admins suspend and reactivate others, not themselves.
+    #[error("You cannot do this to your own account.")]
+    OwnAccount,
+    #[error("You cannot remove yourself. Another admin can, or a super admin.")]
+    RemovingSelf,
+    #[error("You cannot delete your own account.")]
+    DeletingSelf,
+    /// An org admin's member is a super admin, whom only super admins touch.
+    #[error("Only a super admin can do this to this person.")]
+    SuperAdminMember,
+    #[error("Only a super admin can delete a super admin's account.")]
+    SuperAdminAccount,
+    /// An org admin deletes only accounts that belong to their organization alone.
+    #[error(
+        "They belong to another organization too. Remove them from this one, or ask a super admin to delete the account."
+    )]
+    BelongsElsewhere,
+    /// Deleting what other records hold about a person is for super admins.
+    #[error("Only a super admin can delete a person's data.")]
+    PersonalData,
+}
+
+/// Whether `actor` may perform `action` on `target`, and if not, why.
 pub fn decide(actor: &Actor, action: Action, target: &Target) -> Decision {
+    match check(actor, action, target) {
+        Ok(()) => Decision::Allow,
+        Err(refusal) => Decision::Deny(refusal),
+    }
+}
+
+/// The rules, each one checked scope first: an actor outside it hears
+/// nothing more specific than [`Refusal::OutOfScope`].
+fn check(actor: &Actor, action: Action, target: &Target) -> Result<(), Refusal> {
     use Action::*;
     let is_self = |subject: &Subject| subject.user_id == actor.user_id;
-    let allowed = match (action, target) {
-        (ViewOrganization, Target::Organization(org)) => actor.is_super_admin || actor.belongs_to(*org),
-        (ListMembers | Invite, Target::Organization(org)) => actor.is_super_admin || actor.administers(*org),
-        // DESIGN §2 lets super admins change any role; issue #6 narrows it:
-        // nobody changes their own role.
+    // A super admin may do it to anyone else (only they are exempt from the
+    // rule that follows it, which then applies to them as well).
+    let super_admin_unless_self = |subject: &Subject| actor.is_super_admin && !is_self(subject);
+    // Whether the actor manages any organization the person belongs to.
+    let manages_one_of = |subject: &Subject| subject.organization_ids.iter().any(|&org| actor.manages(org));
+    match (action, target) {
+        (ViewOrganization, Target::Organization(org)) => {
+            in_scope(actor.is_super_admin || actor.belongs_to(*org))
+        }
+        (ListMembers | ManageMembers | Invite, Target::Organization(org)) => in_scope(actor.manages(*org)),
         (ChangeRole, Target::Member { organization_id, subject }) => {
-            !is_self(subject) && (actor.is_super_admin || actor.administers(*organization_id))
+            in_scope(actor.manages(*organization_id))?;
+            refuse_if(is_self(subject), Refusal::OwnRole)
         }
         (SetMembershipStatus, Target::Member { organization_id, subject }) => {
-            actor.is_super_admin
-                || (actor.administers(*organization_id) && !is_self(subject) && !subject.is_super_admin)
+            if actor.is_super_admin {
+                return Ok(());
+            }
+            in_scope(actor.administers(*organization_id))?;
+            refuse_if(is_self(subject), Refusal::OwnAccount)?;
+            refuse_if(subject.is_super_admin, Refusal::SuperAdminMember)
         }
         (SendPasswordReset, Target::Member { organization_id, subject }) => {
-            actor.is_super_admin || (actor.administers(*organization_id) && !subject.is_super_admin)
+            in_scope(actor.manages(*organization_id))?;
+            refuse_if(!actor.is_super_admin && subject.is_super_admin, Refusal::SuperAdminMember)
         }
         (ViewActivity, Target::Member { organization_id, subject }) => {
-            actor.is_super_admin || is_self(subject) || actor.administers(*organization_id)
+            in_scope(is_self(subject) || actor.manages(*organization_id))
         }
-        (ViewActivity, Target::Account(subject)) => actor.is_super_admin || is_self(subject),
-        (ViewActivity, Target::Organization(org)) => actor.is_super_admin || actor.administers(*org),
-        (ViewActivity, Target::Everything) => actor.is_super_admin,
+        (ViewActivity | EndSessions, Target::Account(subject)) => {
+            in_scope(actor.is_super_admin || is_self(subject))
+        }
+        (ViewActivity, Target::Organization(org)) => in_scope(actor.manages(*org)),
+        (ViewActivity, Target::Everything) => in_scope(actor.is_super_admin),
         // Like a password reset, which also ends every session.
         (EndSessions, Target::Member { organization_id, subject }) => {
-            actor.is_super_admin
-                || is_self(subject)
-                || (actor.administers(*organization_id) && !subject.is_super_admin)
+            if is_self(subject) {
+                return Ok(());
+            }
+            in_scope(actor.manages(*organization_id))?;
+            refuse_if(!actor.is_super_admin && subject.is_super_admin, Refusal::SuperAdminMember)
         }
-        (EndSessions, Target::Account(subject)) => actor.is_super_admin || is_self(subject),
         (RemoveMember, Target::Member { organization_id, subject }) => {
-            actor.is_super_admin || (actor.administers(*organization_id) && !is_self(subject))
+            in_scope(actor.manages(*organization_id))?;
+            refuse_if(!actor.is_super_admin && is_self(subject), Refusal::RemovingSelf)
         }
-        (SetAccountStatus, Target::Account(subject)) => actor.is_super_admin && !is_self(subject),
+        (SetAccountStatus | SetSuperAdmin, Target::Account(subject)) => {
+            in_scope(actor.is_super_admin)?;
+            refuse_if(is_self(subject), Refusal::OwnAccount)
+        }
         (DeleteAccount, Target::Account(subject)) => {
-            !is_self(subject)
-                && (actor.is_super_admin
-                    || (!subject.is_super_admin
-                        && matches!(subject.organization_ids.as_slice(), [only] if actor.administers(*only))))
+            if super_admin_unless_self(subject) {
+                return Ok(());
+            }
+            in_scope(manages_one_of(subject))?;
+            refuse_if(is_self(subject), Refusal::DeletingSelf)?;
+            refuse_if(subject.is_super_admin, Refusal::SuperAdminAccount)?;
+            refuse_if(subject.organization_ids.len() != 1, Refusal::BelongsElsewhere)
         }
-        (DeleteAccountData, Target::Account(subject)) => actor.is_super_admin && !is_self(subject),
+        (DeleteAccountData, Target::Account(subject)) => {
+            if super_admin_unless_self(subject) {
+                return Ok(());
+            }
+            in_scope(manages_one_of(subject))?;
+            refuse_if(is_self(subject), Refusal::DeletingSelf)?;
+            Err(Refusal::PersonalData)
+        }
         (ListAllUsers | ManageOrganizations, Target::Everything | Target::Organization(_)) => {
-            actor.is_super_admin
+            in_scope(actor.is_super_admin)
         }
-        (ManageOutbox, Target::Everything) => actor.is_super_admin,
-        (SetSuperAdmin, Target::Account(subject)) => actor.is_super_admin && !is_self(subject),
+        (ManageOutbox, Target::Everything) => in_scope(actor.is_super_admin),
         // Any other pairing is a programming error; deny it.
-        _ => false,
-    };
-    Decision::from(allowed)
+        _ => Err(Refusal::OutOfScope),
+    }
+}
+
+fn in_scope(allowed: bool) -> Result<(), Refusal> {
+    refuse_if(!allowed, Refusal::OutOfScope)
+}
+
+fn refuse_if(refused: bool, refusal: Refusal) -> Result<(), Refusal> {
+    if refused { Err(refusal) } else { Ok(()) }
 }
 
 #[cfg(test)]
@@ -275,7 +360,9 @@ mod tests {
         let me = id(who);
         match (action, target) {
             (ViewOrganization, Target::Organization(org)) => superadmin || actor(who).belongs_to(*org),
-            (ListMembers | Invite, Target::Organization(org)) => superadmin || admins(who, *org),
+            (ListMembers | ManageMembers | Invite, Target::Organization(org)) => {
+                superadmin || admins(who, *org)
+            }
             (ChangeRole, Target::Member { organization_id, subject }) => {
                 subject.user_id != me && (superadmin || admins(who, *organization_id))
             }
@@ -342,7 +429,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, 10 * 16 * 33);
+        assert_eq!(checked, 10 * 17 * 33);
     }
 
     // The rows of DESIGN §2 one by one, as readable examples.
@@ -437,5 +524,101 @@ mod tests {
         ));
         assert!(!allowed(Who::AdminA, Action::DeleteAccountData, &Target::Account(subject(Who::ViewerA))));
         assert!(allowed(Who::SuperAdmin, Action::DeleteAccountData, &Target::Account(subject(Who::ViewerA))));
+    }
+
+    // Why: the reasons a refusal gives.
+
+    fn refusal(who: Who, action: Action, target: &Target) -> Option<Refusal> {
+        match decide(&actor(who), action, target) {
+            Decision::Allow => None,
+            Decision::Deny(refusal) => Some(refusal),
+        }
+    }
+
+    #[test]
+    fn whoever_manages_nothing_hears_only_not_found() {
+        for who in [Who::EditorA, Who::ViewerA, Who::SuspendedAdminA, Who::NoOrganization] {
+            for action in Action::ALL {
+                for target in targets() {
+                    if let Some(reason) = refusal(who, action, &target) {
+                        assert_eq!(reason, Refusal::OutOfScope, "{who:?} {action:?} {target:?}");
+                    }
+                }
+            }
+        }
+        assert_eq!(
+            refusal(Who::AdminB, Action::RemoveMember, &member(ORG_A, Who::ViewerA)),
+            Some(Refusal::OutOfScope)
+        );
+        assert_eq!(
+            refusal(Who::AdminB, Action::ManageMembers, &Target::Organization(ORG_A)),
+            Some(Refusal::OutOfScope)
+        );
+        assert_eq!(
+            refusal(Who::AdminA, Action::DeleteAccount, &Target::Account(subject(Who::AdminB))),
+            Some(Refusal::OutOfScope)
+        );
+    }
+
+    #[test]
+    fn admins_hear_why_they_cannot_act_on_themselves() {
+        assert_eq!(
+            refusal(Who::AdminA, Action::ChangeRole, &member(ORG_A, Who::AdminA)),
+            Some(Refusal::OwnRole)
+        );
+        assert_eq!(
+            refusal(Who::SuperAdmin, Action::ChangeRole, &member(ORG_A, Who::SuperAdmin)),
+            Some(Refusal::OwnRole)
+        );
+        assert_eq!(
+            refusal(Who::AdminA, Action::SetMembershipStatus, &member(ORG_A, Who::AdminA)),
+            Some(Refusal::OwnAccount)
+        );
+        assert_eq!(
+            refusal(Who::AdminA, Action::RemoveMember, &member(ORG_A, Who::AdminA)),
+            Some(Refusal::RemovingSelf)
+        );
+        assert_eq!(
+            refusal(Who::AdminA, Action::DeleteAccount, &Target::Account(subject(Who::AdminA))),
+            Some(Refusal::DeletingSelf)
+        );
+        assert_eq!(
+            refusal(Who::SuperAdmin, Action::SetAccountStatus, &Target::Account(subject(Who::SuperAdmin))),
+            Some(Refusal::OwnAccount)
+        );
+    }
+
+    #[test]
+    fn org_admins_hear_what_only_a_super_admin_may_do() {
+        assert_eq!(
+            refusal(Who::AdminA, Action::SetMembershipStatus, &member(ORG_A, Who::SuperAdmin)),
+            Some(Refusal::SuperAdminMember)
+        );
+        assert_eq!(
+            refusal(Who::AdminA, Action::SendPasswordReset, &member(ORG_A, Who::SuperAdmin)),
+            Some(Refusal::SuperAdminMember)
+        );
+        let super_admin_in_a = Subject { organization_ids: vec![ORG_A], ..subject(Who::SuperAdmin) };
+        assert_eq!(
+            refusal(Who::AdminA, Action::DeleteAccount, &Target::Account(super_admin_in_a)),
+            Some(Refusal::SuperAdminAccount)
+        );
+        assert_eq!(
+            refusal(Who::AdminA, Action::DeleteAccount, &Target::Account(subject(Who::AdminAViewerB))),
+            Some(Refusal::BelongsElsewhere)
+        );
+        assert_eq!(
+            refusal(Who::AdminA, Action::DeleteAccountData, &Target::Account(subject(Who::ViewerA))),
+            Some(Refusal::PersonalData)
+        );
+    }
+
+    #[test]
+    fn a_refusal_says_its_rule_in_words() {
+        assert_eq!(Refusal::OwnRole.to_string(), "Nobody changes their own role.");
+        assert!(
+            Refusal::BelongsElsewhere.to_string().starts_with("They belong to another organization too.")
+        );
+        assert!(!Decision::Deny(Refusal::OutOfScope).is_allowed());
     }
 }

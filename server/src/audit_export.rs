@@ -2,7 +2,7 @@
 
 use app::{
     AppError,
-    server::{AppState, RequestContext, activity},
+    ssr::{AppState, RequestContext, activity},
 };
 use axum::{
     Extension,

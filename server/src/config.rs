@@ -2,7 +2,7 @@
 
 use std::net::SocketAddr;
 
-use app::server::{SessionPolicy, sessions::parse_duration};
+use app::ssr::{SessionPolicy, sessions::parse_duration};
 use store::DatabaseUrl;
 use url::Url;
 

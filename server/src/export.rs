@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use app::{
     AppError,
-    server::{AppState, RequestContext, access, access::Caller},
+    ssr::{AppState, RequestContext, access, access::Caller},
 };
 use axum::{
     Extension,

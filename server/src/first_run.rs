@@ -1,4 +1,4 @@
-use app::server::{Settings, tokens};
+use app::ssr::{Settings, tokens};
 use chrono::{Duration, Utc};
 use store::{Store, StoreError};
 

@@ -15,7 +15,7 @@ pub mod telemetry;
 
 use std::{net::SocketAddr, sync::Arc};
 
-use app::server::{AppState, Settings};
+use app::ssr::{AppState, Settings};
 use leptos::prelude::LeptosOptions;
 use tokio::net::TcpListener;
 

@@ -1,4 +1,4 @@
-use app::{App, server::AppState, shell};
+use app::{App, shell, ssr::AppState};
 use axum::{Router, middleware::from_fn, middleware::from_fn_with_state, routing::get};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};

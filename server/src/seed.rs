@@ -1,7 +1,7 @@
 //! `roster seed-demo`: organizations full of made-up but plausible people,
 //! for trying Roster out and for the benchmark.
 
-use app::server::passwords;
+use app::ssr::passwords;
 use chrono::{DateTime, Duration, Utc};
 use domain::{DisplayName, Email, MembershipStatus, NewPassword, OrganizationName, Role, Slug};
 use rand::{Rng, SeedableRng, rngs::StdRng, seq::IndexedRandom};

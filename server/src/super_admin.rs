@@ -1,6 +1,6 @@
 use std::io::{BufRead, IsTerminal};
 
-use app::server::passwords;
+use app::ssr::passwords;
 use chrono::Utc;
 use domain::{DisplayName, Email, NewPassword};
 use store::{Actor, NewUser, StoreError};

@@ -2,9 +2,12 @@
 //! their own organization and in another: the outcome of each call is
 //! asserted. A call outside the caller's scope must look exactly like a call
 //! about something that does not exist (404). Grows with every new server
-//! function.
+//! function: a test below fails while one is registered that the matrix
+//! does not call.
 
 mod support;
+
+use std::collections::BTreeSet;
 
 use domain::Role;
 use reqwest::StatusCode;
@@ -29,6 +32,28 @@ enum Who {
 
 const ACTORS: [Who; 6] =
     [Who::SuperAdmin, Who::AdminA, Who::EditorA, Who::ViewerA, Who::AdminB, Who::SignedOut];
+/// Where the signed-out browser is in `ACTORS` and in each case's answers.
+const SIGNED_OUT: usize = ACTORS.len() - 1;
+
+/// The server functions anyone may call, signed in or not: they answer the
+/// signed-out browser as they answer everyone else. Every other function
+/// answers it "please sign in".
+const PUBLIC: [&str; 10] = [
+    "current_user",
+    "sign_in",
+    "sign_out",
+    "check_setup_link",
+    "complete_setup",
+    "request_password_reset",
+    "check_reset_link",
+    "reset_password",
+    "invitation",
+    "accept_invitation",
+];
+
+/// Called after the cases, in this order, each with its own assertions:
+/// they change the world the cases rely on.
+const LAST: [&str; 2] = ["create_organization", "sign_out"];
 
 struct World {
     browsers: Vec<(Who, Browser)>,
@@ -68,14 +93,17 @@ fn case(function: &'static str, form: &[(&'static str, &str)], expected: [u16; 6
     Case { function, form: form.iter().map(|(k, v)| (*k, v.to_string())).collect(), expected }
 }
 
-async fn every_server_function_answers_every_actor_as_designed(db: &TestDatabase) {
-    let app = TestApp::spawn(db).await;
-    let mut world = world(&app).await;
-    let viewer_a = world.viewer_a.to_string();
-    let admin_b = world.admin_b.to_string();
+/// The ids the cases name, as form values.
+struct Ids {
+    viewer_a: String,
+    admin_b: String,
+}
 
+/// Every call but the [`LAST`] ones, with the status each actor must get.
+fn cases(ids: &Ids) -> Vec<Case> {
+    let (viewer_a, admin_b) = (ids.viewer_a.as_str(), ids.admin_b.as_str());
     //                                                  super  adminA  editorA viewerA adminB  signed out
-    let cases = [
+    vec![
         case("current_user", &[], [OK, OK, OK, OK, OK, OK]),
         case("organization", &[("slug", "org-a")], [OK, OK, OK, OK, NOT_FOUND, UNAUTHENTICATED]),
         case(
@@ -113,24 +141,24 @@ async fn every_server_function_answers_every_actor_as_designed(db: &TestDatabase
         // Same role as now: allowed calls change nothing, so the world stays as it is.
         case(
             "change_member_role",
-            &[("slug", "org-a"), ("user_id", &viewer_a), ("role", "viewer")],
+            &[("slug", "org-a"), ("user_id", viewer_a), ("role", "viewer")],
             [OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
         ),
         case(
             "change_member_role",
-            &[("slug", "org-b"), ("user_id", &viewer_a), ("role", "viewer")],
+            &[("slug", "org-b"), ("user_id", viewer_a), ("role", "viewer")],
             [NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
         ),
         case(
             "change_member_role",
-            &[("slug", "org-a"), ("user_id", &viewer_a), ("role", "owner")],
+            &[("slug", "org-a"), ("user_id", viewer_a), ("role", "owner")],
             [BAD, BAD, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
         ),
         // B's only admin: the policy lets the super admin try and the store refuses;
         // everyone else is refused by the policy first and learns nothing.
         case(
             "change_member_role",
-            &[("slug", "org-b"), ("user_id", &admin_b), ("role", "viewer")],
+            &[("slug", "org-b"), ("user_id", admin_b), ("role", "viewer")],
             [CONFLICT, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
         ),
         case(
@@ -159,7 +187,7 @@ async fn every_server_function_answers_every_actor_as_designed(db: &TestDatabase
             &[
                 ("slug", "org-a"),
                 ("action", "role:viewer"),
-                ("members", &viewer_a),
+                ("members", viewer_a),
                 ("all_matching", "false"),
                 ("reason", ""),
                 ("query", ""),
@@ -171,7 +199,7 @@ async fn every_server_function_answers_every_actor_as_designed(db: &TestDatabase
             &[
                 ("slug", "org-b"),
                 ("action", "suspend"),
-                ("members", &viewer_a),
+                ("members", viewer_a),
                 ("all_matching", "false"),
                 ("reason", ""),
                 ("query", ""),
@@ -181,10 +209,34 @@ async fn every_server_function_answers_every_actor_as_designed(db: &TestDatabase
         // Reactivating an active account changes nothing; only a super admin may.
         case(
             "set_account_suspended",
-            &[("user_id", &viewer_a), ("suspended", "false"), ("reason", "")],
+            &[("user_id", viewer_a), ("suspended", "false"), ("reason", "")],
             [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
         ),
+        // Public: everyone gets the same answer, whoever is signed in.
+        case(
+            "sign_in",
+            &[("email", "nobody@example.com"), ("password", "not the password")],
+            [
+                UNAUTHENTICATED,
+                UNAUTHENTICATED,
+                UNAUTHENTICATED,
+                UNAUTHENTICATED,
+                UNAUTHENTICATED,
+                UNAUTHENTICATED,
+            ],
+        ),
         case("check_setup_link", &[("token", "forged")], [BAD, BAD, BAD, BAD, BAD, BAD]),
+        case(
+            "complete_setup",
+            &[
+                ("token", "forged"),
+                ("email", "new@example.com"),
+                ("name", "New"),
+                ("password", "violet kettle orbit 42"),
+            ],
+            [BAD, BAD, BAD, BAD, BAD, BAD],
+        ),
+        case("request_password_reset", &[("email", "not an address")], [BAD, BAD, BAD, BAD, BAD, BAD]),
         case("check_reset_link", &[("token", "forged")], [BAD, BAD, BAD, BAD, BAD, BAD]),
         case("reset_password", &[("token", "forged"), ("password", "x")], [BAD, BAD, BAD, BAD, BAD, BAD]),
         // An org admin may reset their own members, not another tenant's:
@@ -194,7 +246,7 @@ async fn every_server_function_answers_every_actor_as_designed(db: &TestDatabase
             &[
                 ("slug", "org-b"),
                 ("action", "reset"),
-                ("members", &admin_b),
+                ("members", admin_b),
                 ("all_matching", "false"),
                 ("reason", ""),
                 ("query", ""),
@@ -223,7 +275,7 @@ async fn every_server_function_answers_every_actor_as_designed(db: &TestDatabase
         ),
         case(
             "resend_invitation",
-            &[("slug", "org-a"), ("user_id", &viewer_a)],
+            &[("slug", "org-a"), ("user_id", viewer_a)],
             [NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
         ),
         case(
@@ -236,22 +288,22 @@ async fn every_server_function_answers_every_actor_as_designed(db: &TestDatabase
         // A wrong confirmation changes nothing: 400 for whoever may remove.
         case(
             "remove_member",
-            &[("slug", "org-a"), ("user_id", &viewer_a), ("confirm_email", "wrong@a.example")],
+            &[("slug", "org-a"), ("user_id", viewer_a), ("confirm_email", "wrong@a.example")],
             [BAD, BAD, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
         ),
         case(
             "remove_member",
-            &[("slug", "org-b"), ("user_id", &admin_b), ("confirm_email", "wrong@b.example")],
+            &[("slug", "org-b"), ("user_id", admin_b), ("confirm_email", "wrong@b.example")],
             [BAD, NOT_FOUND, NOT_FOUND, NOT_FOUND, CONFLICT, UNAUTHENTICATED],
         ),
         case(
             "delete_account",
-            &[("user_id", &viewer_a), ("confirm_email", "wrong@a.example"), ("with_data", "false")],
+            &[("user_id", viewer_a), ("confirm_email", "wrong@a.example"), ("with_data", "false")],
             [BAD, BAD, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
         ),
         case(
             "delete_account",
-            &[("user_id", &admin_b), ("confirm_email", "wrong@b.example"), ("with_data", "true")],
+            &[("user_id", admin_b), ("confirm_email", "wrong@b.example"), ("with_data", "true")],
             [BAD, NOT_FOUND, NOT_FOUND, NOT_FOUND, CONFLICT, UNAUTHENTICATED],
         ),
         case(
@@ -268,32 +320,32 @@ async fn every_server_function_answers_every_actor_as_designed(db: &TestDatabase
         // and the person; through another organization, nobody.
         case(
             "person_activity",
-            &[("org", "org-a"), ("user_id", &viewer_a)],
+            &[("org", "org-a"), ("user_id", viewer_a)],
             [OK, OK, NOT_FOUND, OK, NOT_FOUND, UNAUTHENTICATED],
         ),
         case(
             "person_activity",
-            &[("org", "org-b"), ("user_id", &viewer_a)],
+            &[("org", "org-b"), ("user_id", viewer_a)],
             [NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
         ),
         case(
             "person_activity",
-            &[("user_id", &viewer_a)],
+            &[("user_id", viewer_a)],
             [OK, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, UNAUTHENTICATED],
         ),
         case(
             "person_timeline",
-            &[("org", "org-a"), ("user_id", &viewer_a), ("page", "1")],
+            &[("org", "org-a"), ("user_id", viewer_a), ("page", "1")],
             [OK, OK, NOT_FOUND, OK, NOT_FOUND, UNAUTHENTICATED],
         ),
         case(
             "person_timeline",
-            &[("user_id", &admin_b), ("page", "1")],
+            &[("user_id", admin_b), ("page", "1")],
             [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, UNAUTHENTICATED],
         ),
         case(
             "end_person_session",
-            &[("org", "org-a"), ("user_id", &viewer_a), ("session_id", "999999")],
+            &[("org", "org-a"), ("user_id", viewer_a), ("session_id", "999999")],
             [NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
         ),
         case(
@@ -320,7 +372,15 @@ async fn every_server_function_answers_every_actor_as_designed(db: &TestDatabase
         case("end_other_sessions", &[], [OK, OK, OK, OK, OK, UNAUTHENTICATED]),
         case("rename_self", &[("name", "")], [BAD, BAD, BAD, BAD, BAD, UNAUTHENTICATED]),
         case("change_password", &[("current", ""), ("new", "x")], [BAD, BAD, BAD, BAD, BAD, UNAUTHENTICATED]),
-    ];
+    ]
+}
+
+async fn every_server_function_answers_every_actor_as_designed(db: &TestDatabase) {
+    let app = TestApp::spawn(db).await;
+    let mut world = world(&app).await;
+    let viewer_a = world.viewer_a.to_string();
+    let admin_b = world.admin_b.to_string();
+    let cases = cases(&Ids { viewer_a: viewer_a.clone(), admin_b: admin_b.clone() });
 
     let mut failures = Vec::new();
     for case in &cases {
@@ -373,7 +433,59 @@ async fn every_server_function_answers_every_actor_as_designed(db: &TestDatabase
         assert_eq!(answer.status.as_u16(), expected, "create_organization as {who:?}: {}", answer.body);
     }
     assert_eq!(app.store.list_organizations("created by", 10, 0).await.unwrap().total, 1);
+
+    // Signing out is last: it ends the sessions everything above used. It
+    // answers everyone alike, and nobody is signed in afterwards.
+    for (who, browser) in world.browsers.iter_mut() {
+        let answer = browser.call("sign_out", &[]).await;
+        assert_eq!(answer.status, StatusCode::OK, "sign_out as {who:?}: {}", answer.body);
+        assert_eq!(browser.whoami().await, None, "{who:?} is signed out");
+    }
     assert_eq!(ACTORS.len(), world.browsers.len());
     app.stop().await;
 }
 on_both_databases!(every_server_function_answers_every_actor_as_designed);
+
+/// Placeholder ids: enough to list the calls without a database.
+fn listed_cases() -> Vec<Case> {
+    cases(&Ids { viewer_a: "1".to_owned(), admin_b: "2".to_owned() })
+}
+
+/// The functions server_fn registers (what `/api/…` answers), by endpoint.
+fn registered_server_functions() -> BTreeSet<&'static str> {
+    leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.strip_prefix("/api/").unwrap_or(path))
+        .collect()
+}
+
+#[test]
+fn the_matrix_calls_every_server_function() {
+    let registered = registered_server_functions();
+    let called: BTreeSet<&str> = listed_cases().iter().map(|case| case.function).chain(LAST).collect();
+    let missing: Vec<_> = registered.difference(&called).collect();
+    assert!(missing.is_empty(), "server functions the access matrix does not call: {missing:?}");
+    let unknown: Vec<_> = called.difference(&registered).collect();
+    assert!(unknown.is_empty(), "the matrix calls functions that do not exist: {unknown:?}");
+}
+
+#[test]
+fn only_the_listed_public_functions_answer_the_signed_out() {
+    let cases = listed_cases();
+    for case in &cases {
+        let signed_out = case.expected[SIGNED_OUT];
+        if PUBLIC.contains(&case.function) {
+            assert!(
+                case.expected.iter().all(|&status| status == signed_out),
+                "{} {:?} is public: every actor gets the same answer",
+                case.function,
+                case.form
+            );
+        } else {
+            assert_eq!(signed_out, UNAUTHENTICATED, "{} {:?} needs a session", case.function, case.form);
+        }
+    }
+    let called: BTreeSet<&str> = cases.iter().map(|case| case.function).chain(LAST).collect();
+    for function in PUBLIC {
+        assert!(called.contains(function), "{function} is listed as public and called");
+    }
+}

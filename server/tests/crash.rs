@@ -128,7 +128,7 @@ async fn assert_each_invitation_delivered_once(pool: &PgPool, maildev: &Maildev)
             .split_once("/invite?token=")
             .and_then(|(_, rest)| rest.split_whitespace().next())
             .unwrap_or_else(|| panic!("no invitation link in {:?}", mails[0]));
-        assert_eq!(&app::server::tokens::hash(token), token_hash, "the link sent to {address}");
+        assert_eq!(&app::ssr::tokens::hash(token), token_hash, "the link sent to {address}");
     }
 }
 

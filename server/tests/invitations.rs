@@ -184,7 +184,7 @@ on_both_databases!(resending_sends_a_new_link_and_retires_the_old);
 async fn an_expired_invitation_says_so(db: &TestDatabase) {
     let app = TestApp::spawn(db).await;
     let acme = app.create_organization("Acme").await;
-    let token = app::server::tokens::issue();
+    let token = app::ssr::tokens::issue();
     let past = chrono::Utc::now() - chrono::Duration::days(8);
     let invitation = store::NewInvitation {
         organization_id: acme.id,

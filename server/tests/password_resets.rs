@@ -4,7 +4,7 @@
 
 mod support;
 
-use app::server::tokens;
+use app::ssr::tokens;
 use chrono::{Duration, Utc};
 use domain::Role;
 use reqwest::StatusCode;

@@ -4,7 +4,7 @@ mod support;
 
 use std::time::Duration;
 
-use app::server::{SessionPolicy, tokens};
+use app::ssr::{SessionPolicy, tokens};
 use domain::AccountStatus;
 use reqwest::{StatusCode, header};
 use store::{Actor, TokenKind};

@@ -4,6 +4,8 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::AppError;
+#[cfg(feature = "ssr")]
+use crate::ssr;
 
 pub const ACCOUNTS_PER_PAGE: u32 = 25;
 
@@ -42,43 +44,36 @@ pub struct AccountList {
 pub async fn list_accounts(search: String, page: u32) -> Result<AccountList, AppError> {
     use domain::policy::{Action, Target};
 
-    use crate::server::{access::Caller, context};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let caller = Caller::of(&state, &context::request()).await?;
-            caller.require(Action::ListAllUsers, &Target::Everything)?;
-            super::organizations::check_search(&search)?;
-            let page = page.max(1);
-            let offset = i64::from(page - 1) * i64::from(ACCOUNTS_PER_PAGE);
-            let found = state.store.list_accounts(&search, i64::from(ACCOUNTS_PER_PAGE), offset).await?;
-            let rows = found
-                .items
+    let (caller, state) = ssr::caller().await?;
+    caller.require(Action::ListAllUsers, &Target::Everything)?;
+    ssr::organizations::check_search(&search)?;
+    let page = page.max(1);
+    let offset = i64::from(page - 1) * i64::from(ACCOUNTS_PER_PAGE);
+    let found = state.store.list_accounts(&search, i64::from(ACCOUNTS_PER_PAGE), offset).await?;
+    let rows = found
+        .items
+        .into_iter()
+        .map(|account| AccountRow {
+            user_id: account.user.id,
+            name: account.user.name,
+            email: account.user.email,
+            is_super_admin: account.user.is_super_admin,
+            suspended: account.user.status == domain::Standing::Suspended,
+            created_at: account.user.created_at,
+            last_sign_in_at: account.user.last_sign_in_at,
+            memberships: account
+                .memberships
                 .into_iter()
-                .map(|account| AccountRow {
-                    user_id: account.user.id,
-                    name: account.user.name,
-                    email: account.user.email,
-                    is_super_admin: account.user.is_super_admin,
-                    suspended: account.user.status == domain::Standing::Suspended,
-                    created_at: account.user.created_at,
-                    last_sign_in_at: account.user.last_sign_in_at,
-                    memberships: account
-                        .memberships
-                        .into_iter()
-                        .map(|m| AccountMembership {
-                            slug: m.slug,
-                            organization: m.organization_name,
-                            role: m.role,
-                            status: m.status,
-                        })
-                        .collect(),
+                .map(|m| AccountMembership {
+                    slug: m.slug,
+                    organization: m.organization_name,
+                    role: m.role,
+                    status: m.status,
                 })
-                .collect();
-            Ok(AccountList { rows, total: found.total, page, now: Utc::now() })
-        }
-        .await,
-    )
+                .collect(),
+        })
+        .collect();
+    Ok(AccountList { rows, total: found.total, page, now: Utc::now() })
 }
 
 /// Suspends an account (it cannot sign in anywhere, and every session ends
@@ -88,32 +83,16 @@ pub async fn list_accounts(search: String, page: u32) -> Result<AccountList, App
 pub async fn set_account_suspended(user_id: i64, suspended: bool, reason: String) -> Result<(), AppError> {
     use domain::{Reason, Standing, policy::Action};
 
-    use crate::server::{
-        access::{self, Caller},
-        context,
-    };
-    context::respond(
-        async {
-            let state = context::state()?;
-            let caller = Caller::of(&state, &context::request()).await?;
-            let target = access::account(&state, user_id).await?;
-            caller.require(Action::SetAccountStatus, &target)?;
-            let reason = Reason::parse(&reason).map_err(|e| AppError::invalid("reason", e))?;
-            let status = if suspended { Standing::Suspended } else { Standing::Active };
-            state
-                .store
-                .set_account_status(
-                    user_id,
-                    status,
-                    reason.as_ref().map(Reason::as_str),
-                    caller.actor(),
-                    Utc::now(),
-                )
-                .await?;
-            Ok(())
-        }
-        .await,
-    )
+    let (caller, state) = ssr::caller().await?;
+    let target = ssr::access::account(&state, user_id).await?;
+    caller.require(Action::SetAccountStatus, &target)?;
+    let reason = Reason::parse(&reason).map_err(|e| AppError::invalid("reason", e))?;
+    let status = if suspended { Standing::Suspended } else { Standing::Active };
+    state
+        .store
+        .set_account_status(user_id, status, reason.as_ref().map(Reason::as_str), caller.actor(), Utc::now())
+        .await?;
+    Ok(())
 }
 
 /// Deletes an account. Super admins may delete anyone but themselves, and
@@ -122,13 +101,6 @@ pub async fn set_account_suspended(user_id: i64, suspended: bool, reason: String
 /// `confirm_email` must be the person's address, typed by the admin.
 #[server(endpoint = "delete_account")]
 pub async fn delete_account(user_id: i64, confirm_email: String, with_data: bool) -> Result<(), AppError> {
-    use crate::server::{access::Caller, context, removals};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let caller = Caller::of(&state, &context::request()).await?;
-            removals::delete_account(&state, &caller, user_id, &confirm_email, with_data).await
-        }
-        .await,
-    )
+    let (caller, state) = ssr::caller().await?;
+    ssr::accounts::delete(&state, &caller, user_id, &confirm_email, with_data).await
 }

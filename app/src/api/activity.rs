@@ -7,6 +7,8 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::AppError;
+#[cfg(feature = "ssr")]
+use crate::ssr;
 
 /// Days in the sign-ins chart.
 pub const CHART_DAYS: usize = 90;
@@ -109,40 +111,22 @@ pub struct AuditPage {
 /// it); without, the whole account (super admins, or oneself).
 #[server(endpoint = "person_activity")]
 pub async fn person_activity(org: Option<String>, user_id: i64) -> Result<PersonOverview, AppError> {
-    use crate::server::{activity, context};
-    context::respond(
-        async {
-            let person = activity::Person::require(org.as_deref(), user_id).await?;
-            person.activity().await
-        }
-        .await,
-    )
+    let person = ssr::activity::Person::require(org.as_deref(), user_id).await?;
+    person.activity().await
 }
 
 /// A page of the events a person made or was the target of, newest first.
 #[server(endpoint = "person_timeline")]
 pub async fn person_timeline(org: Option<String>, user_id: i64, page: u32) -> Result<AuditPage, AppError> {
-    use crate::server::{activity, context};
-    context::respond(
-        async {
-            let person = activity::Person::require(org.as_deref(), user_id).await?;
-            person.timeline(page).await
-        }
-        .await,
-    )
+    let person = ssr::activity::Person::require(org.as_deref(), user_id).await?;
+    person.timeline(page).await
 }
 
 /// Ends one of a person's sessions (they are signed out there at once).
 #[server(endpoint = "end_person_session")]
 pub async fn end_person_session(org: Option<String>, user_id: i64, session_id: i64) -> Result<(), AppError> {
-    use crate::server::{activity, context};
-    context::respond(
-        async {
-            let person = activity::Person::require(org.as_deref(), user_id).await?;
-            person.end_session(session_id).await
-        }
-        .await,
-    )
+    let person = ssr::activity::Person::require(org.as_deref(), user_id).await?;
+    person.end_session(session_id).await
 }
 
 /// A page of the audit log: of one organization, or (super admins, without
@@ -150,63 +134,35 @@ pub async fn end_person_session(org: Option<String>, user_id: i64, session_id: i
 /// `target`, `action`, `from`, `to`, `page`).
 #[server(endpoint = "audit_log")]
 pub async fn audit_log(org: Option<String>, query: String) -> Result<AuditPage, AppError> {
-    use crate::server::{activity, context};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let (audit, view) =
-                activity::audit_query(&state, &context::request(), org.as_deref(), &query).await?;
-            activity::audit_page(&state, &audit, view.page).await
-        }
-        .await,
-    )
+    let state = ssr::state()?;
+    let (audit, view) = ssr::activity::audit_query(&state, &ssr::request(), org.as_deref(), &query).await?;
+    ssr::activity::audit_page(&state, &audit, view.page).await
 }
 
 /// Changes the signed-in person's password: the current one must be right.
 /// Every other session ends.
 #[server(endpoint = "change_password")]
 pub async fn change_password(current: String, new: String) -> Result<(), AppError> {
-    use crate::server::{activity, context};
-    context::respond(
-        async {
-            let state = context::state()?;
-            activity::change_password(&state, &context::request(), current, new).await
-        }
-        .await,
-    )
+    let state = ssr::state()?;
+    ssr::activity::change_password(&state, &ssr::request(), current, new).await
 }
 
 /// Signs the signed-in person out everywhere but here.
 #[server(endpoint = "end_other_sessions")]
 pub async fn end_other_sessions() -> Result<u64, AppError> {
-    use crate::server::context;
-    context::respond(
-        async {
-            let state = context::state()?;
-            let request = context::request();
-            let session = request.require_session()?;
-            Ok(state
-                .store
-                .end_other_sessions(session.user.id, session.id, request.actor(), Utc::now())
-                .await?)
-        }
-        .await,
-    )
+    let state = ssr::state()?;
+    let request = ssr::request();
+    let session = request.require_session()?;
+    Ok(state.store.end_other_sessions(session.user.id, session.id, request.actor(), Utc::now()).await?)
 }
 
 /// Changes the signed-in person's name.
 #[server(endpoint = "rename_self")]
 pub async fn rename_self(name: String) -> Result<(), AppError> {
-    use crate::server::context;
-    context::respond(
-        async {
-            let state = context::state()?;
-            let request = context::request();
-            let session = request.require_session()?;
-            let name = domain::DisplayName::parse(&name).map_err(|e| AppError::invalid("name", e))?;
-            state.store.rename_user(session.user.id, &name, request.actor(), Utc::now()).await?;
-            Ok(())
-        }
-        .await,
-    )
+    let state = ssr::state()?;
+    let request = ssr::request();
+    let session = request.require_session()?;
+    let name = domain::DisplayName::parse(&name).map_err(|e| AppError::invalid("name", e))?;
+    state.store.rename_user(session.user.id, &name, request.actor(), Utc::now()).await?;
+    Ok(())
 }

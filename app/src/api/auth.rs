@@ -2,6 +2,8 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::AppError;
+#[cfg(feature = "ssr")]
+use crate::ssr;
 
 /// The signed-in person, as the pages see them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -14,7 +16,7 @@ pub struct SignedInUser {
 
 #[server(endpoint = "current_user")]
 pub async fn current_user() -> Result<Option<SignedInUser>, AppError> {
-    let request = crate::server::context::request();
+    let request = ssr::request();
     Ok(request.session.map(|session| SignedInUser {
         id: session.user.id,
         email: session.user.email,
@@ -25,33 +27,21 @@ pub async fn current_user() -> Result<Option<SignedInUser>, AppError> {
 
 #[server(endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
-    use crate::server::{auth, context};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let token = auth::sign_in(&state, &context::request(), &email, password).await?;
-            context::set_session_cookie(&state, &token.clear);
-            leptos_axum::redirect(&auth::safe_next(next.as_deref()));
-            Ok(())
-        }
-        .await,
-    )
+    let state = ssr::state()?;
+    let token = ssr::auth::sign_in(&state, &ssr::request(), &email, password).await?;
+    ssr::context::set_session_cookie(&state, &token.clear);
+    leptos_axum::redirect(&ssr::auth::safe_next(next.as_deref()));
+    Ok(())
 }
 
 #[server(endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    use crate::server::context;
-    context::respond(
-        async {
-            let state = context::state()?;
-            let request = context::request();
-            if let Some(session) = &request.session {
-                state.store.end_session(session.id, request.actor(), chrono::Utc::now()).await?;
-            }
-            context::clear_session_cookie(&state);
-            leptos_axum::redirect("/sign-in");
-            Ok(())
-        }
-        .await,
-    )
+    let state = ssr::state()?;
+    let request = ssr::request();
+    if let Some(session) = &request.session {
+        state.store.end_session(session.id, request.actor(), chrono::Utc::now()).await?;
+    }
+    ssr::context::clear_session_cookie(&state);
+    leptos_axum::redirect("/sign-in");
+    Ok(())
 }

@@ -4,6 +4,8 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::AppError;
+#[cfg(feature = "ssr")]
+use crate::ssr;
 
 /// What became of each address of an invitation request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,90 +49,60 @@ pub struct InvitationView {
 pub async fn invite_members(slug: String, emails: String, role: String) -> Result<InviteReport, AppError> {
     use domain::policy::Action;
 
-    use crate::server::{access::InOrganization, context, invitations};
-    context::respond(
-        async {
-            let InOrganization { state, caller, organization } =
-                InOrganization::require(&slug, Action::Invite).await?;
-            let results = invitations::invite(&state, &caller, &organization, &emails, &role).await?;
-            Ok(InviteReport {
-                invited: results.invited,
-                already_members: results.already_members,
-                already_invited: results.already_invited,
-            })
-        }
-        .await,
-    )
+    let ssr::InOrganization { state, caller, organization } =
+        ssr::InOrganization::require(&slug, Action::Invite).await?;
+    let results = ssr::invitations::invite(&state, &caller, &organization, &emails, &role).await?;
+    Ok(InviteReport {
+        invited: results.invited,
+        already_members: results.already_members,
+        already_invited: results.already_invited,
+    })
 }
 
 #[server(endpoint = "pending_invitations")]
 pub async fn pending_invitations(slug: String) -> Result<Vec<PendingInvitationRow>, AppError> {
     use domain::policy::Action;
 
-    use crate::server::{access::InOrganization, context};
-    context::respond(
-        async {
-            let InOrganization { state, organization, .. } =
-                InOrganization::require(&slug, Action::Invite).await?;
-            crate::server::invitations::pending_rows(&state, organization.id).await
-        }
-        .await,
-    )
+    let ssr::InOrganization { state, organization, .. } =
+        ssr::InOrganization::require(&slug, Action::Invite).await?;
+    ssr::invitations::pending_rows(&state, organization.id).await
 }
 
 #[server(endpoint = "resend_invitation")]
 pub async fn resend_invitation(slug: String, user_id: i64) -> Result<(), AppError> {
     use domain::policy::Action;
 
-    use crate::server::{access::InOrganization, context, invitations};
-    context::respond(
-        async {
-            let InOrganization { state, caller, organization } =
-                InOrganization::require(&slug, Action::Invite).await?;
-            let pending =
-                state.store.pending_invitation(organization.id, user_id).await?.ok_or(AppError::NotFound)?;
-            invitations::resend(&state, &caller, &organization, &pending).await
-        }
-        .await,
-    )
+    let ssr::InOrganization { state, caller, organization } =
+        ssr::InOrganization::require(&slug, Action::Invite).await?;
+    let pending =
+        state.store.pending_invitation(organization.id, user_id).await?.ok_or(AppError::NotFound)?;
+    ssr::invitations::resend(&state, &caller, &organization, &pending).await
 }
 
 #[server(endpoint = "revoke_invitation")]
 pub async fn revoke_invitation(slug: String, user_id: i64) -> Result<(), AppError> {
     use domain::policy::Action;
 
-    use crate::server::{access::InOrganization, context};
-    context::respond(
-        async {
-            let InOrganization { state, caller, organization } =
-                InOrganization::require(&slug, Action::Invite).await?;
-            state.store.revoke_invitation(organization.id, user_id, caller.actor(), Utc::now()).await?;
-            Ok(())
-        }
-        .await,
-    )
+    let ssr::InOrganization { state, caller, organization } =
+        ssr::InOrganization::require(&slug, Action::Invite).await?;
+    state.store.revoke_invitation(organization.id, user_id, caller.actor(), Utc::now()).await?;
+    Ok(())
 }
 
 /// The invitation behind a link, or why it cannot be used.
 #[server(endpoint = "invitation")]
 pub async fn invitation(token: String) -> Result<InvitationView, AppError> {
-    use crate::server::{context, invitations};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let invitation = invitations::find_usable(&state, &token).await?;
-            Ok(InvitationView {
-                needs_account: !invitation.has_password,
-                signed_in_as: context::request().session.map(|s| s.user.email),
-                email: invitation.email,
-                organization: invitation.organization_name,
-                role: invitation.role,
-                invited_by: invitation.invited_by,
-                expires_at: invitation.token.expires_at,
-            })
-        }
-        .await,
-    )
+    let state = ssr::state()?;
+    let invitation = ssr::invitations::find_usable(&state, &token).await?;
+    Ok(InvitationView {
+        needs_account: !invitation.has_password,
+        signed_in_as: ssr::request().session.map(|s| s.user.email),
+        email: invitation.email,
+        organization: invitation.organization_name,
+        role: invitation.role,
+        invited_by: invitation.invited_by,
+        expires_at: invitation.token.expires_at,
+    })
 }
 
 /// Accepts an invitation and lands in the organization. `name` and
@@ -141,17 +113,11 @@ pub async fn accept_invitation(
     name: Option<String>,
     password: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::server::{context, invitations};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let accepted = invitations::accept(&state, &context::request(), &token, name, password).await?;
-            if let Some(session) = accepted.new_session {
-                context::set_session_cookie(&state, &session.clear);
-            }
-            leptos_axum::redirect(&format!("/orgs/{}", accepted.organization_slug));
-            Ok(())
-        }
-        .await,
-    )
+    let state = ssr::state()?;
+    let accepted = ssr::invitations::accept(&state, &ssr::request(), &token, name, password).await?;
+    if let Some(session) = accepted.new_session {
+        ssr::context::set_session_cookie(&state, &session.clear);
+    }
+    leptos_axum::redirect(&format!("/orgs/{}", accepted.organization_slug));
+    Ok(())
 }

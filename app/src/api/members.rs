@@ -4,6 +4,8 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::AppError;
+#[cfg(feature = "ssr")]
+use crate::ssr;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberRowView {
@@ -34,31 +36,25 @@ pub struct MemberList {
 pub async fn list_members(slug: String, query: String) -> Result<MemberList, AppError> {
     use domain::policy::Action;
 
-    use crate::server::{access::InOrganization, context};
-    context::respond(
-        async {
-            let InOrganization { state, organization, .. } =
-                InOrganization::require(&slug, Action::ListMembers).await?;
-            let view = member_view(&query)?;
-            let now = Utc::now();
-            let found = state.store.list_members(organization.id, &view, now).await?;
-            let rows = found
-                .items
-                .into_iter()
-                .map(|m| MemberRowView {
-                    user_id: m.user_id,
-                    name: m.name,
-                    email: m.email,
-                    role: m.role,
-                    status: m.status,
-                    joined_at: m.joined_at,
-                    last_sign_in_at: m.last_sign_in_at,
-                })
-                .collect();
-            Ok(MemberList { rows, total: found.total, page: found.page, page_size: view.page_size, now })
-        }
-        .await,
-    )
+    let ssr::InOrganization { state, organization, .. } =
+        ssr::InOrganization::require(&slug, Action::ListMembers).await?;
+    let view = member_view(&query)?;
+    let now = Utc::now();
+    let found = state.store.list_members(organization.id, &view, now).await?;
+    let rows = found
+        .items
+        .into_iter()
+        .map(|m| MemberRowView {
+            user_id: m.user_id,
+            name: m.name,
+            email: m.email,
+            role: m.role,
+            status: m.status,
+            joined_at: m.joined_at,
+            last_sign_in_at: m.last_sign_in_at,
+        })
+        .collect();
+    Ok(MemberList { rows, total: found.total, page: found.page, page_size: view.page_size, now })
 }
 
 /// What a change did to one member: `error` says why it did not happen.
@@ -88,33 +84,27 @@ pub async fn act_on_members(
     use domain::{MemberAction, Reason, policy::Action};
     use futures::TryStreamExt;
 
-    use crate::server::{access::InOrganization, context, member_actions};
-    context::respond(
-        async {
-            let InOrganization { state, caller, organization } =
-                InOrganization::require(&slug, Action::ListMembers).await?;
-            let action: MemberAction = action.parse().map_err(|e: String| AppError::invalid("action", e))?;
-            let reason = Reason::parse(&reason).map_err(|e| AppError::invalid("reason", e))?;
-            // Checked also when unused: a bad request is refused whole.
-            let view = member_view(&query)?;
-            let user_ids = if all_matching {
-                let mut ids = Vec::new();
-                let mut rows = state.store.stream_members(organization.id, view, Utc::now());
-                while let Some(row) = rows.try_next().await? {
-                    if ids.len() == domain::MAX_BULK_MEMBERS {
-                        return Err(AppError::invalid("members", domain::too_many()));
-                    }
-                    ids.push(row.user_id);
-                }
-                ids
-            } else {
-                domain::parse_member_ids(&members).map_err(|e| AppError::invalid("members", e))?
-            };
-            let reason = reason.as_ref().map(Reason::as_str);
-            member_actions::apply(&state, &caller, &organization, action, reason, &user_ids).await
+    let ssr::InOrganization { state, caller, organization } =
+        ssr::InOrganization::require(&slug, Action::ManageMembers).await?;
+    let action: MemberAction = action.parse().map_err(|e: String| AppError::invalid("action", e))?;
+    let reason = Reason::parse(&reason).map_err(|e| AppError::invalid("reason", e))?;
+    // Checked also when unused: a bad request is refused whole.
+    let view = member_view(&query)?;
+    let user_ids = if all_matching {
+        let mut ids = Vec::new();
+        let mut rows = state.store.stream_members(organization.id, view, Utc::now());
+        while let Some(row) = rows.try_next().await? {
+            if ids.len() == domain::MAX_BULK_MEMBERS {
+                return Err(AppError::invalid("members", domain::too_many()));
+            }
+            ids.push(row.user_id);
         }
-        .await,
-    )
+        ids
+    } else {
+        domain::parse_member_ids(&members).map_err(|e| AppError::invalid("members", e))?
+    };
+    let reason = reason.as_ref().map(Reason::as_str);
+    ssr::members::apply(&state, &caller, &organization, action, reason, &user_ids).await
 }
 
 /// Removes a member from the organization (their account stays).
@@ -123,15 +113,9 @@ pub async fn act_on_members(
 pub async fn remove_member(slug: String, user_id: i64, confirm_email: String) -> Result<(), AppError> {
     use domain::policy::Action;
 
-    use crate::server::{access::InOrganization, context, removals};
-    context::respond(
-        async {
-            let InOrganization { state, caller, organization } =
-                InOrganization::require(&slug, Action::ListMembers).await?;
-            removals::remove_member(&state, &caller, &organization, user_id, &confirm_email).await
-        }
-        .await,
-    )
+    let ssr::InOrganization { state, caller, organization } =
+        ssr::InOrganization::require(&slug, Action::ManageMembers).await?;
+    ssr::members::remove(&state, &caller, &organization, user_id, &confirm_email).await
 }
 
 /// The members page's URL query as a view; an over-long search, or query,

@@ -4,6 +4,8 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::AppError;
+#[cfg(feature = "ssr")]
+use crate::ssr;
 
 /// Organizations shown per page in the super admin's list.
 pub const ORGANIZATIONS_PER_PAGE: u32 = 25;
@@ -49,105 +51,76 @@ pub struct SwitcherEntry {
     pub name: String,
 }
 
-#[cfg(feature = "ssr")]
-pub(super) fn check_search(search: &str) -> Result<(), AppError> {
-    if search.chars().count() > MAX_SEARCH_CHARS {
-        return Err(AppError::invalid("q", format!("Search for at most {MAX_SEARCH_CHARS} characters.")));
-    }
-    Ok(())
-}
-
 /// Every organization, for super admins: search, member counts, pages.
 #[server(endpoint = "list_organizations")]
 pub async fn list_organizations(search: String, page: u32) -> Result<OrganizationList, AppError> {
     use domain::policy::{Action, Target};
 
-    use crate::server::{access::Caller, context};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let caller = Caller::of(&state, &context::request()).await?;
-            caller.require(Action::ManageOrganizations, &Target::Everything)?;
-            check_search(&search)?;
-            let page = page.max(1);
-            let offset = i64::from(page - 1) * i64::from(ORGANIZATIONS_PER_PAGE);
-            let found =
-                state.store.list_organizations(&search, i64::from(ORGANIZATIONS_PER_PAGE), offset).await?;
-            let rows = found
-                .items
-                .into_iter()
-                .map(|s| OrganizationRow {
-                    slug: s.organization.slug,
-                    name: s.organization.name,
-                    suspended: s.organization.status == domain::Standing::Suspended,
-                    member_count: s.member_count,
-                    created_at: s.organization.created_at,
-                })
-                .collect();
-            Ok(OrganizationList { rows, total: found.total, page })
-        }
-        .await,
-    )
+    let (caller, state) = ssr::caller().await?;
+    caller.require(Action::ManageOrganizations, &Target::Everything)?;
+    ssr::organizations::check_search(&search)?;
+    let page = page.max(1);
+    let offset = i64::from(page - 1) * i64::from(ORGANIZATIONS_PER_PAGE);
+    let found = state.store.list_organizations(&search, i64::from(ORGANIZATIONS_PER_PAGE), offset).await?;
+    let rows = found
+        .items
+        .into_iter()
+        .map(|s| OrganizationRow {
+            slug: s.organization.slug,
+            name: s.organization.name,
+            suspended: s.organization.status == domain::Standing::Suspended,
+            member_count: s.member_count,
+            created_at: s.organization.created_at,
+        })
+        .collect();
+    Ok(OrganizationList { rows, total: found.total, page })
 }
 
-/// The organizations the caller can switch to: any (searched) for a super
-/// admin, their own usable memberships for everyone else.
+/// The organizations the caller can switch to: any (searched) for whoever
+/// may list them all, otherwise those of their own that they may see.
 #[server(endpoint = "switcher_organizations")]
 pub async fn switcher_organizations(search: String) -> Result<Vec<SwitcherEntry>, AppError> {
-    use crate::server::{access::Caller, context};
+    use domain::policy::{Action, Target};
+
     const SHOWN: i64 = 20;
-    context::respond(
-        async {
-            let state = context::state()?;
-            let caller = Caller::of(&state, &context::request()).await?;
-            check_search(&search)?;
-            if caller.is_super_admin() {
-                let found = state.store.list_organizations(&search, SHOWN, 0).await?;
-                return Ok(found
-                    .items
-                    .into_iter()
-                    .map(|s| SwitcherEntry { slug: s.organization.slug, name: s.organization.name })
-                    .collect());
-            }
-            let needle = search.trim().to_lowercase();
-            Ok(caller
-                .memberships
-                .iter()
-                .filter(|m| m.is_usable() && m.organization_name.to_lowercase().contains(&needle))
-                .map(|m| SwitcherEntry { slug: m.slug.clone(), name: m.organization_name.clone() })
-                .collect())
-        }
-        .await,
-    )
+    let (caller, state) = ssr::caller().await?;
+    ssr::organizations::check_search(&search)?;
+    if caller.may(Action::ManageOrganizations, &Target::Everything) {
+        let found = state.store.list_organizations(&search, SHOWN, 0).await?;
+        return Ok(found
+            .items
+            .into_iter()
+            .map(|s| SwitcherEntry { slug: s.organization.slug, name: s.organization.name })
+            .collect());
+    }
+    let needle = search.trim().to_lowercase();
+    Ok(caller
+        .memberships
+        .iter()
+        .filter(|m| caller.may(Action::ViewOrganization, &Target::Organization(m.organization_id)))
+        .filter(|m| m.organization_name.to_lowercase().contains(&needle))
+        .map(|m| SwitcherEntry { slug: m.slug.clone(), name: m.organization_name.clone() })
+        .collect())
 }
 
 #[server(endpoint = "organization")]
 pub async fn organization(slug: String) -> Result<OrganizationView, AppError> {
     use domain::policy::{Action, Target};
 
-    use crate::server::{access::InOrganization, context};
-    context::respond(
-        async {
-            let InOrganization { state, caller, organization } =
-                InOrganization::require(&slug, Action::ViewOrganization).await?;
-            let can_invite = caller.may(Action::Invite, &Target::Organization(organization.id));
-            let pending_invitations = if can_invite {
-                crate::server::invitations::pending_rows(&state, organization.id).await?
-            } else {
-                Vec::new()
-            };
-            Ok(OrganizationView {
-                pending_invitations,
-                my_role: caller.membership_in(organization.id).map(|m| m.role),
-                can_manage: caller.may(Action::ManageOrganizations, &Target::Organization(organization.id)),
-                can_invite,
-                slug: organization.slug,
-                name: organization.name,
-                suspended: organization.status == domain::Standing::Suspended,
-            })
-        }
-        .await,
-    )
+    let ssr::InOrganization { state, caller, organization } =
+        ssr::InOrganization::require(&slug, Action::ViewOrganization).await?;
+    let can_invite = caller.may(Action::Invite, &Target::Organization(organization.id));
+    let pending_invitations =
+        if can_invite { ssr::invitations::pending_rows(&state, organization.id).await? } else { Vec::new() };
+    Ok(OrganizationView {
+        pending_invitations,
+        my_role: caller.membership_in(organization.id).map(|m| m.role),
+        can_manage: caller.may(Action::ManageOrganizations, &Target::Organization(organization.id)),
+        can_invite,
+        slug: organization.slug,
+        name: organization.name,
+        suspended: organization.status == domain::Standing::Suspended,
+    })
 }
 
 /// Creates an organization; its URL name is made from its name when left empty.
@@ -158,46 +131,33 @@ pub async fn create_organization(name: String, slug: String) -> Result<(), AppEr
         policy::{Action, Target},
     };
 
-    use crate::server::{access::Caller, context};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let caller = Caller::of(&state, &context::request()).await?;
-            caller.require(Action::ManageOrganizations, &Target::Everything)?;
-            let name = OrganizationName::parse(&name).map_err(|e| AppError::invalid("name", e))?;
-            let slug = if slug.trim().is_empty() {
-                Slug::from_name(name.as_str()).map_err(|_| {
-                    AppError::invalid(
-                        "slug",
-                        "Choose a URL name: this name has too few letters or digits to make one.",
-                    )
-                })?
-            } else {
-                Slug::parse(&slug).map_err(|e| AppError::invalid("slug", e))?
-            };
-            let created = state.store.create_organization(&slug, &name, caller.actor(), Utc::now()).await?;
-            leptos_axum::redirect(&format!("/orgs/{}", created.slug));
-            Ok(())
-        }
-        .await,
-    )
+    let (caller, state) = ssr::caller().await?;
+    caller.require(Action::ManageOrganizations, &Target::Everything)?;
+    let name = OrganizationName::parse(&name).map_err(|e| AppError::invalid("name", e))?;
+    let slug = if slug.trim().is_empty() {
+        Slug::from_name(name.as_str()).map_err(|_| {
+            AppError::invalid(
+                "slug",
+                "Choose a URL name: this name has too few letters or digits to make one.",
+            )
+        })?
+    } else {
+        Slug::parse(&slug).map_err(|e| AppError::invalid("slug", e))?
+    };
+    let created = state.store.create_organization(&slug, &name, caller.actor(), Utc::now()).await?;
+    leptos_axum::redirect(&format!("/orgs/{}", created.slug));
+    Ok(())
 }
 
 #[server(endpoint = "rename_organization")]
 pub async fn rename_organization(slug: String, name: String) -> Result<(), AppError> {
     use domain::{OrganizationName, policy::Action};
 
-    use crate::server::{access::InOrganization, context};
-    context::respond(
-        async {
-            let InOrganization { state, caller, organization } =
-                InOrganization::require(&slug, Action::ManageOrganizations).await?;
-            let name = OrganizationName::parse(&name).map_err(|e| AppError::invalid("name", e))?;
-            state.store.rename_organization(organization.id, &name, caller.actor(), Utc::now()).await?;
-            Ok(())
-        }
-        .await,
-    )
+    let ssr::InOrganization { state, caller, organization } =
+        ssr::InOrganization::require(&slug, Action::ManageOrganizations).await?;
+    let name = OrganizationName::parse(&name).map_err(|e| AppError::invalid("name", e))?;
+    state.store.rename_organization(organization.id, &name, caller.actor(), Utc::now()).await?;
+    Ok(())
 }
 
 /// Suspends an organization (its members can no longer use it) or reactivates it.
@@ -205,17 +165,11 @@ pub async fn rename_organization(slug: String, name: String) -> Result<(), AppEr
 pub async fn set_organization_suspended(slug: String, suspended: bool) -> Result<(), AppError> {
     use domain::{Standing, policy::Action};
 
-    use crate::server::{access::InOrganization, context};
-    context::respond(
-        async {
-            let InOrganization { state, caller, organization } =
-                InOrganization::require(&slug, Action::ManageOrganizations).await?;
-            let status = if suspended { Standing::Suspended } else { Standing::Active };
-            state.store.set_organization_status(organization.id, status, caller.actor(), Utc::now()).await?;
-            Ok(())
-        }
-        .await,
-    )
+    let ssr::InOrganization { state, caller, organization } =
+        ssr::InOrganization::require(&slug, Action::ManageOrganizations).await?;
+    let status = if suspended { Standing::Suspended } else { Standing::Active };
+    state.store.set_organization_status(organization.id, status, caller.actor(), Utc::now()).await?;
+    Ok(())
 }
 
 /// Gives a member another role. Nobody changes their own role, and the
@@ -224,24 +178,14 @@ pub async fn set_organization_suspended(slug: String, suspended: bool) -> Result
 pub async fn change_member_role(slug: String, user_id: i64, role: String) -> Result<(), AppError> {
     use domain::policy::Action;
 
-    use crate::server::{access, access::Caller, context};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let caller = Caller::of(&state, &context::request()).await?;
-            let organization = access::organization(&state, &slug).await?;
-            let member = access::member(&state, organization.id, user_id).await?;
-            caller.require(Action::ChangeRole, &member)?;
-            let role: Role =
-                role.parse().map_err(|_| AppError::invalid("role", "Choose viewer, editor or admin."))?;
-            state
-                .store
-                .change_member_role(organization.id, user_id, role, caller.actor(), Utc::now())
-                .await?;
-            Ok(())
-        }
-        .await,
-    )
+    let (caller, state) = ssr::caller().await?;
+    let organization = ssr::access::organization(&state, &slug).await?;
+    let member = ssr::access::member(&state, organization.id, user_id).await?;
+    caller.require(Action::ChangeRole, &member)?;
+    let role: Role =
+        role.parse().map_err(|_| AppError::invalid("role", "Choose viewer, editor or admin."))?;
+    state.store.change_member_role(organization.id, user_id, role, caller.actor(), Utc::now()).await?;
+    Ok(())
 }
 
 /// The name of the organization at `slug`, for whoever may see it: what the
@@ -250,13 +194,7 @@ pub async fn change_member_role(slug: String, user_id: i64, role: String) -> Res
 pub async fn organization_name(slug: String) -> Result<String, AppError> {
     use domain::policy::Action;
 
-    use crate::server::{access::InOrganization, context};
-    context::respond(
-        async {
-            let InOrganization { organization, .. } =
-                InOrganization::require(&slug, Action::ViewOrganization).await?;
-            Ok(organization.name)
-        }
-        .await,
-    )
+    let ssr::InOrganization { organization, .. } =
+        ssr::InOrganization::require(&slug, Action::ViewOrganization).await?;
+    Ok(organization.name)
 }

@@ -3,6 +3,8 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::AppError;
+#[cfg(feature = "ssr")]
+use crate::ssr;
 
 pub const OUTBOX_PER_PAGE: u32 = 50;
 
@@ -33,34 +35,27 @@ pub struct OutboxList {
 pub async fn list_outbox(page: u32) -> Result<OutboxList, AppError> {
     use domain::policy::{Action, Target};
 
-    use crate::server::{access::Caller, context};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let caller = Caller::of(&state, &context::request()).await?;
-            caller.require(Action::ManageOutbox, &Target::Everything)?;
-            let page = page.max(1);
-            let offset = i64::from(page - 1) * i64::from(OUTBOX_PER_PAGE);
-            let found = state.store.list_outbox(i64::from(OUTBOX_PER_PAGE), offset).await?;
-            let rows = found
-                .items
-                .into_iter()
-                .map(|e| OutboxRow {
-                    id: e.id,
-                    created_at: e.created_at,
-                    recipient: e.recipient,
-                    subject: e.subject,
-                    status: e.status.as_str().to_owned(),
-                    attempts: e.attempts,
-                    next_attempt_at: e.next_attempt_at,
-                    last_error: e.last_error,
-                    sent_at: e.sent_at,
-                })
-                .collect();
-            Ok(OutboxList { rows, total: found.total, page })
-        }
-        .await,
-    )
+    let (caller, state) = ssr::caller().await?;
+    caller.require(Action::ManageOutbox, &Target::Everything)?;
+    let page = page.max(1);
+    let offset = i64::from(page - 1) * i64::from(OUTBOX_PER_PAGE);
+    let found = state.store.list_outbox(i64::from(OUTBOX_PER_PAGE), offset).await?;
+    let rows = found
+        .items
+        .into_iter()
+        .map(|e| OutboxRow {
+            id: e.id,
+            created_at: e.created_at,
+            recipient: e.recipient,
+            subject: e.subject,
+            status: e.status.as_str().to_owned(),
+            attempts: e.attempts,
+            next_attempt_at: e.next_attempt_at,
+            last_error: e.last_error,
+            sent_at: e.sent_at,
+        })
+        .collect();
+    Ok(OutboxList { rows, total: found.total, page })
 }
 
 /// Queues a failed email again.
@@ -68,15 +63,8 @@ pub async fn list_outbox(page: u32) -> Result<OutboxList, AppError> {
 pub async fn retry_email(id: i64) -> Result<(), AppError> {
     use domain::policy::{Action, Target};
 
-    use crate::server::{access::Caller, context};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let caller = Caller::of(&state, &context::request()).await?;
-            caller.require(Action::ManageOutbox, &Target::Everything)?;
-            state.store.retry_email(id, caller.actor(), Utc::now()).await?;
-            Ok(())
-        }
-        .await,
-    )
+    let (caller, state) = ssr::caller().await?;
+    caller.require(Action::ManageOutbox, &Target::Everything)?;
+    state.store.retry_email(id, caller.actor(), Utc::now()).await?;
+    Ok(())
 }

@@ -4,6 +4,7 @@ mod app_header;
 mod audit_table;
 mod dialog;
 mod disclosure;
+mod error_alert;
 mod form_field;
 mod invitations;
 mod member_actions;
@@ -17,6 +18,7 @@ pub use app_header::AppHeader;
 pub use audit_table::AuditTable;
 pub use dialog::Dialog;
 pub use disclosure::{DisclosureButton, close_on_escape};
+pub use error_alert::{ErrorAlert, answer_with};
 pub use form_field::{FormAlert, FormErrors, FormField};
 pub use invitations::{InviteButton, InviteDialog, PendingInvitations};
 pub use member_actions::{

@@ -5,7 +5,7 @@ use leptos_router::hooks::use_query_map;
 use crate::{
     AuthActions,
     api::{InvitationView, invitation},
-    components::{FormAlert, FormErrors, FormField},
+    components::{ErrorAlert, FormAlert, FormErrors, FormField},
 };
 
 /// Where an invitation email's link leads (`/invite?token=…`).
@@ -25,7 +25,7 @@ pub fn AcceptInvitationPage() -> impl IntoView {
                             Ok(details) => view! { <AcceptForm details token=token() /> }.into_any(),
                             Err(error) => {
                                 view! {
-                                    <p role="alert" class="form-alert">{error.to_string()}</p>
+                                    <ErrorAlert error class="form-alert" />
                                     <p>"Ask the person who invited you to send a new invitation."</p>
                                 }
                                     .into_any()

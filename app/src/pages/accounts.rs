@@ -7,8 +7,8 @@ use crate::{
     CurrentUserResource,
     api::{ACCOUNTS_PER_PAGE, AccountList, SetAccountSuspended, list_accounts},
     components::{
-        Dialog, FormAlert, FormErrors, Pager, PersonLink, Removal, RemovalDialog, RemovalKind, RemovalNotice,
-        Removals,
+        Dialog, ErrorAlert, FormAlert, FormErrors, Pager, PersonLink, Removal, RemovalDialog, RemovalKind,
+        RemovalNotice, Removals,
     },
     relative_time::relative,
 };
@@ -70,7 +70,7 @@ pub fn AccountsPage() -> impl IntoView {
                         };
                         view! { <AccountsTable list search=search() me ask removals /> }.into_any()
                     }
-                    Err(error) => view! { <p role="alert" class="form-alert">{error.to_string()}</p> }.into_any(),
+                    Err(error) => view! { <ErrorAlert error class="form-alert" /> }.into_any(),
                 }
             })}
         </Transition>

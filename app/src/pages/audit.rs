@@ -6,7 +6,7 @@ use leptos_router::hooks::{use_location, use_params_map};
 use crate::{
     AppError,
     api::audit_log,
-    components::{AuditTable, Pager},
+    components::{AuditTable, ErrorAlert, Pager},
     pages::NotFoundContent,
 };
 
@@ -72,7 +72,7 @@ fn AuditLog(org: Memo<Option<String>>) -> impl IntoView {
                             }
                                 .into_any()
                         }
-                        Err(error) => view! { <p role="alert" class="form-alert">{error.to_string()}</p> }.into_any(),
+                        Err(error) => view! { <ErrorAlert error class="form-alert" /> }.into_any(),
                     }}
                 }
                     .into_any()

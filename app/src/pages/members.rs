@@ -16,8 +16,8 @@ use crate::{
     AppError,
     api::{MemberList, list_members},
     components::{
-        Change, MemberChangeDialog, MemberChangeReport, MemberChanges, Pager, PersonLink, RemovalDialog,
-        RemovalNotice, RowActions, Targets,
+        Change, ErrorAlert, MemberChangeDialog, MemberChangeReport, MemberChanges, Pager, PersonLink,
+        RemovalDialog, RemovalNotice, RowActions, Targets,
     },
     pages::NotFoundContent,
     relative_time::relative,
@@ -79,7 +79,7 @@ pub fn MembersPage() -> impl IntoView {
                             </p>
                             {match result {
                                 Ok(list) => view! { <MembersTable list view show changes selection /> }.into_any(),
-                                Err(error) => view! { <p role="alert" class="form-alert">{error.to_string()}</p> }.into_any(),
+                                Err(error) => view! { <ErrorAlert error class="form-alert" /> }.into_any(),
                             }}
                         }
                             .into_any()

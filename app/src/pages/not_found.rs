@@ -1,6 +1,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::{AppError, components::answer_with};
+
 /// Any address that leads nowhere, including anything outside the caller's
 /// scope: the two are indistinguishable by design.
 #[component]
@@ -12,9 +14,11 @@ pub fn NotFoundPage() -> impl IntoView {
     }
 }
 
-/// The message itself, for pages that find out late that there is nothing to show.
+/// The message itself, for pages that find out late that there is nothing
+/// to show; the page then answers 404.
 #[component]
 pub fn NotFoundContent() -> impl IntoView {
+    answer_with(&AppError::NotFound);
     view! {
         <Title text="Not found" />
         <h1>"Not found"</h1>

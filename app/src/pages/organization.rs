@@ -8,7 +8,9 @@ use crate::{
         InviteMembers, OrganizationView, RenameOrganization, ResendInvitation, RevokeInvitation,
         SetOrganizationSuspended, organization,
     },
-    components::{FormAlert, FormErrors, FormField, InviteButton, InviteDialog, PendingInvitations},
+    components::{
+        ErrorAlert, FormAlert, FormErrors, FormField, InviteButton, InviteDialog, PendingInvitations,
+    },
     pages::NotFoundContent,
 };
 
@@ -48,7 +50,7 @@ pub fn OrganizationPage() -> impl IntoView {
                 match view.await {
                     Ok(organization) => view! { <OrganizationDetails organization actions /> }.into_any(),
                     Err(AppError::NotFound) => view! { <NotFoundContent /> }.into_any(),
-                    Err(error) => view! { <p role="alert">{error.to_string()}</p> }.into_any(),
+                    Err(error) => view! { <ErrorAlert error /> }.into_any(),
                 }
             })}
         </Transition>

@@ -5,7 +5,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::{CreateOrganization, ORGANIZATIONS_PER_PAGE, OrganizationList, list_organizations},
-    components::{FormAlert, FormErrors, FormField, Pager},
+    components::{ErrorAlert, FormAlert, FormErrors, FormField, Pager},
 };
 
 /// Super admins: every organization, searchable, and a form to create one.
@@ -31,7 +31,7 @@ pub fn OrganizationsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match list.await {
                     Ok(list) => view! { <OrganizationsTable list search=search() /> }.into_any(),
-                    Err(error) => view! { <p role="alert">{error.to_string()}</p> }.into_any(),
+                    Err(error) => view! { <ErrorAlert error /> }.into_any(),
                 }
             })}
         </Transition>

@@ -5,7 +5,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::{OUTBOX_PER_PAGE, RetryEmail, list_outbox},
-    components::{FormAlert, FormErrors, Pager},
+    components::{ErrorAlert, FormAlert, FormErrors, Pager},
 };
 
 /// Super admins: every email Roster has queued, sent or given up on.
@@ -25,7 +25,7 @@ pub fn OutboxPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let list = match outbox.await {
                     Ok(list) => list,
-                    Err(error) => return view! { <p role="alert">{error.to_string()}</p> }.into_any(),
+                    Err(error) => return view! { <ErrorAlert error /> }.into_any(),
                 };
                 if list.rows.is_empty() {
                     return view! { <p>"No email yet."</p> }.into_any();

@@ -9,7 +9,7 @@ use crate::{
         AuditPage, ChangePassword, EndOtherSessions, EndPersonSession, PersonOverview, RenameSelf,
         current_user, person_activity, person_timeline,
     },
-    components::{FormAlert, FormErrors, FormField},
+    components::{ErrorAlert, FormAlert, FormErrors, FormField},
     pages::person::{Profile, Sessions, SignIns, Timeline},
 };
 
@@ -59,7 +59,7 @@ pub fn OwnAccountPage() -> impl IntoView {
                         <SignIns person />
                     }
                         .into_any(),
-                    Err(error) => view! { <p role="alert">{error.to_string()}</p> }.into_any(),
+                    Err(error) => view! { <ErrorAlert error /> }.into_any(),
                 }
             })}
         </Transition>

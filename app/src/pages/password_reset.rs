@@ -5,7 +5,7 @@ use leptos_router::hooks::use_query_map;
 use crate::{
     AuthActions,
     api::{RequestPasswordReset, check_reset_link},
-    components::{FormAlert, FormErrors, FormField},
+    components::{ErrorAlert, FormAlert, FormErrors, FormField},
 };
 
 /// "Forgot password": asks for an address and answers the same whether or
@@ -63,7 +63,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                             Ok(()) => view! { <ResetForm token=token() /> }.into_any(),
                             Err(error) => {
                                 view! {
-                                    <p role="alert" class="form-alert">{error.to_string()}</p>
+                                    <ErrorAlert error class="form-alert" />
                                     <p>
                                         <a href="/forgot-password">"Ask for a new link"</a>
                                     </p>

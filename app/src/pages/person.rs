@@ -6,7 +6,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::{
     AppError,
     api::{AuditPage, EndPersonSession, PersonOverview, person_activity, person_timeline},
-    components::{AuditTable, FormAlert, FormErrors, Pager, SignInChart},
+    components::{AuditTable, ErrorAlert, FormAlert, FormErrors, Pager, SignInChart},
     pages::NotFoundContent,
     relative_time::relative,
 };
@@ -92,7 +92,7 @@ fn PersonPage(org: Memo<Option<String>>, user_id: Memo<Option<i64>>) -> impl Int
                             .into_any()
                     }
                     Err(AppError::NotFound) => view! { <NotFoundContent /> }.into_any(),
-                    Err(error) => view! { <p role="alert">{error.to_string()}</p> }.into_any(),
+                    Err(error) => view! { <ErrorAlert error /> }.into_any(),
                 }
             })}
         </Transition>
@@ -352,7 +352,7 @@ pub fn Timeline(timeline: Resource<Result<AuditPage, AppError>>) -> impl IntoVie
                             }
                                 .into_any()
                         }
-                        Err(error) => view! { <p role="alert">{error.to_string()}</p> }.into_any(),
+                        Err(error) => view! { <ErrorAlert error /> }.into_any(),
                     }
                 })}
             </Transition>

@@ -5,7 +5,7 @@ use leptos_router::hooks::use_query_map;
 use crate::{
     AuthActions,
     api::check_setup_link,
-    components::{FormAlert, FormErrors, FormField},
+    components::{ErrorAlert, FormAlert, FormErrors, FormField},
 };
 
 /// First run: the link printed by the server opens this page, which creates
@@ -27,7 +27,7 @@ pub fn SetupPage() -> impl IntoView {
                             Ok(()) => view! { <SetupForm token=token() /> }.into_any(),
                             Err(error) => {
                                 view! {
-                                    <p role="alert" class="form-alert">{error.to_string()}</p>
+                                    <ErrorAlert error class="form-alert" />
                                     <p>
                                         "A new setup link is printed each time Roster starts while it has no super admin. "
                                         <a href="/sign-in">"Sign in"</a>

@@ -9,7 +9,11 @@ use leptos_router::{
     hooks::use_location,
 };
 
-use crate::{CurrentUserResource, api::current_user, components::AppHeader};
+use crate::{
+    CurrentUserResource,
+    api::current_user,
+    components::{AppHeader, ErrorAlert},
+};
 
 /// The frame of every page that needs a signed-in user. The server already
 /// redirects signed-out requests; this covers navigation inside the browser
@@ -63,7 +67,7 @@ pub fn SignedInLayout() -> impl IntoView {
                     match user.await {
                         Ok(Some(_)) => ().into_any(),
                         Ok(None) => view! { <Redirect path="/sign-in" /> }.into_any(),
-                        Err(error) => view! { <p role="alert">{error.to_string()}</p> }.into_any(),
+                        Err(error) => view! { <ErrorAlert error /> }.into_any(),
                     }
                 })}
             </Transition>

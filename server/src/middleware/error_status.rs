@@ -11,10 +11,12 @@ use axum::{
 const MAX_ERROR_BYTES: usize = 64 * 1024;
 
 /// Gives a server function's error answer the status its [`AppError`]
-/// names. Server functions set it themselves (`context::respond`), but
-/// errors raised before one runs — arguments missing, sent twice or of the
-/// wrong type — leave server_fn's blanket 500, which would call a bad
-/// request a server fault.
+/// names: server_fn answers every error with a 500, which would call a bad
+/// request or a refusal a server fault. The one place a call's status is
+/// set, for errors of the function itself and for those raised before it
+/// runs (arguments missing, sent twice or of the wrong type). Pages
+/// rendered on the server take theirs from the error they show
+/// (`app::components::ErrorAlert`).
 pub async fn from_error(request: Request, next: Next) -> Response {
     let is_server_fn = request.uri().path().starts_with("/api/");
     let response = next.run(request).await;

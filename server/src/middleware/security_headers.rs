@@ -6,7 +6,7 @@ use axum::{
 };
 
 /// For responses that are not pages (pages carry their own nonce-based
-/// policy, see `app::server::csp`): nothing may run or be framed.
+/// policy, see `app::ssr::csp`): nothing may run or be framed.
 const NON_PAGE_POLICY: &str =
     "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 

@@ -1,4 +1,4 @@
-use app::server::{AppState, RequestContext, sessions};
+use app::ssr::{AppState, RequestContext, sessions};
 use axum::{
     extract::{ConnectInfo, Request, State},
     http::{HeaderValue, Method, StatusCode, header},

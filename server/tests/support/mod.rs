@@ -3,7 +3,7 @@
 
 use std::{net::SocketAddr, sync::Arc};
 
-use app::server::{SessionPolicy, passwords};
+use app::ssr::{SessionPolicy, passwords};
 use chrono::Utc;
 use domain::{DisplayName, Email, NewPassword};
 use reqwest::{StatusCode, header};

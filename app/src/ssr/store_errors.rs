@@ -1,3 +1,4 @@
+use domain::policy::Refusal;
 use store::{StoreError, TokenProblem};
 
 use crate::{AppError, error::LinkProblem};
@@ -30,7 +31,7 @@ impl From<StoreError> for AppError {
                 "This address already has an account: sign in to accept the invitation.".to_owned(),
             ),
             StoreError::AccountSuspended => AppError::AccountSuspended,
-            StoreError::BelongsElsewhere => AppError::Conflict(super::removals::BELONGS_ELSEWHERE.to_owned()),
+            StoreError::BelongsElsewhere => Refusal::BelongsElsewhere.into(),
             StoreError::Database(_) | StoreError::Migrate(_) => {
                 tracing::error!(error = %error, "database error");
                 AppError::Internal

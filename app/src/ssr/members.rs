@@ -1,12 +1,16 @@
-//! Changing members of an organization, one or many at a time: each member
-//! is checked by the policy and changed in its own transaction, and the
-//! answer says, member by member, what happened.
+//! Changing members of an organization (`api/members.rs`), one or many at
+//! a time: each member is checked by the policy and changed in its own
+//! transaction, and the answer says, member by member, what happened. And
+//! taking someone out of the organization.
 
 use chrono::Utc;
-use domain::{MemberAction, MembershipStatus, policy::Action};
+use domain::{
+    MemberAction, MembershipStatus,
+    policy::{Action, Target},
+};
 use store::OrganizationRecord;
 
-use super::{AppState, access, access::Caller, invitations, password_resets};
+use super::{AppState, access, access::Caller, accounts, invitations, password_resets};
 use crate::{AppError, api::MemberOutcome};
 
 /// Applies `action` to each of `user_ids` in `organization`. A member the
@@ -51,23 +55,17 @@ async fn apply_one(
     let target = access::member(state, organization.id, user_id).await?;
     let membership =
         state.store.find_membership(organization.id, user_id).await?.ok_or(AppError::NotFound)?;
-    let required = match action {
-        MemberAction::ChangeRole(_) => Action::ChangeRole,
-        MemberAction::Suspend | MemberAction::Reactivate => Action::SetMembershipStatus,
-        MemberAction::ResendInvitation => Action::Invite,
-        MemberAction::SendPasswordReset => Action::SendPasswordReset,
+    // Resending asks only to invite; the rest are about the member.
+    let (required, target) = match action {
+        MemberAction::ChangeRole(_) => (Action::ChangeRole, target),
+        MemberAction::Suspend | MemberAction::Reactivate => (Action::SetMembershipStatus, target),
+        MemberAction::ResendInvitation => (Action::Invite, Target::Organization(organization.id)),
+        MemberAction::SendPasswordReset => (Action::SendPasswordReset, target),
     };
-    // The caller may see this member (the page listed them); a refusal here
-    // says so plainly rather than pretending the member is absent.
-    let allowed = match action {
-        MemberAction::ResendInvitation => {
-            caller.may(required, &domain::policy::Target::Organization(organization.id))
-        }
-        _ => caller.may(required, &target),
-    };
-    if !allowed {
-        return Err(refused(action, caller, user_id));
-    }
+    // The caller manages this organization (the page listed the member), so
+    // a refusal says which rule they met rather than pretending the member
+    // is absent.
+    caller.require_explained(required, &target)?;
     let now = Utc::now();
     let store = &state.store;
     match (action, membership.status) {
@@ -115,18 +113,21 @@ async fn apply_one(
     }
 }
 
-fn refused(action: MemberAction, caller: &Caller, user_id: i64) -> AppError {
-    let message = if user_id == caller.session.user.id {
-        match action {
-            MemberAction::ChangeRole(_) => "Nobody changes their own role.",
-            _ => "You cannot do this to your own account.",
-        }
-    } else {
-        "Only a super admin can do this to this person."
-    };
-    conflict(message)
-}
-
 fn conflict(message: &str) -> AppError {
     AppError::Conflict(message.to_owned())
+}
+
+/// Removes a member from `organization`; their account and other
+/// memberships stay. Confirmed like a deletion, by the person's address.
+pub async fn remove(
+    state: &AppState,
+    caller: &Caller,
+    organization: &OrganizationRecord,
+    user_id: i64,
+    confirm_email: &str,
+) -> Result<(), AppError> {
+    let target = access::member(state, organization.id, user_id).await?;
+    caller.require_explained(Action::RemoveMember, &target)?;
+    accounts::confirmed_person(state, user_id, confirm_email).await?;
+    Ok(state.store.remove_member(organization.id, user_id, caller.actor(), Utc::now()).await?)
 }

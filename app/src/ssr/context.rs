@@ -1,6 +1,6 @@
 //! What a server function knows about its request.
 
-use http::{HeaderValue, StatusCode, header, request::Parts};
+use http::{HeaderValue, header, request::Parts};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 use store::Actor;
@@ -28,6 +28,7 @@ impl RequestContext {
     }
 }
 
+/// The application state, which the server puts into every request's context.
 pub fn state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| {
         tracing::error!("AppState missing from the server function's context");
@@ -35,20 +36,12 @@ pub fn state() -> Result<AppState, AppError> {
     })
 }
 
+/// The current request as the session middleware saw it; signed out when
+/// there is none (a page rendered for a file that was not found).
 pub fn request() -> RequestContext {
     use_context::<Parts>()
         .and_then(|parts| parts.extensions.get::<RequestContext>().cloned())
         .unwrap_or_default()
-}
-
-/// Gives an error response the status its error calls for (a server
-/// function's errors are otherwise all 500s).
-pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    if let (Err(error), Some(response)) = (&result, use_context::<ResponseOptions>()) {
-        response
-            .set_status(StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
-    }
-    result
 }
 
 /// Hands the browser a session cookie.

@@ -1,6 +1,6 @@
 //! Between a request and the access policy: who is calling, and may they.
 
-use domain::policy::{self, Action, Decision, Target};
+use domain::policy::{self, Action, Decision, Refusal, Target};
 use store::{Actor, MembershipRecord, OrganizationRecord, SubjectRecord};
 
 use super::{AppState, CurrentSession, RequestContext, context};
@@ -39,12 +39,22 @@ impl Caller {
         self.session.user.is_super_admin
     }
 
-    /// Asks the policy. A refusal is reported as [`AppError::NotFound`], the
-    /// same answer as for a target that does not exist.
+    /// Asks the policy. Every refusal is reported as [`AppError::NotFound`],
+    /// the same answer as for a target that does not exist.
     pub fn require(&self, action: Action, target: &Target) -> Result<(), AppError> {
         match policy::decide(&self.policy, action, target) {
             Decision::Allow => Ok(()),
-            Decision::Deny => Err(AppError::NotFound),
+            Decision::Deny(_) => Err(AppError::NotFound),
+        }
+    }
+
+    /// Asks the policy about a target the caller already sees (a member of
+    /// an organization they manage): a refusal within their scope says which
+    /// rule they met; one outside it is still "not found".
+    pub fn require_explained(&self, action: Action, target: &Target) -> Result<(), AppError> {
+        match policy::decide(&self.policy, action, target) {
+            Decision::Allow => Ok(()),
+            Decision::Deny(refusal) => Err(refusal.into()),
         }
     }
 
@@ -64,6 +74,25 @@ impl Caller {
     }
 }
 
+/// The current request's signed-in caller, and the application state: what
+/// a server function starts from.
+pub async fn caller() -> Result<(Caller, AppState), AppError> {
+    let state = context::state()?;
+    let caller = Caller::of(&state, &context::request()).await?;
+    Ok((caller, state))
+}
+
+impl From<Refusal> for AppError {
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::OutOfScope => AppError::NotFound,
+            // About the form's "also delete their data" box.
+            Refusal::PersonalData => AppError::invalid("with_data", refusal),
+            _ => AppError::Conflict(refusal.to_string()),
+        }
+    }
+}
+
 /// A request about one organization that the policy has let through.
 pub struct InOrganization {
     pub state: AppState,
@@ -75,8 +104,7 @@ impl InOrganization {
     /// The current request's caller and the organization at `slug`, once
     /// the policy allows `action` on it; "not found" otherwise.
     pub async fn require(slug: &str, action: Action) -> Result<Self, AppError> {
-        let state = context::state()?;
-        let caller = Caller::of(&state, &context::request()).await?;
+        let (caller, state) = caller().await?;
         let organization = organization(&state, slug).await?;
         caller.require(action, &Target::Organization(organization.id))?;
         Ok(Self { state, caller, organization })

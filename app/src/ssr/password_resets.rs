@@ -47,7 +47,7 @@ pub async fn request(state: &AppState, request: &RequestContext, email: &str) ->
 }
 
 /// An admin sends a member a link from the members table. The caller's
-/// right to do so is checked by [`super::member_actions`].
+/// right to do so is checked by [`super::members`].
 pub async fn send_to_member(
     state: &AppState,
     caller: &Caller,

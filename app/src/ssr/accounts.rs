@@ -1,0 +1,57 @@
+//! Deleting accounts (`api/accounts.rs`), confirmed by typing the person's
+//! email address, checked here as well as in the browser, so no request can
+//! skip the confirmation.
+
+use chrono::Utc;
+use domain::{
+    Email,
+    policy::{Action, Target},
+};
+use store::{AccountDeletion, UserRecord};
+
+use super::{AppState, access, access::Caller};
+use crate::AppError;
+
+/// Deletes an account; with `with_data` (super admins), also what other
+/// records hold about the person. Someone the caller manages hears why a
+/// deletion is refused; anyone else does not exist.
+pub async fn delete(
+    state: &AppState,
+    caller: &Caller,
+    user_id: i64,
+    confirm_email: &str,
+    with_data: bool,
+) -> Result<(), AppError> {
+    let target = access::account(state, user_id).await?;
+    let Target::Account(subject) = &target else { return Err(AppError::NotFound) };
+    caller.require_explained(Action::DeleteAccount, &target)?;
+    if with_data {
+        caller.require_explained(Action::DeleteAccountData, &target)?;
+    }
+    confirmed_person(state, user_id, confirm_email).await?;
+    // An org admin's deletion is bound to the one organization the policy
+    // saw; the store checks it again under its locks.
+    let confined_to = if caller.is_super_admin() { None } else { subject.organization_ids.first().copied() };
+    let deletion = AccountDeletion { user_id, confined_to, with_data };
+    Ok(state.store.delete_account(deletion, caller.actor(), Utc::now()).await?)
+}
+
+/// The person, once `typed` is their address (any case, spaces around it
+/// ignored): how removals and deletions are confirmed.
+pub(super) async fn confirmed_person(
+    state: &AppState,
+    user_id: i64,
+    typed: &str,
+) -> Result<UserRecord, AppError> {
+    let user = state.store.find_user(user_id).await?.ok_or(AppError::NotFound)?;
+    if typed.trim().is_empty() {
+        return Err(AppError::invalid("confirm_email", "Type the person's email address to confirm."));
+    }
+    match Email::parse(typed) {
+        Ok(email) if email.as_str() == user.email => Ok(user),
+        _ => Err(AppError::invalid(
+            "confirm_email",
+            "That is not the person's email address. Type it exactly as shown to confirm.",
+        )),
+    }
+}
