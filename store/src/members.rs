@@ -7,7 +7,7 @@ use domain::{MemberView, MembershipStatus, Role};
 
 use crate::{
     MemberStream, Result,
-    records::{Actor, MemberPage, MembershipRecord, SeedMember},
+    records::{Actor, MemberPage, MembershipRecord},
 };
 
 #[async_trait]
@@ -85,7 +85,7 @@ pub trait MemberStore: Send + Sync {
     async fn seed_members(
         &self,
         organization_id: i64,
-        people: &[SeedMember],
+        people: &[crate::SeedMember],
         by: Actor,
         at: DateTime<Utc>,
     ) -> Result<u64>;

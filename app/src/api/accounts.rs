@@ -48,7 +48,7 @@ pub async fn list_accounts(search: String, page: u32) -> Result<AccountList, App
     caller.require(Action::ListAllUsers, &Target::Everything)?;
     ssr::organizations::check_search(&search)?;
     let page = page.max(1);
-    let offset = i64::from(page - 1) * i64::from(ACCOUNTS_PER_PAGE);
+    let offset = domain::Paging::new(page, ACCOUNTS_PER_PAGE, 0).offset();
     let found = state.store.list_accounts(&search, i64::from(ACCOUNTS_PER_PAGE), offset).await?;
     let rows = found
         .items

@@ -60,7 +60,7 @@ pub async fn list_organizations(search: String, page: u32) -> Result<Organizatio
     caller.require(Action::ManageOrganizations, &Target::Everything)?;
     ssr::organizations::check_search(&search)?;
     let page = page.max(1);
-    let offset = i64::from(page - 1) * i64::from(ORGANIZATIONS_PER_PAGE);
+    let offset = domain::Paging::new(page, ORGANIZATIONS_PER_PAGE, 0).offset();
     let found = state.store.list_organizations(&search, i64::from(ORGANIZATIONS_PER_PAGE), offset).await?;
     let rows = found
         .items

@@ -38,7 +38,7 @@ pub async fn list_outbox(page: u32) -> Result<OutboxList, AppError> {
     let (caller, state) = ssr::caller().await?;
     caller.require(Action::ManageOutbox, &Target::Everything)?;
     let page = page.max(1);
-    let offset = i64::from(page - 1) * i64::from(OUTBOX_PER_PAGE);
+    let offset = domain::Paging::new(page, OUTBOX_PER_PAGE, 0).offset();
     let found = state.store.list_outbox(i64::from(OUTBOX_PER_PAGE), offset).await?;
     let rows = found
         .items

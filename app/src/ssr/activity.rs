@@ -4,8 +4,6 @@
 //! the policy first and fix the organization the reads are confined to, so
 //! an org admin can never read another organization's events.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use domain::{
     AUDIT_PAGE_SIZE, AuditView, NewPassword,
@@ -190,9 +188,7 @@ pub async fn audit_query(
             None
         }
     };
-    let params: HashMap<String, String> =
-        url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
-    let view = AuditView::from_query(|key| params.get(key).cloned());
+    let view = AuditView::from_query_string(query);
     let range = view.check().map_err(|e| AppError::invalid("audit", e))?;
     let audit = AuditQuery {
         organization_id,
@@ -210,15 +206,15 @@ pub async fn audit_query(
 /// One page of events. A page past the end shows the last one.
 pub async fn audit_page(state: &AppState, query: &AuditQuery, page: u32) -> Result<AuditPage, AppError> {
     let size = i64::from(AUDIT_PAGE_SIZE);
-    let mut page = page.max(1);
-    let mut found = state.store.audit_log(query, size, i64::from(page - 1) * size).await?;
-    let last_page = u32::try_from(((found.total + size - 1) / size).max(1)).unwrap_or(u32::MAX);
-    if page > last_page {
-        page = last_page;
-        found = state.store.audit_log(query, size, i64::from(page - 1) * size).await?;
+    let mut paging = domain::Paging::new(page.max(1), AUDIT_PAGE_SIZE, 0);
+    let mut found = state.store.audit_log(query, size, paging.offset()).await?;
+    paging.total = found.total;
+    if paging.page > paging.pages() {
+        paging.page = paging.pages();
+        found = state.store.audit_log(query, size, paging.offset()).await?;
     }
     let entries = found.items.into_iter().map(entry_view).collect();
-    Ok(AuditPage { entries, total: found.total, page, page_size: AUDIT_PAGE_SIZE })
+    Ok(AuditPage { entries, total: found.total, page: paging.page, page_size: AUDIT_PAGE_SIZE })
 }
 
 pub fn entry_view(entry: AuditEntry) -> AuditEntryView {

@@ -10,7 +10,7 @@ use super::{
 use crate::{
     ActivityStore, Result, StoreError,
     dialect::Dialect,
-    records::{Actor, AuditRecord, Page, action},
+    records::{Actor, Page, action},
 };
 
 /// The `SELECT` list of [`crate::AuditEntry`], from `audit_events e` with
@@ -248,7 +248,7 @@ impl ActivityStore for DbStore {
     }
 
     #[cfg(feature = "test-support")]
-    async fn recent_audit_events(&self, limit: i64) -> Result<Vec<AuditRecord>> {
+    async fn recent_audit_events(&self, limit: i64) -> Result<Vec<crate::AuditRecord>> {
         Ok(sqlx::query_as(
             "SELECT id, at, actor_user_id, actor_ip, organization_id, action, target_user_id, details
              FROM audit_events ORDER BY id DESC LIMIT $1",

@@ -13,7 +13,7 @@ use super::{
 use crate::{
     MemberStore, MemberStream, Result, StoreError,
     dialect::Dialect,
-    records::{Actor, MemberPage, MemberRow, MembershipRecord, SeedMember, action},
+    records::{Actor, MemberPage, MemberRow, MembershipRecord, action},
 };
 
 /// Locks the organization against concurrent membership changes and
@@ -273,8 +273,8 @@ impl MemberStore for DbStore {
             return Ok(MemberPage { items, total, page: 1 });
         }
         let total = count_members(&self.pool, organization_id, view, now).await?;
-        let last_page = u32::try_from(((total + page_size - 1) / page_size).max(1)).unwrap_or(u32::MAX);
-        let page = view.page.clamp(1, last_page);
+        let pages = domain::Paging::new(view.page, view.page_size, total).pages();
+        let page = view.page.clamp(1, pages);
         let window = crate::paging::PageWindow::new(total, page, page_size);
         let items = member_page(&self.pool, organization_id, view, now, window).await?;
         Ok(MemberPage { items, total, page })
@@ -315,7 +315,7 @@ impl MemberStore for DbStore {
     async fn seed_members(
         &self,
         organization_id: i64,
-        people: &[SeedMember],
+        people: &[crate::SeedMember],
         by: Actor,
         at: DateTime<Utc>,
     ) -> Result<u64> {
