@@ -48,7 +48,7 @@ async fn fetch(app: &TestApp, path: &str, accept_encoding: Option<&str>) -> Answ
     app.browser().send(request).await
 }
 
-fn header<'a>(answer: &'a Answer, name: header::HeaderName) -> Option<&'a str> {
+fn header(answer: &Answer, name: header::HeaderName) -> Option<&str> {
     answer.headers.get(name).map(|value| value.to_str().unwrap())
 }
 
