@@ -12,7 +12,7 @@ mod relative_time;
 pub mod ssr;
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::{
     SsrMode,
     components::{ParentRoute, Route, Router, Routes},
@@ -45,6 +45,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                // In the shell, which knows the build's options, so that a
+                // fingerprinting build's hashed name is linked.
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -105,7 +108,6 @@ pub fn App() -> impl IntoView {
     provide_context(CurrentUserResource(user));
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/roster.css" />
         <Title formatter=|page: String| if page.is_empty() { "Roster".to_owned() } else { format!("{page} · Roster") } />
         // Pages wait for their data on the server, so the HTML that arrives is
         // complete and readable before the WebAssembly loads.

@@ -1,6 +1,6 @@
 //! Configuration from environment variables (README "Configuration").
 
-use std::net::SocketAddr;
+use std::{net::SocketAddr, path::PathBuf};
 
 use app::ssr::{SessionPolicy, sessions::parse_duration};
 use store::DatabaseUrl;
@@ -15,6 +15,9 @@ pub struct Config {
     pub smtp_url: Option<Url>,
     pub mail_from: String,
     pub sessions: SessionPolicy,
+    /// The compiled site cargo-leptos built (`pkg/`, and `hash.txt` when
+    /// its asset names are fingerprinted).
+    pub site_root: PathBuf,
 }
 
 /// A variable that is set to something Roster cannot use. Start-up stops
@@ -84,7 +87,9 @@ impl Config {
             absolute: duration("ROSTER_SESSION_LIFETIME", defaults.absolute)?,
         };
 
-        Ok(Self { database_url, public_url, bind, smtp_url, mail_from, sessions })
+        let site_root = PathBuf::from(get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned()));
+
+        Ok(Self { database_url, public_url, bind, smtp_url, mail_from, sessions, site_root })
     }
 }
 
@@ -142,6 +147,7 @@ mod tests {
         assert!(config.smtp_url.is_none());
         assert_eq!(config.mail_from, "Roster <no-reply@localhost>");
         assert_eq!(config.sessions, SessionPolicy::default());
+        assert_eq!(config.site_root, PathBuf::from("target/site"));
     }
 
     #[test]

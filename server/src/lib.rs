@@ -10,13 +10,13 @@ pub mod mailer;
 mod middleware;
 mod router;
 mod seed;
+mod site;
 mod super_admin;
 pub mod telemetry;
 
 use std::{net::SocketAddr, sync::Arc};
 
 use app::ssr::{AppState, Settings};
-use leptos::prelude::LeptosOptions;
 use tokio::net::TcpListener;
 
 pub use cli::{Cli, Command};
@@ -81,7 +81,11 @@ impl Server {
             mail_delivery: mailer.is_some(),
         });
         let setup_link = first_run::setup_link(&*store, &settings).await?;
-        let state = AppState { leptos_options: leptos_options(config.bind), store, settings };
+        let state = AppState {
+            leptos_options: site::leptos_options(config.bind, &config.site_root),
+            store,
+            settings,
+        };
         Ok(Self { state, mailer, setup_link })
     }
 
@@ -101,6 +105,7 @@ impl Server {
             address = %listener.local_addr()?,
             public_url = %self.state.settings.public_url,
             backend = ?self.state.store.backend(),
+            fingerprinted_assets = self.state.leptos_options.hash_files,
             "Roster is listening"
         );
         match self.mailer {
@@ -115,17 +120,6 @@ impl Server {
         axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
         Ok(())
     }
-}
-
-/// The site's layout as cargo-leptos builds it (`target/site/pkg/roster.*`),
-/// overridable with `LEPTOS_SITE_ROOT` like any cargo-leptos project.
-fn leptos_options(bind: SocketAddr) -> LeptosOptions {
-    LeptosOptions::builder()
-        .output_name("roster")
-        .site_root(std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".to_owned()))
-        .site_pkg_dir("pkg")
-        .site_addr(bind)
-        .build()
 }
 
 async fn shutdown_signal() {

@@ -2,6 +2,7 @@ use app::{App, shell, ssr::AppState};
 use axum::{Router, middleware::from_fn, middleware::from_fn_with_state, routing::get};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
+use tower::ServiceBuilder;
 use tower_http::{
     services::{ServeDir, ServeFile},
     trace::{DefaultOnResponse, TraceLayer},
@@ -29,8 +30,13 @@ pub fn build(state: AppState) -> Router {
     // policy, which blocks its own scripts).
     let site_root = std::path::PathBuf::from(&*state.leptos_options.site_root);
     let pkg = site_root.join(&*state.leptos_options.site_pkg_dir);
+    // A release build leaves `.br` and `.gz` copies beside each file
+    // (cargo-leptos `--precompress`); without them the plain file is sent.
+    let assets = ServiceBuilder::new()
+        .layer(from_fn(middleware::asset_caching::add))
+        .service(ServeDir::new(pkg).precompressed_br().precompressed_gzip());
     Router::new()
-        .nest_service("/pkg", ServeDir::new(pkg).precompressed_br().precompressed_gzip())
+        .nest_service("/pkg", assets)
         .route_service("/favicon.svg", ServeFile::new(site_root.join("favicon.svg")))
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))

@@ -31,6 +31,19 @@ impl TestApp {
     }
 
     pub async fn spawn_with(db: &TestDatabase, sessions: SessionPolicy) -> Self {
+        Self::spawn_configured(db, sessions, "target/site".into()).await
+    }
+
+    /// A Roster serving the compiled site at `site_root`.
+    pub async fn spawn_serving(db: &TestDatabase, site_root: &std::path::Path) -> Self {
+        Self::spawn_configured(db, SessionPolicy::default(), site_root.to_owned()).await
+    }
+
+    async fn spawn_configured(
+        db: &TestDatabase,
+        sessions: SessionPolicy,
+        site_root: std::path::PathBuf,
+    ) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
         let addr: SocketAddr = listener.local_addr().unwrap();
         let base = format!("http://{addr}");
@@ -41,6 +54,7 @@ impl TestApp {
             smtp_url: None,
             mail_from: "Roster <no-reply@localhost>".into(),
             sessions,
+            site_root,
         };
         let server = Server::new(config).await.expect("start Roster");
         let store = server.state().store.clone();
