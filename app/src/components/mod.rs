@@ -2,6 +2,7 @@
 
 mod app_header;
 mod audit_table;
+mod auth_card;
 mod data_table;
 mod dialog;
 mod disclosure;
@@ -19,11 +20,12 @@ mod time_ago;
 
 pub use app_header::AppHeader;
 pub use audit_table::AuditTable;
+pub use auth_card::{AuthCard, CheckedLink};
 pub use data_table::DataTable;
 pub use dialog::Dialog;
 pub use disclosure::{DisclosureButton, close_on_escape};
 pub use error_alert::{ErrorAlert, answer_with};
-pub use form_field::{FormAlert, FormErrors, FormField};
+pub use form_field::{FormAlert, FormErrors, FormField, NewPasswordField};
 pub use invitations::{InviteButton, InviteDialog, PendingInvitations};
 pub use member_actions::{
     Change, MemberChangeDialog, MemberChangeReport, MemberChanges, RowActions, Targets,
