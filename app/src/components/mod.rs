@@ -34,6 +34,6 @@ pub use org_switcher::OrgSwitcher;
 pub use pager::Pager;
 pub use person_link::PersonLink;
 pub use removal::{Removal, RemovalDialog, RemovalKind, RemovalNotice, Removals};
-pub use search::{SearchForm, SearchResults};
+pub use search::{SearchForm, SearchQuery, SearchResults};
 pub use sign_in_chart::SignInChart;
 pub use time_ago::{LastSignIn, TimeAgo};

@@ -1,7 +1,26 @@
 use domain::Paging;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use super::{DataTable, Pager};
+
+/// What a search page's address asks for: the text (`?q=`) and the page
+/// (`?page=`).
+#[derive(Clone, Copy)]
+pub struct SearchQuery {
+    pub text: Memo<String>,
+    pub page: Memo<u32>,
+}
+
+impl SearchQuery {
+    pub fn from_url() -> Self {
+        let query = use_query_map();
+        Self {
+            text: Memo::new(move |_| query.read().get("q").unwrap_or_default()),
+            page: Memo::new(move |_| Paging::requested(query.read().get("page"))),
+        }
+    }
+}
 
 /// A search box that sends `q` to the page at `action`: a plain GET form,
 /// so it works before the page is hydrated.

@@ -1,14 +1,13 @@
 use domain::Paging;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 use crate::{
     CurrentUserResource,
     api::{ACCOUNTS_PER_PAGE, AccountList, SetAccountSuspended, list_accounts},
     components::{
         Dialog, ErrorAlert, FormAlert, FormErrors, LastSignIn, PersonLink, Removal, RemovalDialog,
-        RemovalKind, RemovalNotice, Removals, SearchForm, SearchResults,
+        RemovalKind, RemovalNotice, Removals, SearchForm, SearchQuery, SearchResults,
     },
 };
 
@@ -27,13 +26,11 @@ fn action_button_id(user_id: i64) -> String {
 /// Super admins: every account in Roster, whatever its organizations.
 #[component]
 pub fn AccountsPage() -> impl IntoView {
-    let query = use_query_map();
-    let search = move || query.read().get("q").unwrap_or_default();
-    let page = move || Paging::requested(query.read().get("page"));
+    let search = SearchQuery::from_url();
     let change_status = ServerAction::<SetAccountSuspended>::new();
     let removals = Removals::new("account-search");
     let list = Resource::new(
-        move || (search(), page(), change_status.version().get(), removals.version()),
+        move || (search.text.get(), search.page.get(), change_status.version().get(), removals.version()),
         |(search, page, _, _)| list_accounts(search, page),
     );
     let me = expect_context::<CurrentUserResource>().0;
@@ -50,7 +47,7 @@ pub fn AccountsPage() -> impl IntoView {
         <Title text="All users" />
         <h1>"All users"</h1>
         <RemovalNotice removals />
-        <SearchForm action="/users" id="account-search" label="Search name or email" value=Signal::derive(search) />
+        <SearchForm action="/users" id="account-search" label="Search name or email" value=search.text />
         <Transition fallback=|| view! { <p>"Loading users…"</p> }>
             {move || Suspend::new(async move {
                 let me = me.await.ok().flatten().map(|user| user.id);
@@ -61,7 +58,7 @@ pub fn AccountsPage() -> impl IntoView {
                             pending.set(Some(change));
                             dialog_open.set(true);
                         };
-                        view! { <AccountsTable list search=search() me ask removals /> }.into_any()
+                        view! { <AccountsTable list search=search.text.get() me ask removals /> }.into_any()
                     }
                     Err(error) => view! { <ErrorAlert error class="form-alert" /> }.into_any(),
                 }

@@ -1,30 +1,30 @@
 use domain::Paging;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::{CreateOrganization, ORGANIZATIONS_PER_PAGE, OrganizationList, list_organizations},
-    components::{ErrorAlert, FormAlert, FormErrors, FormField, SearchForm, SearchResults},
+    components::{ErrorAlert, FormAlert, FormErrors, FormField, SearchForm, SearchQuery, SearchResults},
 };
 
 /// Super admins: every organization, searchable, and a form to create one.
 #[component]
 pub fn OrganizationsPage() -> impl IntoView {
-    let query = use_query_map();
-    let search = move || query.read().get("q").unwrap_or_default();
-    let page = move || Paging::requested(query.read().get("page"));
+    let search = SearchQuery::from_url();
     let create = ServerAction::<CreateOrganization>::new();
-    let list = Resource::new(move || (search(), page()), |(search, page)| list_organizations(search, page));
+    let list = Resource::new(
+        move || (search.text.get(), search.page.get()),
+        |(search, page)| list_organizations(search, page),
+    );
 
     view! {
         <Title text="Organizations" />
         <h1>"Organizations"</h1>
-        <SearchForm action="/orgs" id="org-search" label="Search organizations" value=Signal::derive(search) />
+        <SearchForm action="/orgs" id="org-search" label="Search organizations" value=search.text />
         <Transition fallback=|| view! { <p>"Loading organizations…"</p> }>
             {move || Suspend::new(async move {
                 match list.await {
-                    Ok(list) => view! { <OrganizationsTable list search=search() /> }.into_any(),
+                    Ok(list) => view! { <OrganizationsTable list search=search.text.get() /> }.into_any(),
                     Err(error) => view! { <ErrorAlert error /> }.into_any(),
                 }
             })}
