@@ -77,6 +77,26 @@ pub fn FormField(
     }
 }
 
+/// Where someone chooses a password (the browser may offer to make one),
+/// sent as `password`.
+#[component]
+pub fn NewPasswordField(
+    label: &'static str,
+    #[prop(default = "At least 8 characters; avoid common or easily guessed ones.")] hint: &'static str,
+    errors: FormErrors,
+) -> impl IntoView {
+    view! {
+        <FormField
+            label
+            name="password"
+            input_type="password"
+            autocomplete="new-password"
+            hint
+            error=errors.field("password")
+        />
+    }
+}
+
 /// A form's overall error, announced as soon as it appears.
 #[component]
 pub fn FormAlert(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView {

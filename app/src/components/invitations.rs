@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use super::{Dialog, FormAlert, FormErrors};
+use super::{DataTable, Dialog, FormAlert, FormErrors};
 use crate::api::{InviteMembers, InviteReport, PendingInvitationRow, ResendInvitation, RevokeInvitation};
 
 const INVITE_BUTTON_ID: &str = "invite-people";
@@ -92,70 +92,52 @@ pub fn PendingInvitations(
             </p>
         }
     });
-    let table = if rows.is_empty() {
-        view! { <p>"No pending invitations."</p> }.into_any()
-    } else {
+    let row = move |row: PendingInvitationRow| {
+        let expiry = match (row.expired, row.expires_at) {
+            (true, _) | (_, None) => "Expired".to_owned(),
+            (false, Some(at)) => at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        };
+        let user_id = row.user_id.to_string();
+        let (resend_slug, revoke_slug) = (slug.clone(), slug.clone());
+        let resend_user = user_id.clone();
+        let resend_label = format!("Resend the invitation to {}", row.email);
+        let revoke_label = format!("Revoke the invitation to {}", row.email);
         view! {
-            <table class="data-table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Email"</th>
-                        <th scope="col">"Role"</th>
-                        <th scope="col">"Invited by"</th>
-                        <th scope="col">"Expires"</th>
-                        <th scope="col">"Actions"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {rows
-                        .into_iter()
-                        .map(|row| {
-                            let expiry = match (row.expired, row.expires_at) {
-                                (true, _) | (_, None) => "Expired".to_owned(),
-                                (false, Some(at)) => at.format("%Y-%m-%d %H:%M UTC").to_string(),
-                            };
-                            let user_id = row.user_id.to_string();
-                            let (resend_slug, revoke_slug) = (slug.clone(), slug.clone());
-                            let resend_user = user_id.clone();
-                            let resend_label = format!("Resend the invitation to {}", row.email);
-                            let revoke_label = format!("Revoke the invitation to {}", row.email);
-                            view! {
-                                <tr>
-                                    <td>{row.email}</td>
-                                    <td>{row.role.label()}</td>
-                                    <td>{row.invited_by.unwrap_or_default()}</td>
-                                    <td>{expiry}</td>
-                                    <td class="row-actions">
-                                        <ActionForm action=resend>
-                                            <input type="hidden" name="slug" value=resend_slug />
-                                            <input type="hidden" name="user_id" value=resend_user />
-                                            <button type="submit" class="button-secondary" aria-label=resend_label>
-                                                "Resend"
-                                            </button>
-                                        </ActionForm>
-                                        <ActionForm action=revoke>
-                                            <input type="hidden" name="slug" value=revoke_slug />
-                                            <input type="hidden" name="user_id" value=user_id />
-                                            <button type="submit" class="button-secondary" aria-label=revoke_label>
-                                                "Revoke"
-                                            </button>
-                                        </ActionForm>
-                                    </td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
+            <tr>
+                <td>{row.email}</td>
+                <td>{row.role.label()}</td>
+                <td>{row.invited_by.unwrap_or_default()}</td>
+                <td>{expiry}</td>
+                <td class="row-actions">
+                    <ActionForm action=resend>
+                        <input type="hidden" name="slug" value=resend_slug />
+                        <input type="hidden" name="user_id" value=resend_user />
+                        <button type="submit" class="button-secondary" aria-label=resend_label>
+                            "Resend"
+                        </button>
+                    </ActionForm>
+                    <ActionForm action=revoke>
+                        <input type="hidden" name="slug" value=revoke_slug />
+                        <input type="hidden" name="user_id" value=user_id />
+                        <button type="submit" class="button-secondary" aria-label=revoke_label>
+                            "Revoke"
+                        </button>
+                    </ActionForm>
+                </td>
+            </tr>
         }
-            .into_any()
     };
     view! {
         <section aria-labelledby="pending-heading">
             <h2 id="pending-heading">"Pending invitations"</h2>
             <FormAlert message=resend_errors.general() />
             <FormAlert message=revoke_errors.general() />
-            {table}
+            <DataTable
+                columns=&["Email", "Role", "Invited by", "Expires", "Actions"]
+                rows
+                row
+                empty="No pending invitations."
+            />
             {more}
         </section>
     }

@@ -2,6 +2,8 @@
 
 mod app_header;
 mod audit_table;
+mod auth_card;
+mod data_table;
 mod dialog;
 mod disclosure;
 mod error_alert;
@@ -12,14 +14,18 @@ mod org_switcher;
 mod pager;
 mod person_link;
 mod removal;
+mod search;
 mod sign_in_chart;
+mod time_ago;
 
 pub use app_header::AppHeader;
 pub use audit_table::AuditTable;
+pub use auth_card::{AuthCard, CheckedLink};
+pub use data_table::DataTable;
 pub use dialog::Dialog;
 pub use disclosure::{DisclosureButton, close_on_escape};
 pub use error_alert::{ErrorAlert, answer_with};
-pub use form_field::{FormAlert, FormErrors, FormField};
+pub use form_field::{FormAlert, FormErrors, FormField, NewPasswordField};
 pub use invitations::{InviteButton, InviteDialog, PendingInvitations};
 pub use member_actions::{
     Change, MemberChangeDialog, MemberChangeReport, MemberChanges, RowActions, Targets,
@@ -28,4 +34,6 @@ pub use org_switcher::OrgSwitcher;
 pub use pager::Pager;
 pub use person_link::PersonLink;
 pub use removal::{Removal, RemovalDialog, RemovalKind, RemovalNotice, Removals};
+pub use search::{SearchForm, SearchQuery, SearchResults};
 pub use sign_in_chart::SignInChart;
+pub use time_ago::{LastSignIn, TimeAgo};

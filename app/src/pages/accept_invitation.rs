@@ -1,40 +1,23 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 use crate::{
     AuthActions,
     api::{InvitationView, invitation},
-    components::{ErrorAlert, FormAlert, FormErrors, FormField},
+    components::{AuthCard, CheckedLink, FormAlert, FormErrors, FormField, NewPasswordField},
 };
 
 /// Where an invitation email's link leads (`/invite?token=…`).
 #[component]
 pub fn AcceptInvitationPage() -> impl IntoView {
-    let query = use_query_map();
-    let token = move || query.read().get("token").unwrap_or_default();
-    let details = Resource::new(token, invitation);
     view! {
-        <Title text="Accept invitation" />
-        <main id="main" class="auth-page">
-            <section class="auth-card" aria-labelledby="invitation-heading">
-                <h1 id="invitation-heading">"Join an organization"</h1>
-                <Suspense fallback=|| view! { <p>"Checking your invitation…"</p> }>
-                    {move || Suspend::new(async move {
-                        match details.await {
-                            Ok(details) => view! { <AcceptForm details token=token() /> }.into_any(),
-                            Err(error) => {
-                                view! {
-                                    <ErrorAlert error class="form-alert" />
-                                    <p>"Ask the person who invited you to send a new invitation."</p>
-                                }
-                                    .into_any()
-                            }
-                        }
-                    })}
-                </Suspense>
-            </section>
-        </main>
+        <AuthCard title="Accept invitation" heading="Join an organization" heading_id="invitation-heading">
+            <CheckedLink
+                checking="Checking your invitation…"
+                check=invitation
+                form=|details, token| view! { <AcceptForm details token /> }
+                dead_link=|| view! { <p>"Ask the person who invited you to send a new invitation."</p> }
+            />
+        </AuthCard>
     }
 }
 
@@ -54,14 +37,7 @@ fn AcceptForm(details: InvitationView, token: String) -> impl IntoView {
             <ActionForm action>
                 <input type="hidden" name="token" value=token />
                 <FormField label="Name" name="name" autocomplete="name" error=errors.field("name") />
-                <FormField
-                    label="Password"
-                    name="password"
-                    input_type="password"
-                    autocomplete="new-password"
-                    hint="At least 8 characters; avoid common or easily guessed ones."
-                    error=errors.field("password")
-                />
+                <NewPasswordField label="Password" errors />
                 <FormAlert message=errors.general() />
                 <button type="submit" class="button-primary" disabled=move || action.pending().get()>
                     "Create account and join"

@@ -1,16 +1,14 @@
 use domain::Paging;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 use crate::{
     CurrentUserResource,
     api::{ACCOUNTS_PER_PAGE, AccountList, SetAccountSuspended, list_accounts},
     components::{
-        Dialog, ErrorAlert, FormAlert, FormErrors, Pager, PersonLink, Removal, RemovalDialog, RemovalKind,
-        RemovalNotice, Removals,
+        Dialog, ErrorAlert, FormAlert, FormErrors, LastSignIn, PersonLink, Removal, RemovalDialog,
+        RemovalKind, RemovalNotice, Removals, SearchForm, SearchQuery, SearchResults,
     },
-    relative_time::relative,
 };
 
 /// The account a suspend or reactivate dialog is about.
@@ -28,13 +26,11 @@ fn action_button_id(user_id: i64) -> String {
 /// Super admins: every account in Roster, whatever its organizations.
 #[component]
 pub fn AccountsPage() -> impl IntoView {
-    let query = use_query_map();
-    let search = move || query.read().get("q").unwrap_or_default();
-    let page = move || Paging::requested(query.read().get("page"));
+    let search = SearchQuery::from_url();
     let change_status = ServerAction::<SetAccountSuspended>::new();
     let removals = Removals::new("account-search");
     let list = Resource::new(
-        move || (search(), page(), change_status.version().get(), removals.version()),
+        move || (search.text.get(), search.page.get(), change_status.version().get(), removals.version()),
         |(search, page, _, _)| list_accounts(search, page),
     );
     let me = expect_context::<CurrentUserResource>().0;
@@ -51,13 +47,7 @@ pub fn AccountsPage() -> impl IntoView {
         <Title text="All users" />
         <h1>"All users"</h1>
         <RemovalNotice removals />
-        <form method="get" action="/users" role="search" class="search-form">
-            <label for="account-search">"Search name or email"</label>
-            <input id="account-search" name="q" type="search" value=search />
-            <button type="submit" class="button-secondary">
-                "Search"
-            </button>
-        </form>
+        <SearchForm action="/users" id="account-search" label="Search name or email" value=search.text />
         <Transition fallback=|| view! { <p>"Loading users…"</p> }>
             {move || Suspend::new(async move {
                 let me = me.await.ok().flatten().map(|user| user.id);
@@ -68,7 +58,7 @@ pub fn AccountsPage() -> impl IntoView {
                             pending.set(Some(change));
                             dialog_open.set(true);
                         };
-                        view! { <AccountsTable list search=search() me ask removals /> }.into_any()
+                        view! { <AccountsTable list search=search.text.get() me ask removals /> }.into_any()
                     }
                     Err(error) => view! { <ErrorAlert error class="form-alert" /> }.into_any(),
                 }
@@ -145,114 +135,87 @@ fn AccountsTable(
     ask: impl Fn(StatusChange) + Copy + Send + Sync + 'static,
     removals: Removals,
 ) -> impl IntoView {
-    if list.rows.is_empty() {
-        return view! { <p>"No user matches."</p> }.into_any();
-    }
     let paging = Paging::new(list.page, ACCOUNTS_PER_PAGE, list.total);
-    let (first, last) = paging.shown(list.rows.len());
-    let link = move |page: u32| format!("/users?q={}&page={page}", domain::query::encode(&search));
     let now = list.now;
     view! {
-        <table class="data-table">
-            <caption>{format!("Users {first}–{last} of {}", list.total)}</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Name"</th>
-                    <th scope="col">"Email"</th>
-                    <th scope="col">"Organizations"</th>
-                    <th scope="col">"Status"</th>
-                    <th scope="col">"Last sign-in"</th>
-                    <th scope="col">
-                        <span class="visually-hidden">"Actions"</span>
-                    </th>
-                </tr>
-            </thead>
-            <tbody>
-                {list
-                    .rows
-                    .into_iter()
-                    .map(|row| {
-                        let status = match (row.suspended, row.is_super_admin) {
-                            (true, _) => "Suspended",
-                            (false, true) => "Active · super admin",
-                            (false, false) => "Active",
-                        };
-                        let last_sign_in = match row.last_sign_in_at {
-                            Some(at) => view! {
-                                <time datetime=at.to_rfc3339() title=at.format("%Y-%m-%d %H:%M UTC").to_string()>
-                                    {relative(at, now)}
-                                </time>
-                            }
-                                .into_any(),
-                            None => "Never".into_any(),
-                        };
-                        let action = (me != Some(row.user_id)).then(|| {
-                            let change = StatusChange {
-                                user_id: row.user_id,
-                                name: if row.name.is_empty() { row.email.clone() } else { row.name.clone() },
-                                suspend: !row.suspended,
-                            };
-                            let label = if row.suspended { "Reactivate…" } else { "Suspend…" };
-                            let who = change.name.clone();
-                            let delete_id = format!("account-delete-{}", row.user_id);
-                            let removal = Removal {
-                                user_id: row.user_id,
-                                name: change.name.clone(),
-                                email: row.email.clone(),
-                                kind: RemovalKind::Account { offer_data: true },
-                                return_focus: delete_id.clone(),
-                            };
-                            view! {
-                                <div class="row-actions">
-                                    <button
-                                        type="button"
-                                        class="button-secondary button-small"
-                                        id=action_button_id(row.user_id)
-                                        on:click=move |_| ask(change.clone())
-                                    >
-                                        {label}
-                                        <span class="visually-hidden">{format!(" {who}")}</span>
-                                    </button>
-                                    <button
-                                        type="button"
-                                        class="button-secondary button-small"
-                                        id=delete_id
-                                        on:click=move |_| removals.propose(removal.clone())
-                                    >
-                                        "Delete…"
-                                        <span class="visually-hidden">{format!(" {who}")}</span>
-                                    </button>
-                                </div>
-                            }
-                        });
-                        view! {
-                            <tr>
-                                <td><PersonLink href=format!("/users/{}", row.user_id) name=row.name /></td>
-                                <td>{row.email}</td>
-                                <td>
-                                    <ul class="inline-list">
-                                        {row
-                                            .memberships
-                                            .into_iter()
-                                            .map(|m| view! {
-                                                <li>
-                                                    <a href=format!("/orgs/{}/members", m.slug)>{m.organization}</a>
-                                                    {format!(" · {} · {}", m.role, m.status)}
-                                                </li>
-                                            })
-                                            .collect_view()}
-                                    </ul>
-                                </td>
-                                <td>{status}</td>
-                                <td>{last_sign_in}</td>
-                                <td>{action}</td>
-                            </tr>
-                        }
-                    })
-                    .collect_view()}
-            </tbody>
-        </table>
-        <Pager paging href=link />
+        <SearchResults
+            noun="Users"
+            path="/users"
+            search
+            paging
+            columns=&["Name", "Email", "Organizations", "Status", "Last sign-in"]
+            row_actions=true
+            rows=list.rows
+            row=move |row| {
+                let status = match (row.suspended, row.is_super_admin) {
+                    (true, _) => "Suspended",
+                    (false, true) => "Active · super admin",
+                    (false, false) => "Active",
+                };
+                let action = (me != Some(row.user_id)).then(|| {
+                    let change = StatusChange {
+                        user_id: row.user_id,
+                        name: if row.name.is_empty() { row.email.clone() } else { row.name.clone() },
+                        suspend: !row.suspended,
+                    };
+                    let label = if row.suspended { "Reactivate…" } else { "Suspend…" };
+                    let who = change.name.clone();
+                    let delete_id = format!("account-delete-{}", row.user_id);
+                    let removal = Removal {
+                        user_id: row.user_id,
+                        name: change.name.clone(),
+                        email: row.email.clone(),
+                        kind: RemovalKind::Account { offer_data: true },
+                        return_focus: delete_id.clone(),
+                    };
+                    view! {
+                        <div class="row-actions">
+                            <button
+                                type="button"
+                                class="button-secondary button-small"
+                                id=action_button_id(row.user_id)
+                                on:click=move |_| ask(change.clone())
+                            >
+                                {label}
+                                <span class="visually-hidden">{format!(" {who}")}</span>
+                            </button>
+                            <button
+                                type="button"
+                                class="button-secondary button-small"
+                                id=delete_id
+                                on:click=move |_| removals.propose(removal.clone())
+                            >
+                                "Delete…"
+                                <span class="visually-hidden">{format!(" {who}")}</span>
+                            </button>
+                        </div>
+                    }
+                });
+                view! {
+                    <tr>
+                        <td><PersonLink href=format!("/users/{}", row.user_id) name=row.name /></td>
+                        <td>{row.email}</td>
+                        <td>
+                            <ul class="inline-list">
+                                {row
+                                    .memberships
+                                    .into_iter()
+                                    .map(|m| view! {
+                                        <li>
+                                            <a href=format!("/orgs/{}/members", m.slug)>{m.organization}</a>
+                                            {format!(" · {} · {}", m.role, m.status)}
+                                        </li>
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        </td>
+                        <td>{status}</td>
+                        <td><LastSignIn at=row.last_sign_in_at now /></td>
+                        <td>{action}</td>
+                    </tr>
+                }
+            }
+            empty="No user matches."
+        />
     }
-    .into_any()
 }

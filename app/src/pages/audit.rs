@@ -1,4 +1,4 @@
-use domain::{ACTIONS, AuditView, Paging};
+use domain::{ACTIONS, AuditView};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_params_map};
@@ -6,7 +6,7 @@ use leptos_router::hooks::{use_location, use_params_map};
 use crate::{
     AppError,
     api::audit_log,
-    components::{AuditTable, ErrorAlert, Pager},
+    components::{AuditTable, ErrorAlert},
     pages::NotFoundContent,
 };
 
@@ -60,18 +60,7 @@ fn AuditLog(org: Memo<Option<String>>) -> impl IntoView {
                         </a>
                     </p>
                     {match result {
-                        Ok(page) if page.entries.is_empty() => {
-                            view! { <p>"No event matches these filters."</p> }.into_any()
-                        }
-                        Ok(page) => {
-                            let paging = Paging::new(page.page, page.page_size, page.total);
-                            let caption = format!("{} events, page {} of {}", page.total, page.page, paging.pages());
-                            view! {
-                                <AuditTable entries=page.entries caption />
-                                <Pager paging href />
-                            }
-                                .into_any()
-                        }
+                        Ok(page) => view! { <AuditTable page empty="No event matches these filters." href /> }.into_any(),
                         Err(error) => view! { <ErrorAlert error class="form-alert" /> }.into_any(),
                     }}
                 }

@@ -16,11 +16,10 @@ use crate::{
     AppError,
     api::{MemberList, list_members},
     components::{
-        Change, ErrorAlert, MemberChangeDialog, MemberChangeReport, MemberChanges, Pager, PersonLink,
-        RemovalDialog, RemovalNotice, RowActions, Targets,
+        Change, ErrorAlert, LastSignIn, MemberChangeDialog, MemberChangeReport, MemberChanges, Pager,
+        PersonLink, RemovalDialog, RemovalNotice, RowActions, Targets,
     },
     pages::NotFoundContent,
-    relative_time::relative,
 };
 
 /// An organization's members: search, filters, sort and pages, all kept in
@@ -263,15 +262,6 @@ fn MembersTable(
                                 {at.format("%Y-%m-%d").to_string()}
                             </time>
                         });
-                        let last_sign_in = match member.last_sign_in_at {
-                            Some(at) => view! {
-                                <time datetime=at.to_rfc3339() title=at.format("%Y-%m-%d %H:%M UTC").to_string()>
-                                    {relative(at, now)}
-                                </time>
-                            }
-                                .into_any(),
-                            None => "Never".into_any(),
-                        };
                         let user_id = member.user_id;
                         let who = if member.name.is_empty() { member.email.clone() } else { member.name.clone() };
                         view! {
@@ -301,7 +291,7 @@ fn MembersTable(
                                 <td>{member.role.label()}</td>
                                 <td>{member.status.label()}</td>
                                 <td>{joined}</td>
-                                <td>{last_sign_in}</td>
+                                <td><LastSignIn at=member.last_sign_in_at now /></td>
                                 <td>
                                     <RowActions changes user_id name=who email=member.email.clone() status=member.status />
                                 </td>

@@ -5,7 +5,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::{OUTBOX_PER_PAGE, RetryEmail, list_outbox},
-    components::{ErrorAlert, FormAlert, FormErrors, Pager},
+    components::{DataTable, ErrorAlert, FormAlert, FormErrors, Pager},
 };
 
 /// Super admins: every email Roster has queued, sent or given up on.
@@ -27,60 +27,44 @@ pub fn OutboxPage() -> impl IntoView {
                     Ok(list) => list,
                     Err(error) => return view! { <ErrorAlert error /> }.into_any(),
                 };
-                if list.rows.is_empty() {
-                    return view! { <p>"No email yet."</p> }.into_any();
-                }
                 let paging = Paging::new(list.page, OUTBOX_PER_PAGE, list.total);
+                let pager = (!list.rows.is_empty()).then(|| view! { <Pager paging href=|page| format!("/outbox?page={page}") /> });
                 view! {
-                    <table class="data-table">
-                        <caption>{format!("{} emails", list.total)}</caption>
-                        <thead>
-                            <tr>
-                                <th scope="col">"Queued"</th>
-                                <th scope="col">"To"</th>
-                                <th scope="col">"Subject"</th>
-                                <th scope="col">"Status"</th>
-                                <th scope="col">"Attempts"</th>
-                                <th scope="col">"Last error"</th>
-                                <th scope="col">"Actions"</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {list
-                                .rows
-                                .into_iter()
-                                .map(|row| {
-                                    let status = match row.status.as_str() {
-                                        "sent" => format!("Sent {}", row.sent_at.map(|at| at.format("%H:%M:%S").to_string()).unwrap_or_default()),
-                                        "queued" if row.attempts > 0 => format!("Queued, next try {}", row.next_attempt_at.format("%H:%M:%S")),
-                                        "queued" => "Queued".to_owned(),
-                                        _ => "Failed".to_owned(),
-                                    };
-                                    let failed = row.status == "failed";
-                                    let id = row.id.to_string();
-                                    view! {
-                                        <tr>
-                                            <td>{row.created_at.format("%Y-%m-%d %H:%M").to_string()}</td>
-                                            <td>{row.recipient}</td>
-                                            <td>{row.subject}</td>
-                                            <td>{status}</td>
-                                            <td>{row.attempts}</td>
-                                            <td>{row.last_error.unwrap_or_default()}</td>
-                                            <td>
-                                                {failed.then(|| view! {
-                                                    <ActionForm action=retry>
-                                                        <input type="hidden" name="id" value=id />
-                                                        <button type="submit" class="button-secondary">"Retry"</button>
-                                                    </ActionForm>
-                                                })}
-                                            </td>
-                                        </tr>
-                                    }
-                                })
-                                .collect_view()}
-                        </tbody>
-                    </table>
-                    <Pager paging href=|page| format!("/outbox?page={page}") />
+                    <DataTable
+                        caption=format!("{} emails", list.total)
+                        columns=&["Queued", "To", "Subject", "Status", "Attempts", "Last error", "Actions"]
+                        rows=list.rows
+                        row=move |row| {
+                            let status = match row.status.as_str() {
+                                "sent" => format!("Sent {}", row.sent_at.map(|at| at.format("%H:%M:%S").to_string()).unwrap_or_default()),
+                                "queued" if row.attempts > 0 => format!("Queued, next try {}", row.next_attempt_at.format("%H:%M:%S")),
+                                "queued" => "Queued".to_owned(),
+                                _ => "Failed".to_owned(),
+                            };
+                            let failed = row.status == "failed";
+                            let id = row.id.to_string();
+                            view! {
+                                <tr>
+                                    <td>{row.created_at.format("%Y-%m-%d %H:%M").to_string()}</td>
+                                    <td>{row.recipient}</td>
+                                    <td>{row.subject}</td>
+                                    <td>{status}</td>
+                                    <td>{row.attempts}</td>
+                                    <td>{row.last_error.unwrap_or_default()}</td>
+                                    <td>
+                                        {failed.then(|| view! {
+                                            <ActionForm action=retry>
+                                                <input type="hidden" name="id" value=id />
+                                                <button type="submit" class="button-secondary">"Retry"</button>
+                                            </ActionForm>
+                                        })}
+                                    </td>
+                                </tr>
+                            }
+                        }
+                        empty="No email yet."
+                    />
+                    {pager}
                 }
                     .into_any()
             })}

@@ -5,10 +5,11 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
     AppError,
-    api::{AuditPage, EndPersonSession, PersonOverview, person_activity, person_timeline},
-    components::{AuditTable, ErrorAlert, FormAlert, FormErrors, Pager, SignInChart},
+    api::{AuditPage, EndPersonSession, PersonOverview, SessionView, person_activity, person_timeline},
+    components::{
+        AuditTable, DataTable, ErrorAlert, FormAlert, FormErrors, LastSignIn, SignInChart, TimeAgo,
+    },
     pages::NotFoundContent,
-    relative_time::relative,
 };
 
 /// A member as an admin of their organization sees them, at
@@ -99,14 +100,6 @@ fn PersonPage(org: Memo<Option<String>>, user_id: Memo<Option<i64>>) -> impl Int
     }
 }
 
-fn moment(at: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::Utc>) -> impl IntoView {
-    view! {
-        <time datetime=at.to_rfc3339() title=at.format("%Y-%m-%d %H:%M UTC").to_string()>
-            {relative(at, now)}
-        </time>
-    }
-}
-
 #[component]
 pub fn Profile(person: PersonOverview) -> impl IntoView {
     let now = person.now;
@@ -122,12 +115,13 @@ pub fn Profile(person: PersonOverview) -> impl IntoView {
             <dt>"Account"</dt>
             <dd>{status}</dd>
             <dt>"Account created"</dt>
-            <dd>{moment(person.created_at, now)}</dd>
+            <dd>
+                <TimeAgo at=person.created_at now />
+            </dd>
             <dt>"Last sign-in"</dt>
-            <dd>{match person.last_sign_in_at {
-                Some(at) => moment(at, now).into_any(),
-                None => "Never".into_any(),
-            }}</dd>
+            <dd>
+                <LastSignIn at=person.last_sign_in_at now />
+            </dd>
         </dl>
     }
 }
@@ -138,40 +132,22 @@ fn Memberships(person: PersonOverview) -> impl IntoView {
     view! {
         <section aria-labelledby="memberships-heading">
             <h2 id="memberships-heading">"Organizations"</h2>
-            {if person.memberships.is_empty() {
-                view! { <p>"No organization."</p> }.into_any()
-            } else {
-                view! {
-                    <table class="data-table">
-                        <thead>
-                            <tr>
-                                <th scope="col">"Organization"</th>
-                                <th scope="col">"Role"</th>
-                                <th scope="col">"Status"</th>
-                                <th scope="col">"Joined"</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {person
-                                .memberships
-                                .into_iter()
-                                .map(|m| view! {
-                                    <tr>
-                                        <td>{m.organization_name}</td>
-                                        <td>{m.role.label()}</td>
-                                        <td>{m.status.label()}</td>
-                                        <td>{match m.joined_at {
-                                            Some(at) => moment(at, now).into_any(),
-                                            None => "Not yet".into_any(),
-                                        }}</td>
-                                    </tr>
-                                })
-                                .collect_view()}
-                        </tbody>
-                    </table>
+            <DataTable
+                columns=&["Organization", "Role", "Status", "Joined"]
+                rows=person.memberships
+                row=move |m| view! {
+                    <tr>
+                        <td>{m.organization_name}</td>
+                        <td>{m.role.label()}</td>
+                        <td>{m.status.label()}</td>
+                        <td>{match m.joined_at {
+                            Some(at) => view! { <TimeAgo at now /> }.into_any(),
+                            None => "Not yet".into_any(),
+                        }}</td>
+                    </tr>
                 }
-                    .into_any()
-            }}
+                empty="No organization."
+            />
         </section>
     }
 }
@@ -183,38 +159,21 @@ pub fn SignIns(person: PersonOverview) -> impl IntoView {
         <section aria-labelledby="sign-ins-heading">
             <h2 id="sign-ins-heading">"Sign-ins"</h2>
             <SignInChart days=person.sign_ins_per_day today=person.today />
-            {if person.sign_ins.is_empty() {
-                view! { <p>"No sign-in attempt yet."</p> }.into_any()
-            } else {
-                view! {
-                    <table class="data-table sign-in-attempts">
-                        <caption>"Latest attempts"</caption>
-                        <thead>
-                            <tr>
-                                <th scope="col">"When"</th>
-                                <th scope="col">"Result"</th>
-                                <th scope="col">"IP address"</th>
-                                <th scope="col">"Browser"</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {person
-                                .sign_ins
-                                .into_iter()
-                                .map(|attempt| view! {
-                                    <tr>
-                                        <td>{moment(attempt.at, now)}</td>
-                                        <td>{attempt.outcome.label()}</td>
-                                        <td>{attempt.ip}</td>
-                                        <td class="user-agent">{attempt.user_agent}</td>
-                                    </tr>
-                                })
-                                .collect_view()}
-                        </tbody>
-                    </table>
+            <DataTable
+                class="sign-in-attempts"
+                caption="Latest attempts"
+                columns=&["When", "Result", "IP address", "Browser"]
+                rows=person.sign_ins
+                row=move |attempt| view! {
+                    <tr>
+                        <td><TimeAgo at=attempt.at now /></td>
+                        <td>{attempt.outcome.label()}</td>
+                        <td>{attempt.ip}</td>
+                        <td class="user-agent">{attempt.user_agent}</td>
+                    </tr>
                 }
-                    .into_any()
-            }}
+                empty="No sign-in attempt yet."
+            />
         </section>
     }
 }
@@ -230,105 +189,72 @@ pub fn Sessions(
     let now = person.now;
     let errors = FormErrors::of(end_session.value());
     let user_id = person.user_id.to_string();
+    let may_end_sessions = person.may_end_sessions;
+    let action = move |session: &SessionView| {
+        if session.current {
+            view! { <span class="muted">"This session"</span> }.into_any()
+        } else if may_end_sessions {
+            let (org, user_id, session_id) = (org.clone(), user_id.clone(), session.id.to_string());
+            view! {
+                <ActionForm action=end_session>
+                    {org.map(|org| view! { <input type="hidden" name="org" value=org /> })}
+                    <input type="hidden" name="user_id" value=user_id />
+                    <input type="hidden" name="session_id" value=session_id />
+                    <button type="submit" class="button-secondary">"End session"</button>
+                </ActionForm>
+            }
+            .into_any()
+        } else {
+            ().into_any()
+        }
+    };
     view! {
         <section aria-labelledby="sessions-heading">
             <h2 id="sessions-heading">"Sessions"</h2>
             <FormAlert message=errors.general() />
             {children.map(|children| children())}
-            {if person.sessions.is_empty() {
-                view! { <p>"Not signed in anywhere."</p> }.into_any()
-            } else {
-                view! {
-                    <table class="data-table sessions">
-                        <thead>
-                            <tr>
-                                <th scope="col">"Started"</th>
-                                <th scope="col">"Last active"</th>
-                                <th scope="col">"IP address"</th>
-                                <th scope="col">"Browser"</th>
-                                <th scope="col">"Actions"</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {person
-                                .sessions
-                                .into_iter()
-                                .map(|session| {
-                                    let action = if session.current {
-                                        view! { <span class="muted">"This session"</span> }.into_any()
-                                    } else if person.may_end_sessions {
-                                        let (org, user_id) = (org.clone(), user_id.clone());
-                                        view! {
-                                            <ActionForm action=end_session>
-                                                {org.map(|org| view! { <input type="hidden" name="org" value=org /> })}
-                                                <input type="hidden" name="user_id" value=user_id />
-                                                <input type="hidden" name="session_id" value=session.id.to_string() />
-                                                <button type="submit" class="button-secondary">"End session"</button>
-                                            </ActionForm>
-                                        }
-                                            .into_any()
-                                    } else {
-                                        ().into_any()
-                                    };
-                                    view! {
-                                        <tr>
-                                            <td>{moment(session.created_at, now)}</td>
-                                            <td>{moment(session.last_seen_at, now)}</td>
-                                            <td>{session.ip}</td>
-                                            <td class="user-agent">{session.user_agent}</td>
-                                            <td>{action}</td>
-                                        </tr>
-                                    }
-                                })
-                                .collect_view()}
-                        </tbody>
-                    </table>
+            <DataTable
+                class="sessions"
+                columns=&["Started", "Last active", "IP address", "Browser", "Actions"]
+                rows=person.sessions
+                row=move |session| {
+                    let action = action(&session);
+                    view! {
+                        <tr>
+                            <td><TimeAgo at=session.created_at now /></td>
+                            <td><TimeAgo at=session.last_seen_at now /></td>
+                            <td>{session.ip}</td>
+                            <td class="user-agent">{session.user_agent}</td>
+                            <td>{action}</td>
+                        </tr>
+                    }
                 }
-                    .into_any()
-            }}
+                empty="Not signed in anywhere."
+            />
         </section>
     }
 }
 
 #[component]
 fn Links(person: PersonOverview) -> impl IntoView {
+    let date = |at: chrono::DateTime<chrono::Utc>| at.format("%Y-%m-%d %H:%M UTC").to_string();
     view! {
         <section aria-labelledby="links-heading">
             <h2 id="links-heading">"Invitations and password resets"</h2>
-            {if person.links.is_empty() {
-                view! { <p>"None sent."</p> }.into_any()
-            } else {
-                let date = |at: chrono::DateTime<chrono::Utc>| at.format("%Y-%m-%d %H:%M UTC").to_string();
-                view! {
-                    <table class="data-table">
-                        <thead>
-                            <tr>
-                                <th scope="col">"What"</th>
-                                <th scope="col">"Sent"</th>
-                                <th scope="col">"By"</th>
-                                <th scope="col">"Expires"</th>
-                                <th scope="col">"State"</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {person
-                                .links
-                                .into_iter()
-                                .map(|link| view! {
-                                    <tr>
-                                        <td>{link.what}</td>
-                                        <td>{date(link.sent_at)}</td>
-                                        <td>{link.sent_by.unwrap_or_else(|| "Themselves".to_owned())}</td>
-                                        <td>{date(link.expires_at)}</td>
-                                        <td>{link.state}</td>
-                                    </tr>
-                                })
-                                .collect_view()}
-                        </tbody>
-                    </table>
+            <DataTable
+                columns=&["What", "Sent", "By", "Expires", "State"]
+                rows=person.links
+                row=move |link| view! {
+                    <tr>
+                        <td>{link.what}</td>
+                        <td>{date(link.sent_at)}</td>
+                        <td>{link.sent_by.unwrap_or_else(|| "Themselves".to_owned())}</td>
+                        <td>{date(link.expires_at)}</td>
+                        <td>{link.state}</td>
+                    </tr>
                 }
-                    .into_any()
-            }}
+                empty="None sent."
+            />
         </section>
     }
 }
@@ -342,15 +268,8 @@ pub fn Timeline(timeline: Resource<Result<AuditPage, AppError>>) -> impl IntoVie
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match timeline.await {
-                        Ok(page) if page.entries.is_empty() => view! { <p>"Nothing yet."</p> }.into_any(),
                         Ok(page) => {
-                            let paging = Paging::new(page.page, page.page_size, page.total);
-                            let caption = format!("{} events, page {} of {}", page.total, page.page, paging.pages());
-                            view! {
-                                <AuditTable entries=page.entries caption />
-                                <Pager paging href=|page| format!("?page={page}") />
-                            }
-                                .into_any()
+                            view! { <AuditTable page empty="Nothing yet." href=|page| format!("?page={page}") /> }.into_any()
                         }
                         Err(error) => view! { <ErrorAlert error /> }.into_any(),
                     }

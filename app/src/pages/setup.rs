@@ -1,46 +1,30 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 use crate::{
     AuthActions,
     api::check_setup_link,
-    components::{ErrorAlert, FormAlert, FormErrors, FormField},
+    components::{AuthCard, CheckedLink, FormAlert, FormErrors, FormField, NewPasswordField},
 };
 
 /// First run: the link printed by the server opens this page, which creates
 /// the first super admin.
 #[component]
 pub fn SetupPage() -> impl IntoView {
-    let query = use_query_map();
-    let token = move || query.read().get("token").unwrap_or_default();
-    let link = Resource::new(token, check_setup_link);
-
     view! {
-        <Title text="Set up Roster" />
-        <main id="main" class="auth-page">
-            <section class="auth-card" aria-labelledby="setup-heading">
-                <h1 id="setup-heading">"Set up Roster"</h1>
-                <Suspense fallback=|| view! { <p>"Checking your link…"</p> }>
-                    {move || Suspend::new(async move {
-                        match link.await {
-                            Ok(()) => view! { <SetupForm token=token() /> }.into_any(),
-                            Err(error) => {
-                                view! {
-                                    <ErrorAlert error class="form-alert" />
-                                    <p>
-                                        "A new setup link is printed each time Roster starts while it has no super admin. "
-                                        <a href="/sign-in">"Sign in"</a>
-                                        " if you already have an account."
-                                    </p>
-                                }
-                                    .into_any()
-                            }
-                        }
-                    })}
-                </Suspense>
-            </section>
-        </main>
+        <AuthCard title="Set up Roster" heading="Set up Roster" heading_id="setup-heading">
+            <CheckedLink
+                checking="Checking your link…"
+                check=check_setup_link
+                form=|(), token| view! { <SetupForm token /> }
+                dead_link=|| view! {
+                    <p>
+                        "A new setup link is printed each time Roster starts while it has no super admin. "
+                        <a href="/sign-in">"Sign in"</a>
+                        " if you already have an account."
+                    </p>
+                }
+            />
+        </AuthCard>
     }
 }
 
@@ -55,14 +39,7 @@ fn SetupForm(token: String) -> impl IntoView {
             <input type="hidden" name="token" value=token />
             <FormField label="Email" name="email" input_type="email" autocomplete="username" error=errors.field("email") />
             <FormField label="Name" name="name" autocomplete="name" error=errors.field("name") />
-            <FormField
-                label="Password"
-                name="password"
-                input_type="password"
-                autocomplete="new-password"
-                hint="At least 8 characters."
-                error=errors.field("password")
-            />
+            <NewPasswordField label="Password" hint="At least 8 characters." errors />
             <FormAlert message=errors.general() />
             <button type="submit" class="button-primary" disabled=move || action.pending().get()>
                 "Create account"

@@ -1,10 +1,9 @@
 use leptos::{html::Input, prelude::*};
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
     AppError, AuthActions,
-    components::{FormAlert, FormErrors, FormField},
+    components::{AuthCard, FormAlert, FormErrors, FormField},
 };
 
 #[component]
@@ -28,30 +27,26 @@ pub fn SignInPage() -> impl IntoView {
     });
 
     view! {
-        <Title text="Sign in" />
-        <main id="main" class="auth-page">
-            <section class="auth-card" aria-labelledby="sign-in-heading">
-                <h1 id="sign-in-heading">"Sign in to Roster"</h1>
-                <ActionForm action>
-                    <input type="hidden" name="next" value=next />
-                    <FormField label="Email" name="email" input_type="email" autocomplete="username" error=errors.field("email") />
-                    <FormField
-                        label="Password"
-                        name="password"
-                        input_type="password"
-                        autocomplete="current-password"
-                        error=errors.field("password")
-                        node_ref=password
-                    />
-                    <FormAlert message=errors.general() />
-                    <button type="submit" class="button-primary" disabled=move || action.pending().get()>
-                        "Sign in"
-                    </button>
-                </ActionForm>
-                <p>
-                    <a href="/forgot-password">"Forgot your password?"</a>
-                </p>
-            </section>
-        </main>
+        <AuthCard title="Sign in" heading="Sign in to Roster" heading_id="sign-in-heading">
+            <ActionForm action>
+                <input type="hidden" name="next" value=next />
+                <FormField label="Email" name="email" input_type="email" autocomplete="username" error=errors.field("email") />
+                <FormField
+                    label="Password"
+                    name="password"
+                    input_type="password"
+                    autocomplete="current-password"
+                    error=errors.field("password")
+                    node_ref=password
+                />
+                <FormAlert message=errors.general() />
+                <button type="submit" class="button-primary" disabled=move || action.pending().get()>
+                    "Sign in"
+                </button>
+            </ActionForm>
+            <p>
+                <a href="/forgot-password">"Forgot your password?"</a>
+            </p>
+        </AuthCard>
     }
 }
