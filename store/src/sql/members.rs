@@ -16,6 +16,26 @@ use crate::{
     records::{Actor, MemberPage, MemberRow, MembershipRecord, action},
 };
 
+/// The membership of one user in one organization, on the pool or inside a
+/// transaction.
+async fn membership<'e>(
+    executor: impl sqlx::Executor<'e, Database = Db>,
+    organization_id: i64,
+    user_id: i64,
+) -> Result<Option<MembershipRecord>> {
+    Ok(sqlx::query_as(concat!(
+        "SELECT ",
+        membership_columns!(),
+        " FROM organization_members m
+         JOIN organizations o ON o.id = m.organization_id
+         WHERE m.organization_id = $1 AND m.user_id = $2"
+    ))
+    .bind(organization_id)
+    .bind(user_id)
+    .fetch_optional(executor)
+    .await?)
+}
+
 /// Locks the organization against concurrent membership changes and
 /// refuses to take away its last active admin: `keeps_admin` tells
 /// whether the member is still an active admin after the change.
@@ -31,18 +51,8 @@ pub(super) async fn guard_last_admin(
             .fetch_optional(&mut *conn)
             .await?;
     locked.ok_or(StoreError::NotFound)?;
-    let member: MembershipRecord = sqlx::query_as(concat!(
-        "SELECT ",
-        membership_columns!(),
-        " FROM organization_members m
-         JOIN organizations o ON o.id = m.organization_id
-         WHERE m.organization_id = $1 AND m.user_id = $2"
-    ))
-    .bind(organization_id)
-    .bind(user_id)
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or(StoreError::NotFound)?;
+    let member: MembershipRecord =
+        membership(&mut *conn, organization_id, user_id).await?.ok_or(StoreError::NotFound)?;
     let is_active_admin = member.role == Role::Admin && member.status == MembershipStatus::Active;
     if is_active_admin && !keeps_admin {
         let admins: i64 = sqlx::query_scalar(
@@ -93,17 +103,7 @@ impl MemberStore for DbStore {
     }
 
     async fn find_membership(&self, organization_id: i64, user_id: i64) -> Result<Option<MembershipRecord>> {
-        Ok(sqlx::query_as(concat!(
-            "SELECT ",
-            membership_columns!(),
-            " FROM organization_members m
-             JOIN organizations o ON o.id = m.organization_id
-             WHERE m.organization_id = $1 AND m.user_id = $2"
-        ))
-        .bind(organization_id)
-        .bind(user_id)
-        .fetch_optional(&self.pool)
-        .await?)
+        membership(&self.pool, organization_id, user_id).await
     }
 
     async fn add_member(
