@@ -42,6 +42,12 @@ pub(crate) trait Dialect {
     /// last sign-in, which count an inactivity filter without reading rows.
     const SIGN_IN_DAY_TALLIES: bool;
 
+    /// Whether migration 0006 keeps an FTS5 trigram index of every person's
+    /// name and email (`user_search`), which names the few people a search
+    /// of three characters or more may find, so their rows are read instead
+    /// of every member's.
+    const TRIGRAM_SEARCH: bool;
+
     /// The migrations of this backend, embedded in the binary.
     fn migrator() -> &'static Migrator;
 

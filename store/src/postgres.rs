@@ -47,6 +47,7 @@ impl Dialect for PgStore {
     const PAGE_FIRST_JOIN: &'static str = "JOIN";
     const SHORT_SEARCH_TALLIES: bool = true;
     const SIGN_IN_DAY_TALLIES: bool = true;
+    const TRIGRAM_SEARCH: bool = false;
 
     fn migrator() -> &'static Migrator {
         &MIGRATOR

@@ -55,6 +55,7 @@ impl Dialect for SqliteStore {
     // SQLite counts a short search, and a date cutoff, within its budget.
     const SHORT_SEARCH_TALLIES: bool = false;
     const SIGN_IN_DAY_TALLIES: bool = false;
+    const TRIGRAM_SEARCH: bool = true;
 
     fn migrator() -> &'static Migrator {
         &MIGRATOR

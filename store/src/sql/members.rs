@@ -7,7 +7,7 @@ use domain::{MembershipStatus, Role};
 use super::{
     Conn, Db, DbStore,
     audit::{audit, audit_with_details, reason_details},
-    member_list::{count_members, member_page, push_member_filters, push_member_order},
+    member_list::{Rows, count_members, member_page, plan_search, push_member_filters, push_member_order},
     sessions::revoke_sessions,
 };
 use crate::{
@@ -262,21 +262,22 @@ impl MemberStore for DbStore {
         now: DateTime<Utc>,
     ) -> Result<MemberPage> {
         let page_size = i64::from(view.page_size.max(1));
+        let plan = plan_search(&self.pool, view).await?;
         // The first page needs no total to be found, so both queries
         // run at once: a new search or filter always lands there.
         if view.page <= 1 {
             let window = crate::paging::PageWindow::first(page_size);
             let (total, items) = tokio::try_join!(
-                count_members(&self.pool, organization_id, view, now),
-                member_page(&self.pool, organization_id, view, now, window),
+                count_members(&self.pool, organization_id, view, now, plan.count),
+                member_page(&self.pool, organization_id, view, now, window, plan.page),
             )?;
             return Ok(MemberPage { items, total, page: 1 });
         }
-        let total = count_members(&self.pool, organization_id, view, now).await?;
+        let total = count_members(&self.pool, organization_id, view, now, plan.count).await?;
         let pages = domain::Paging::new(view.page, view.page_size, total).pages();
         let page = view.page.clamp(1, pages);
         let window = crate::paging::PageWindow::new(total, page, page_size);
-        let items = member_page(&self.pool, organization_id, view, now, window).await?;
+        let items = member_page(&self.pool, organization_id, view, now, window, plan.page).await?;
         Ok(MemberPage { items, total, page })
     }
 
@@ -297,7 +298,7 @@ impl MemberStore for DbStore {
                 member_columns!(),
                 " FROM organization_members m JOIN users u ON u.id = m.user_id",
             ));
-            push_member_filters(&mut query, organization_id, &view, now);
+            push_member_filters(&mut query, organization_id, &view, now, Rows::Scanned);
             push_member_order(&mut query, &view);
             let mut rows = query.build_query_as::<MemberRow>().fetch(&pool);
             while let Some(row) = rows.next().await {
