@@ -346,7 +346,8 @@ async fn members_sort_by_status_and_the_pager_keeps_the_view(db: &TestDatabase) 
     }
     let page = browser.get("/orgs/acme/members?role=viewer&sort=status&size=10&page=2").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    let pager = &page.body[page.body.find(r#"aria-label="Pages""#).unwrap_or_else(|| panic!("a pager in {}", page.body))..];
+    let pager = &page.body
+        [page.body.find(r#"aria-label="Pages""#).unwrap_or_else(|| panic!("a pager in {}", page.body))..];
     for kept in [
         r#"<input type="hidden" name="role" value="viewer">"#,
         r#"<input type="hidden" name="sort" value="status">"#,

@@ -50,7 +50,9 @@ fn confirmation(action: MemberAction, targets: &Targets) -> (String, String) {
             let count = members(*total);
             (format!("Suspend all {count} matching the search and filters?"), format!("Suspend {count}"))
         }
-        (MemberAction::Suspend, Targets::One { name, .. }) => (format!("Suspend {name}?"), action.label().to_owned()),
+        (MemberAction::Suspend, Targets::One { name, .. }) => {
+            (format!("Suspend {name}?"), action.label().to_owned())
+        }
         _ => (format!("{}: {}?", action.label(), targets.describe()), action.label().to_owned()),
     }
 }
@@ -256,35 +258,35 @@ pub fn MemberChangeDialog(changes: MemberChanges) -> impl IntoView {
                         Some(action) => {
                             let (question, confirm) = confirmation(action, &change.targets);
                             view! {
-                            <p>{question}</p>
-                            {(action == MemberAction::Suspend).then(|| view! {
-                                <p class="field-hint">
-                                    "They lose access to this organization at once; someone with no other organization is signed out too."
-                                </p>
-                                <div class="field">
-                                    <label for="suspend-reason">"Reason (optional)"</label>
-                                    <textarea
-                                        id="suspend-reason"
-                                        rows="3"
-                                        maxlength="500"
-                                        prop:value=move || changes.reason.get()
-                                        on:input=move |event| changes.reason.set(event_target_value(&event))
-                                    ></textarea>
-                                    <p class="field-hint">"Kept in the audit log; never shown to the person."</p>
-                                </div>
-                            })}
-                            {(action == MemberAction::SendPasswordReset).then(|| view! {
-                                <p class="field-hint">
-                                    "An email with a link to choose a new password; it works once, for one hour. Their current password works until they choose a new one."
-                                </p>
-                            })}
-                            <button
-                                type="button"
-                                class="button-primary"
-                                on:click=move |_| changes.run(action, &change.targets)
-                            >
-                                {confirm}
-                            </button>
+                                <p>{question}</p>
+                                {(action == MemberAction::Suspend).then(|| view! {
+                                    <p class="field-hint">
+                                        "They lose access to this organization at once; someone with no other organization is signed out too."
+                                    </p>
+                                    <div class="field">
+                                        <label for="suspend-reason">"Reason (optional)"</label>
+                                        <textarea
+                                            id="suspend-reason"
+                                            rows="3"
+                                            maxlength="500"
+                                            prop:value=move || changes.reason.get()
+                                            on:input=move |event| changes.reason.set(event_target_value(&event))
+                                        ></textarea>
+                                        <p class="field-hint">"Kept in the audit log; never shown to the person."</p>
+                                    </div>
+                                })}
+                                {(action == MemberAction::SendPasswordReset).then(|| view! {
+                                    <p class="field-hint">
+                                        "An email with a link to choose a new password; it works once, for one hour. Their current password works until they choose a new one."
+                                    </p>
+                                })}
+                                <button
+                                    type="button"
+                                    class="button-primary"
+                                    on:click=move |_| changes.run(action, &change.targets)
+                                >
+                                    {confirm}
+                                </button>
                             }
                             .into_any()
                         }
@@ -374,8 +376,14 @@ mod tests {
             ("Reactivate: 2 selected members?".to_owned(), "Reactivate".to_owned())
         );
         assert_eq!(
-            confirmation(MemberAction::ChangeRole(Role::Viewer), &Targets::Matching { query: String::new(), total: 40_000 }),
-            ("Make viewer: all 40,000 members matching the search and filters?".to_owned(), "Make viewer".to_owned())
+            confirmation(
+                MemberAction::ChangeRole(Role::Viewer),
+                &Targets::Matching { query: String::new(), total: 40_000 }
+            ),
+            (
+                "Make viewer: all 40,000 members matching the search and filters?".to_owned(),
+                "Make viewer".to_owned()
+            )
         );
     }
 }
