@@ -7,6 +7,7 @@
 mod account;
 mod activity;
 mod audit_view;
+mod digits;
 mod display_name;
 mod email;
 mod email_list;
@@ -23,6 +24,7 @@ mod role;
 pub use account::{AccountStatus, MembershipStatus, OrganizationStatus, Standing};
 pub use activity::{ACTIONS, SignInOutcome, action, action_label};
 pub use audit_view::{AUDIT_PAGE_SIZE, AuditView, AuditViewError, DateRange, MAX_WHO_CHARS};
+pub use digits::{grouped, grouped_len};
 pub use display_name::{DisplayName, DisplayNameError};
 pub use email::{Email, EmailError};
 pub use email_list::{EmailList, EmailListError, MAX_ADDRESSES};

@@ -24,13 +24,22 @@ pub enum MemberSort {
     Name,
     Email,
     Role,
+    /// Active, then invited, then suspended: the order the words sort in,
+    /// which is also from the most to the least settled.
+    Status,
     Joined,
     LastSignIn,
 }
 
 impl MemberSort {
-    pub const ALL: [MemberSort; 5] =
-        [MemberSort::Name, MemberSort::Email, MemberSort::Role, MemberSort::Joined, MemberSort::LastSignIn];
+    pub const ALL: [MemberSort; 6] = [
+        MemberSort::Name,
+        MemberSort::Email,
+        MemberSort::Role,
+        MemberSort::Status,
+        MemberSort::Joined,
+        MemberSort::LastSignIn,
+    ];
 
     pub fn key(self) -> &'static str {
         self.into()
@@ -234,7 +243,10 @@ mod tests {
     /// Shared links carry these names: they never change.
     #[test]
     fn sort_keys_are_the_ones_in_links() {
-        assert_eq!(MemberSort::ALL.map(MemberSort::key), ["name", "email", "role", "joined", "last_sign_in"]);
+        assert_eq!(
+            MemberSort::ALL.map(MemberSort::key),
+            ["name", "email", "role", "status", "joined", "last_sign_in"]
+        );
         assert_eq!(MemberSort::LastSignIn.to_string(), "last_sign_in");
         assert_eq!("joined".parse(), Ok(MemberSort::Joined));
     }

@@ -21,6 +21,13 @@ pub fn join<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
     pairs.into_iter().map(|(key, value)| format!("{key}={}", encode(value))).collect::<Vec<_>>().join("&")
 }
 
+/// Every parameter of a query string in its order, repeats included,
+/// decoded as [`Params`] decodes them: what a form must send again to keep
+/// an address as it was.
+pub fn pairs(query: &str) -> Vec<(String, String)> {
+    form_urlencoded::parse(query.as_bytes()).into_owned().collect()
+}
+
 /// The parameters of a query string, decoded as browsers encode forms
 /// (`+` is a space, a broken escape stays as written); of a repeated key,
 /// the last value counts.
@@ -56,6 +63,15 @@ mod tests {
         assert_eq!(params.get("q").as_deref(), Some("Ada & co+1"));
         assert_eq!(params.get("page").as_deref(), Some("2"));
         assert_eq!(params.get("size"), None);
+    }
+
+    #[test]
+    fn pairs_keep_their_order_and_repeats() {
+        assert_eq!(
+            pairs("q=Ada%20L&page=2&q=x+y"),
+            [("q", "Ada L"), ("page", "2"), ("q", "x y")].map(|(k, v)| (k.to_owned(), v.to_owned()))
+        );
+        assert!(pairs("").is_empty());
     }
 
     #[test]

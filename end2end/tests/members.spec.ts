@@ -75,6 +75,84 @@ test('pages of members, and a bad link still shows a page', async ({ page }) => 
   await expect(caption).toContainText(/page (\d+) of \1$/);
 });
 
+test('the pager goes to the first, the last and a numbered page, keeping the view', async ({ page, browser }) => {
+  await signIn(page, demo.admin, demo.password);
+  await page.goto(`${members}?sort=email&size=10`);
+  await hydrated(page);
+  const caption = page.getByRole('table').getByRole('caption');
+  const pager = page.getByRole('navigation', { name: 'Pages' });
+  const pages = Number((await caption.textContent())?.match(/of ([\d,]+)$/)?.[1].replace(/,/g, ''));
+  expect(pages).toBeGreaterThan(2);
+  await expect(pager.getByRole('link', { name: 'First page' })).toHaveAttribute('aria-current', 'page');
+  await expect(pager.getByRole('link', { name: 'Previous page' })).toHaveCount(0);
+
+  await pager.getByRole('link', { name: 'Last page' }).click();
+  await expect(page).toHaveURL(new RegExp(`page=${pages}`));
+  await expect(caption).toContainText(`page ${pages} of ${pages}`);
+  await expect(pager.getByRole('link', { name: 'Last page' })).toHaveAttribute('aria-current', 'page');
+  await expect(pager.getByRole('link', { name: 'Next page' })).toHaveCount(0);
+  await expect(pager.getByRole('link', { name: 'First page' })).not.toHaveAttribute('aria-current', 'page');
+
+  const field = pager.getByLabel('Page number');
+  await expect(field).toHaveValue(String(pages));
+  await field.fill('2');
+  await field.press('Enter');
+  await expect(page).toHaveURL(/page=2/);
+  await expect(page).toHaveURL(/sort=email/);
+  await expect(page).toHaveURL(/size=10/);
+  await expect(caption).toContainText(`page 2 of ${pages}`);
+
+  await pager.getByRole('link', { name: 'First page' }).click();
+  await expect(caption).toContainText(`page 1 of ${pages}`);
+  await expect(page).not.toHaveURL(/page=/);
+
+  // The page-number field is a plain GET form: it works without JavaScript.
+  const plain = await browser.newContext({ storageState: await page.context().storageState(), javaScriptEnabled: false });
+  const noScript = await plain.newPage();
+  await noScript.goto(`${members}?role=viewer&sort=email&size=10`);
+  const plainPager = noScript.getByRole('navigation', { name: 'Pages' });
+  await plainPager.getByLabel('Page number').fill('2');
+  await plainPager.getByRole('button', { name: 'Go' }).click();
+  await expect(noScript).toHaveURL(/role=viewer/);
+  await expect(noScript).toHaveURL(/page=2/);
+  await expect(noScript.getByRole('table').getByRole('caption')).toContainText('page 2 of');
+  await plain.close();
+});
+
+test('the bulk menu starts on no action, and a bulk suspension names its count before anything changes', async ({ page }) => {
+  await signIn(page, demo.admin, demo.password);
+  await page.goto(`${members}?status=active&sort=email&size=10`);
+  await hydrated(page);
+  const before = await texts(page, 2);
+  const bar = page.getByRole('region', { name: 'Selected members' });
+  const boxes = page.getByRole('table').getByRole('checkbox');
+  for (const n of [1, 2, 3]) await boxes.nth(n).check();
+  await expect(bar).toContainText('3 selected.');
+
+  const menu = bar.getByLabel('Change');
+  await expect(menu).toHaveValue('');
+  await expect(menu.getByRole('option', { name: 'Choose an action…' })).toBeDisabled();
+  const apply = bar.getByRole('button', { name: 'Apply to selected' });
+  const dialog = page.getByRole('dialog', { name: 'Change members' });
+  await apply.click();
+  await expect(dialog).toBeHidden();
+  await expect(bar.getByText('Choose an action first.')).toBeVisible();
+  await expect(menu).toBeFocused();
+
+  await menu.selectOption('suspend');
+  await expect(bar.getByText('Choose an action first.')).toBeHidden();
+  await apply.click();
+  await expect(dialog).toContainText('Suspend 3 members?');
+  await expect(dialog.getByRole('button', { name: 'Suspend 3 members' })).toBeVisible();
+
+  // Closing the dialog changes nobody.
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(apply).toBeFocused();
+  await page.reload();
+  await expect(names(page)).toHaveText(before);
+});
+
 test('a row menu changes one member; the dialog returns focus to it', async ({ page }) => {
   await signIn(page, demo.admin, demo.password);
   await page.goto(`${members}?role=viewer&status=active&size=10`);

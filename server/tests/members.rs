@@ -283,3 +283,84 @@ async fn bulk_changes_check_and_report_each_member(db: &TestDatabase) {
     app.stop().await;
 }
 on_both_databases!(bulk_changes_check_and_report_each_member);
+
+/// The emails of the members `query` lists, in order.
+async fn emails_listed(browser: &mut support::Browser, query: &str) -> Vec<String> {
+    let listed = browser.call("list_members", &[("slug", "acme"), ("query", query)]).await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+    let list: serde_json::Value = serde_json::from_str(&listed.body).unwrap();
+    list["rows"].as_array().unwrap().iter().map(|row| row["email"].as_str().unwrap().to_owned()).collect()
+}
+
+/// Sorting by status puts active members first, then invited, then
+/// suspended (the other way going down), on both databases; and the pager
+/// under a page keeps the view in its page-number form.
+async fn members_sort_by_status_and_the_pager_keeps_the_view(db: &TestDatabase) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.create_organization("Acme").await;
+    let (admin, mut browser) = app.signed_in("admin@acme.example", false).await;
+    app.add_member(acme.id, admin.id, Role::Admin).await;
+    let mut ids = Vec::new();
+    for email in ["a-suspended@acme.example", "b-active@acme.example"] {
+        let user = store::NewUser {
+            email: domain::Email::parse(email).unwrap(),
+            name: domain::DisplayName::parse(email).unwrap(),
+            password_hash: "$argon2id$stand-in".into(),
+            is_super_admin: false,
+        };
+        let user = app.store.create_user(user, store::Actor::system(), chrono::Utc::now()).await.unwrap();
+        app.add_member(acme.id, user.id, Role::Viewer).await;
+        ids.push(user.id);
+    }
+    let suspended = browser
+        .call(
+            "act_on_members",
+            &[
+                ("slug", "acme"),
+                ("action", "suspend"),
+                ("members", &ids[0].to_string()),
+                ("all_matching", "false"),
+                ("reason", ""),
+                ("query", ""),
+            ],
+        )
+        .await;
+    assert_eq!(outcomes(&suspended.body), [(ids[0], None)]);
+    let invited = browser
+        .call("invite_members", &[("slug", "acme"), ("emails", "c-invited@acme.example"), ("role", "viewer")])
+        .await;
+    assert_eq!(invited.status, StatusCode::OK, "{}", invited.body);
+
+    assert_eq!(
+        emails_listed(&mut browser, "sort=status").await,
+        ["admin@acme.example", "b-active@acme.example", "c-invited@acme.example", "a-suspended@acme.example"]
+    );
+    assert_eq!(
+        emails_listed(&mut browser, "sort=status&dir=desc").await,
+        ["a-suspended@acme.example", "c-invited@acme.example", "b-active@acme.example", "admin@acme.example"]
+    );
+
+    for n in 0..8 {
+        let user = app.create_user(&format!("more{n}@acme.example"), support::SUPPORT_PASSWORD, false).await;
+        app.add_member(acme.id, user.id, Role::Viewer).await;
+    }
+    let page = browser.get("/orgs/acme/members?role=viewer&sort=status&size=10&page=2").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let pager = &page.body
+        [page.body.find(r#"aria-label="Pages""#).unwrap_or_else(|| panic!("a pager in {}", page.body))..];
+    for kept in [
+        r#"<input type="hidden" name="role" value="viewer">"#,
+        r#"<input type="hidden" name="sort" value="status">"#,
+        r#"<input type="hidden" name="size" value="10">"#,
+        r#"<label for="pager-page">Page number</label>"#,
+        r#"aria-current="page">Last page"#,
+        r#"rel="prev">Previous page"#,
+        r#"name="page" type="number""#,
+        "of 2<",
+    ] {
+        assert!(pager.contains(kept), "{kept} in {pager}");
+    }
+    assert!(!pager.contains(r#"type="hidden" name="page""#) && !pager.contains("Next page"), "{pager}");
+    app.stop().await;
+}
+on_both_databases!(members_sort_by_status_and_the_pager_keeps_the_view);

@@ -1,4 +1,4 @@
-use domain::Paging;
+use domain::{Paging, grouped};
 use leptos::prelude::*;
 
 use super::{DataTable, Pager};
@@ -27,7 +27,8 @@ pub fn AuditTable(
         None => view! { <span class="muted">"Roster"</span> }.into_any(),
     };
     let paging = Paging::new(page.page, page.page_size, page.total);
-    let caption = format!("{} events, page {} of {}", page.total, page.page, paging.pages());
+    let caption =
+        format!("{} events, page {} of {}", grouped(page.total), grouped(page.page), grouped(paging.pages()));
     let pager = (!page.entries.is_empty()).then(|| view! { <Pager paging href /> });
     view! {
         <DataTable

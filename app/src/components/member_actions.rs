@@ -2,7 +2,7 @@
 //! for the selected rows, the dialogs that confirm a change, and the report
 //! of what happened to each member.
 
-use domain::{MemberAction, MembershipStatus, Role};
+use domain::{MemberAction, MembershipStatus, Role, grouped, grouped_len};
 use leptos::prelude::*;
 
 use super::{Dialog, DisclosureButton, Removal, RemovalKind, Removals, close_on_escape};
@@ -24,9 +24,36 @@ impl Targets {
         match self {
             Self::One { name, .. } => name.clone(),
             Self::Selected(ids) if ids.len() == 1 => "1 selected member".to_owned(),
-            Self::Selected(ids) => format!("{} selected members", ids.len()),
-            Self::Matching { total, .. } => format!("all {total} members matching the search and filters"),
+            Self::Selected(ids) => format!("{} selected members", grouped_len(ids.len())),
+            Self::Matching { total, .. } => {
+                format!("all {} members matching the search and filters", grouped(*total))
+            }
         }
+    }
+}
+
+/// "1 member", "3 members", "1,200 members".
+fn members(count: i64) -> String {
+    format!("{} {}", grouped(count), if count == 1 { "member" } else { "members" })
+}
+
+/// What the dialog asks before `action`. A suspension locks people out, so
+/// when it is for many it names how many, in the question and on the button
+/// that confirms it (the server still checks each member).
+fn confirmation(action: MemberAction, targets: &Targets) -> (String, String) {
+    match (action, targets) {
+        (MemberAction::Suspend, Targets::Selected(ids)) => {
+            let count = members(i64::try_from(ids.len()).unwrap_or(i64::MAX));
+            (format!("Suspend {count}?"), format!("Suspend {count}"))
+        }
+        (MemberAction::Suspend, Targets::Matching { total, .. }) => {
+            let count = members(*total);
+            (format!("Suspend all {count} matching the search and filters?"), format!("Suspend {count}"))
+        }
+        (MemberAction::Suspend, Targets::One { name, .. }) => {
+            (format!("Suspend {name}?"), action.label().to_owned())
+        }
+        _ => (format!("{}: {}?", action.label(), targets.describe()), action.label().to_owned()),
     }
 }
 
@@ -228,38 +255,41 @@ pub fn MemberChangeDialog(changes: MemberChanges) -> impl IntoView {
                             </form>
                         }
                             .into_any(),
-                        Some(action) => view! {
-                            <p>{format!("{}: {who}?", action.label())}</p>
-                            {(action == MemberAction::Suspend).then(|| view! {
-                                <p class="field-hint">
-                                    "They lose access to this organization at once; someone with no other organization is signed out too."
-                                </p>
-                                <div class="field">
-                                    <label for="suspend-reason">"Reason (optional)"</label>
-                                    <textarea
-                                        id="suspend-reason"
-                                        rows="3"
-                                        maxlength="500"
-                                        prop:value=move || changes.reason.get()
-                                        on:input=move |event| changes.reason.set(event_target_value(&event))
-                                    ></textarea>
-                                    <p class="field-hint">"Kept in the audit log; never shown to the person."</p>
-                                </div>
-                            })}
-                            {(action == MemberAction::SendPasswordReset).then(|| view! {
-                                <p class="field-hint">
-                                    "An email with a link to choose a new password; it works once, for one hour. Their current password works until they choose a new one."
-                                </p>
-                            })}
-                            <button
-                                type="button"
-                                class="button-primary"
-                                on:click=move |_| changes.run(action, &change.targets)
-                            >
-                                {action.label()}
-                            </button>
+                        Some(action) => {
+                            let (question, confirm) = confirmation(action, &change.targets);
+                            view! {
+                                <p>{question}</p>
+                                {(action == MemberAction::Suspend).then(|| view! {
+                                    <p class="field-hint">
+                                        "They lose access to this organization at once; someone with no other organization is signed out too."
+                                    </p>
+                                    <div class="field">
+                                        <label for="suspend-reason">"Reason (optional)"</label>
+                                        <textarea
+                                            id="suspend-reason"
+                                            rows="3"
+                                            maxlength="500"
+                                            prop:value=move || changes.reason.get()
+                                            on:input=move |event| changes.reason.set(event_target_value(&event))
+                                        ></textarea>
+                                        <p class="field-hint">"Kept in the audit log; never shown to the person."</p>
+                                    </div>
+                                })}
+                                {(action == MemberAction::SendPasswordReset).then(|| view! {
+                                    <p class="field-hint">
+                                        "An email with a link to choose a new password; it works once, for one hour. Their current password works until they choose a new one."
+                                    </p>
+                                })}
+                                <button
+                                    type="button"
+                                    class="button-primary"
+                                    on:click=move |_| changes.run(action, &change.targets)
+                                >
+                                    {confirm}
+                                </button>
+                            }
+                            .into_any()
                         }
-                            .into_any(),
                     }
                 })
             }}
@@ -288,9 +318,9 @@ fn OutcomeSummary(outcomes: Vec<MemberOutcome>) -> impl IntoView {
     let total = done + failed.len();
     let summary = match (done, failed.len()) {
         (_, 0) if total == 1 => "Done.".to_owned(),
-        (_, 0) => format!("Done for all {total} members."),
-        (0, _) => format!("Not done for any of the {total} members:"),
-        _ => format!("Done for {done} of {total} members. Not done for:"),
+        (_, 0) => format!("Done for all {} members.", grouped_len(total)),
+        (0, _) => format!("Not done for any of the {} members:", grouped_len(total)),
+        _ => format!("Done for {} of {} members. Not done for:", grouped_len(done), grouped_len(total)),
     };
     view! {
         <p>{summary}</p>
@@ -306,5 +336,54 @@ fn OutcomeSummary(outcomes: Vec<MemberOutcome>) -> impl IntoView {
                     .collect_view()}
             </ul>
         })}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bulk_suspension_names_how_many_it_locks_out() {
+        let three = Targets::Selected(vec![4, 5, 6]);
+        assert_eq!(
+            confirmation(MemberAction::Suspend, &three),
+            ("Suspend 3 members?".to_owned(), "Suspend 3 members".to_owned())
+        );
+        assert_eq!(
+            confirmation(MemberAction::Suspend, &Targets::Selected(vec![4])),
+            ("Suspend 1 member?".to_owned(), "Suspend 1 member".to_owned())
+        );
+        let matching = Targets::Matching { query: "role=viewer".to_owned(), total: 1_200 };
+        assert_eq!(
+            confirmation(MemberAction::Suspend, &matching),
+            (
+                "Suspend all 1,200 members matching the search and filters?".to_owned(),
+                "Suspend 1,200 members".to_owned()
+            )
+        );
+        let ada = Targets::One { user_id: 4, name: "Ada Lovelace".to_owned() };
+        assert_eq!(
+            confirmation(MemberAction::Suspend, &ada),
+            ("Suspend Ada Lovelace?".to_owned(), "Suspend".to_owned())
+        );
+    }
+
+    #[test]
+    fn other_changes_ask_as_before() {
+        assert_eq!(
+            confirmation(MemberAction::Reactivate, &Targets::Selected(vec![4, 5])),
+            ("Reactivate: 2 selected members?".to_owned(), "Reactivate".to_owned())
+        );
+        assert_eq!(
+            confirmation(
+                MemberAction::ChangeRole(Role::Viewer),
+                &Targets::Matching { query: String::new(), total: 40_000 }
+            ),
+            (
+                "Make viewer: all 40,000 members matching the search and filters?".to_owned(),
+                "Make viewer".to_owned()
+            )
+        );
     }
 }

@@ -1,4 +1,4 @@
-use domain::Paging;
+use domain::{Paging, grouped};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -64,7 +64,7 @@ where
     V: IntoView + 'static,
 {
     let (first, last) = paging.shown(rows.len());
-    let caption = format!("{noun} {first}–{last} of {}", paging.total);
+    let caption = format!("{noun} {}–{} of {}", grouped(first), grouped(last), grouped(paging.total));
     let href = move |page: u32| format!("{path}?q={}&page={page}", domain::query::encode(&search));
     let pager = (!rows.is_empty()).then(|| view! { <Pager paging href /> });
     view! {

@@ -1,6 +1,8 @@
 use std::time::Duration;
 
-use domain::{MemberSort, MemberView, MembershipStatus, PAGE_SIZES, Paging, Role, SignInFilter};
+use domain::{
+    MemberSort, MemberView, MembershipStatus, PAGE_SIZES, Paging, Role, SignInFilter, grouped, grouped_len,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{
@@ -229,7 +231,13 @@ fn MembersTable(
         <BulkBar changes selection total query page_rows=on_page.len() />
         <table class="data-table">
             <caption>
-                {format!("{} {} · page {} of {}", list.total, if list.total == 1 { "member" } else { "members" }, list.page, paging.pages())}
+                {format!(
+                    "{} {} · page {} of {}",
+                    grouped(list.total),
+                    if list.total == 1 { "member" } else { "members" },
+                    grouped(list.page),
+                    grouped(paging.pages()),
+                )}
             </caption>
             <thead>
                 <tr>
@@ -244,7 +252,7 @@ fn MembersTable(
                     {header("Name", MemberSort::Name)}
                     {header("Email", MemberSort::Email)}
                     {header("Role", MemberSort::Role)}
-                    <th scope="col">"Status"</th>
+                    {header("Status", MemberSort::Status)}
                     {header("Joined", MemberSort::Joined)}
                     {header("Last sign-in", MemberSort::LastSignIn)}
                     <th scope="col">
@@ -329,9 +337,11 @@ impl Selection {
 }
 
 const BULK_APPLY_ID: &str = "bulk-apply";
+const BULK_ACTION_ID: &str = "bulk-action";
 
 /// Shown while rows are ticked: how many, the choice to extend it to every
-/// match, and the change to make.
+/// match, and the change to make. The menu starts on no change, so nothing
+/// is done to anyone without choosing; applying before choosing says so.
 #[component]
 fn BulkBar(
     changes: MemberChanges,
@@ -340,7 +350,8 @@ fn BulkBar(
     query: String,
     page_rows: usize,
 ) -> impl IntoView {
-    let chosen = RwSignal::new(MemberAction::Suspend);
+    let chosen = RwSignal::new(None::<MemberAction>);
+    let unchosen_applied = RwSignal::new(false);
     let count = move || selection.rows.with(BTreeSet::len);
     let targets = move || {
         if selection.all_matching.get() {
@@ -349,12 +360,20 @@ fn BulkBar(
             Targets::Selected(selection.rows.with(|rows| rows.iter().copied().collect()))
         }
     };
-    let apply = move |_| {
-        changes.propose(Change {
-            action: Some(chosen.get_untracked()),
+    let apply = move |_| match chosen.get_untracked() {
+        Some(action) => changes.propose(Change {
+            action: Some(action),
             targets: targets(),
             return_focus: BULK_APPLY_ID.to_owned(),
-        })
+        }),
+        None => {
+            unchosen_applied.set(true);
+            if let Some(menu) = document().get_element_by_id(BULK_ACTION_ID).and_then(|menu| {
+                leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlElement>(menu).ok()
+            }) {
+                let _ = menu.focus();
+            }
+        }
     };
     let can_extend =
         move || !selection.all_matching.get() && count() == page_rows && (page_rows as i64) < total;
@@ -362,29 +381,41 @@ fn BulkBar(
         <div class="bulk-bar" role="region" aria-label="Selected members" hidden=move || count() == 0>
             <p>
                 {move || if selection.all_matching.get() {
-                    format!("All {total} matching members selected.")
+                    format!("All {} matching members selected.", grouped(total))
                 } else {
-                    format!("{} selected.", count())
+                    format!("{} selected.", grouped_len(count()))
                 }}
             </p>
             <button type="button" class="button-secondary" hidden=move || !can_extend() on:click=move |_| selection.all_matching.set(true)>
-                {format!("Select all {total} matching members")}
+                {format!("Select all {} matching members", grouped(total))}
             </button>
-            <label for="bulk-action">"Change"</label>
+            <label for=BULK_ACTION_ID>"Change"</label>
             <select
-                id="bulk-action"
+                id=BULK_ACTION_ID
+                aria-describedby="bulk-action-hint"
                 on:change=move |event| {
-                    if let Ok(action) = event_target_value(&event).parse() {
-                        chosen.set(action);
-                    }
+                    chosen.set(event_target_value(&event).parse().ok());
+                    unchosen_applied.set(false);
                 }
             >
+                <option value="" disabled selected>"Choose an action…"</option>
                 {MemberAction::CHOICES
                     .into_iter()
-                    .map(|action| view! { <option value=action.key() selected=action == MemberAction::Suspend>{action.label()}</option> })
+                    .map(|action| view! { <option value=action.key()>{action.label()}</option> })
                     .collect_view()}
             </select>
-            <button id=BULK_APPLY_ID type="button" class="button-primary" on:click=apply>"Apply to selected"</button>
+            <button
+                id=BULK_APPLY_ID
+                type="button"
+                class="button-primary"
+                aria-disabled=move || chosen.get().is_none().then_some("true")
+                on:click=apply
+            >
+                "Apply to selected"
+            </button>
+            <p id="bulk-action-hint" class="field-error" hidden=move || !unchosen_applied.get()>
+                "Choose an action first."
+            </p>
             <button type="button" class="button-secondary" on:click=move |_| selection.clear()>"Clear selection"</button>
         </div>
     }

@@ -31,7 +31,7 @@ pub fn OutboxPage() -> impl IntoView {
                 let pager = (!list.rows.is_empty()).then(|| view! { <Pager paging href=|page| format!("/outbox?page={page}") /> });
                 view! {
                     <DataTable
-                        caption=format!("{} emails", list.total)
+                        caption=format!("{} emails", domain::grouped(list.total))
                         columns=&["Queued", "To", "Subject", "Status", "Attempts", "Last error", "Actions"]
                         rows=list.rows
                         row=move |row| {

@@ -248,6 +248,7 @@ pub(super) fn push_member_order(query: &mut sqlx::QueryBuilder<'_, Db>, view: &d
         domain::MemberSort::Name => ("m.name_key", false),
         domain::MemberSort::Email => ("m.email", false),
         domain::MemberSort::Role => ("m.role", true),
+        domain::MemberSort::Status => ("m.status", false),
         domain::MemberSort::Joined => ("m.joined_at", false),
         domain::MemberSort::LastSignIn => ("m.last_sign_in_at", false),
     };
