@@ -1,5 +1,6 @@
 import { defineConfig } from '@playwright/test';
 
+import { RP_URL } from './support/rp';
 import { BASE_URL } from './support/server';
 
 // Debian's Chromium, never a downloaded browser build (README "Tests").
@@ -17,6 +18,20 @@ export default defineConfig({
   reporter: [['list']],
   timeout: 30_000,
   expect: { timeout: 10_000 },
+  // The relying party the OpenID Connect tests sign in to (rp/README.md). It
+  // needs no Roster to start: the tests register it in Roster's UI, then
+  // POST its credentials to /configure.
+  webServer: {
+    command: 'node rp/server.mjs',
+    cwd: __dirname,
+    url: `${RP_URL}/healthz`,
+    env: { RP_PORT: new URL(RP_URL).port, RP_BASE_URL: RP_URL },
+    reuseExistingServer: false,
+    stdout: 'ignore',
+    // Refused logout tokens and failed grants are printed here.
+    stderr: 'pipe',
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
+  },
   use: {
     baseURL: BASE_URL,
     browserName: 'chromium',
