@@ -1,4 +1,4 @@
-import { expect } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 
 import { BASE_URL } from './server';
 
@@ -12,6 +12,15 @@ export const RP_URL = 'http://127.0.0.1:3100';
 export const RP_REDIRECT_URI = `${RP_URL}/callback`;
 export const RP_POST_LOGOUT_REDIRECT_URI = `${RP_URL}/signed-out`;
 export const RP_BACKCHANNEL_LOGOUT_URI = `${RP_URL}/backchannel-logout`;
+
+/**
+ * What the RP's home page shows for one claim, found by its label: "Email",
+ * "Organization" (org_name), "Organization slug", "Organization ID", "Role",
+ * "Subject" (sub) or "Session ID" (sid). "none" when the claim is absent.
+ */
+export function rpClaim(page: Page, label: string) {
+  return page.getByRole('group', { name: label, exact: true }).getByRole('definition');
+}
 
 /** A back-channel logout the RP accepted, as GET /logouts.json lists it. */
 export interface RpLogout {
