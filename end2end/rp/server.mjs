@@ -155,8 +155,12 @@ async function refresh(request, response) {
   const { config } = await provider();
   try {
     const tokens = await client.refreshTokenGrant(config, signIn.refreshToken);
-    // openid-client has checked a new ID token against the old one's subject.
     const claims = tokens.claims();
+    const mismatch = claims && changedAuthentication(signIn.claims, claims);
+    if (mismatch) {
+      session.refresh = { ok: false, error: 'ID token of another sign-in', description: mismatch };
+      return redirect(response, '/');
+    }
     if (claims) {
       signIn.claims = claims;
       signIn.idToken = tokens.id_token;
@@ -172,6 +176,20 @@ async function refresh(request, response) {
         : { ok: false, error: describeError(error) };
   }
   redirect(response, '/');
+}
+
+/**
+ * Why an ID token from a refresh does not describe the same authentication as
+ * the first one (OIDC Core §12.2), or null when it does. openid-client checks
+ * the signature, issuer, audience and times; it cannot know the first token.
+ */
+function changedAuthentication(first, fresh) {
+  for (const claim of ['iss', 'sub', 'auth_time', 'azp']) {
+    if (first[claim] !== fresh[claim]) {
+      return `${claim} changed from ${JSON.stringify(first[claim])} to ${JSON.stringify(fresh[claim])}`;
+    }
+  }
+  return null;
 }
 
 /** POST /logout: sign out here, then at Roster (RP-initiated logout). */
