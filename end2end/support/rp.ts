@@ -19,7 +19,10 @@ export const RP_BACKCHANNEL_LOGOUT_URI = `${RP_URL}/backchannel-logout`;
  * "Subject" (sub) or "Session ID" (sid). "none" when the claim is absent.
  */
 export function rpClaim(page: Page, label: string) {
-  return page.getByRole('group', { name: label, exact: true }).getByRole('definition');
+  return page
+    .getByRole('row')
+    .filter({ has: page.getByRole('rowheader', { name: label, exact: true }) })
+    .getByRole('cell');
 }
 
 /** A back-channel logout the RP accepted, as GET /logouts.json lists it. */
