@@ -39,10 +39,23 @@ pub mod action {
     pub const MEMBERS_SEEDED: &str = "members.seeded";
     pub const PASSWORD_RESET_SENT: &str = "password_reset.sent";
     pub const PASSWORD_RESET_COMPLETED: &str = "password_reset.completed";
+    pub const APP_CREATED: &str = "app.created";
+    pub const APP_UPDATED: &str = "app.updated";
+    pub const APP_SECRET_ROTATED: &str = "app.secret_rotated";
+    pub const APP_DISABLED: &str = "app.disabled";
+    pub const APP_ENABLED: &str = "app.enabled";
+    pub const APP_DELETED: &str = "app.deleted";
+    /// A person signed in to an application with Roster (OpenID Connect).
+    pub const APP_SIGNED_IN: &str = "app.signed_in";
+    /// A person signed out of an application through Roster (RP-initiated logout).
+    pub const APP_SIGNED_OUT: &str = "app.signed_out";
+    /// An admin, or the person, ended their session in an application.
+    pub const APP_SESSION_ENDED: &str = "app.session_ended";
+    pub const SIGNING_KEY_ADDED: &str = "signing_key.added";
 }
 
 /// Every action with its label, in the order the audit log's filter lists them.
-pub const ACTIONS: [(&str, &str); 29] = [
+pub const ACTIONS: [(&str, &str); 39] = [
     (action::SIGNED_IN, "Signed in"),
     (action::SIGNED_OUT, "Signed out"),
     (action::SESSION_ENDED, "Session ended"),
@@ -72,6 +85,16 @@ pub const ACTIONS: [(&str, &str); 29] = [
     (action::ORGANIZATION_REACTIVATED, "Organization reactivated"),
     (action::EMAIL_RETRIED, "Email retried"),
     (action::MEMBERS_SEEDED, "Demo members added"),
+    (action::APP_SIGNED_IN, "Signed in to an app"),
+    (action::APP_SIGNED_OUT, "Signed out of an app"),
+    (action::APP_SESSION_ENDED, "App session ended"),
+    (action::APP_CREATED, "App registered"),
+    (action::APP_UPDATED, "App changed"),
+    (action::APP_SECRET_ROTATED, "App secret replaced"),
+    (action::APP_DISABLED, "App disabled"),
+    (action::APP_ENABLED, "App enabled"),
+    (action::APP_DELETED, "App deleted"),
+    (action::SIGNING_KEY_ADDED, "Signing key added"),
 ];
 
 /// What a person reads for an action; an unknown name (from a newer

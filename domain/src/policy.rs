@@ -87,10 +87,16 @@ pub enum Action {
     /// See the email outbox and retry failed emails.
     ManageOutbox,
     SetSuperAdmin,
+    /// Register, change and remove the applications that sign people in
+    /// with Roster (OpenID Connect clients).
+    ManageApps,
+    /// Sign in to an application as a member of an organization: the
+    /// organization its tokens name.
+    SignInToApp,
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 19] = [
         Action::ViewOrganization,
         Action::ListMembers,
         Action::ManageMembers,
@@ -108,6 +114,8 @@ impl Action {
         Action::ManageOrganizations,
         Action::ManageOutbox,
         Action::SetSuperAdmin,
+        Action::ManageApps,
+        Action::SignInToApp,
     ];
 }
 
@@ -254,7 +262,10 @@ fn check(actor: &Actor, action: Action, target: &Target) -> Result<(), Refusal> 
         (ListAllUsers | ManageOrganizations, Target::Everything | Target::Organization(_)) => {
             in_scope(actor.is_super_admin)
         }
-        (ManageOutbox, Target::Everything) => in_scope(actor.is_super_admin),
+        (ManageOutbox | ManageApps, Target::Everything) => in_scope(actor.is_super_admin),
+        // Only one's own, usable membership: a super admin is not a member
+        // of every organization in the tokens an app receives.
+        (SignInToApp, Target::Organization(org)) => in_scope(actor.belongs_to(*org)),
         // Any other pairing is a programming error; deny it.
         _ => Err(Refusal::OutOfScope),
     }
@@ -352,6 +363,11 @@ mod tests {
         actor(who).administers(org)
     }
 
+    /// Whether `who` has a usable membership of `org`, among the test people.
+    fn belongs(who: Who, org: i64) -> bool {
+        memberships(who).iter().any(|m| m.usable && m.organization_id == org)
+    }
+
     /// The expected answer for every actor × action × target, written from
     /// DESIGN §2 independently of `decide`.
     fn expected(who: Who, action: Action, target: &Target) -> bool {
@@ -399,7 +415,8 @@ mod tests {
                             && admins(who, subject.organization_ids[0])))
             }
             (ListAllUsers | ManageOrganizations, Target::Everything | Target::Organization(_)) => superadmin,
-            (ManageOutbox, Target::Everything) => superadmin,
+            (ManageOutbox | ManageApps, Target::Everything) => superadmin,
+            (SignInToApp, Target::Organization(org)) => belongs(who, *org),
             _ => false,
         }
     }
@@ -429,7 +446,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, 10 * 17 * 33);
+        assert_eq!(checked, 10 * 19 * 33);
     }
 
     // The rows of DESIGN §2 one by one, as readable examples.

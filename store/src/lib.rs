@@ -3,7 +3,9 @@
 //! [`Store`] is the only way the rest of Roster reads or writes the database.
 //! It is the sum of one trait per area ([`AccountStore`], [`SessionStore`],
 //! [`OrganizationStore`], [`MemberStore`], [`InvitationStore`],
-//! [`OutboxStore`], [`RateLimitStore`], [`ActivityStore`]), implemented once
+//! [`OutboxStore`], [`RateLimitStore`], [`ActivityStore`], and for signing
+//! people in to other applications [`AppStore`], [`SigningKeyStore`],
+//! [`GrantStore`], [`LogoutStore`]), implemented once
 //! in `sql/` and compiled for each backend ([`SqliteStore`], [`PgStore`]),
 //! each with its own migrations, chosen from the database URL at start-up.
 //! Each method that changes something is one transaction that also writes the
@@ -15,9 +17,12 @@
 
 mod accounts;
 mod activity;
+mod apps;
 mod dialect;
 mod error;
+mod grants;
 mod invitations;
+mod logouts;
 mod members;
 mod organizations;
 mod outbox;
@@ -26,6 +31,7 @@ mod postgres;
 mod rate_limits;
 mod records;
 mod sessions;
+mod signing_keys;
 mod sqlite;
 mod tokens;
 mod url;
@@ -39,8 +45,11 @@ pub use activity::{
     ActivityStore, AuditEntry, AuditQuery, AuditStream, LinkRecord, LiveSession, NewSignInAttempt,
     SignInAttempt,
 };
+pub use apps::{AppRecord, AppStore, NewApp, UriList};
 pub use error::{StoreError, TokenProblem};
+pub use grants::{AppSessionRecord, GrantMembership, GrantRecord, GrantStore, NewAppSignIn, RedeemedCode};
 pub use invitations::InvitationStore;
+pub use logouts::{LogoutRecord, LogoutStore};
 pub use members::MemberStore;
 pub use organizations::OrganizationStore;
 pub use outbox::OutboxStore;
@@ -53,6 +62,7 @@ pub use records::{
     PendingInvitation, SeedMember, SessionRecord, SignInRecord, SubjectRecord, UserRecord, action,
 };
 pub use sessions::SessionStore;
+pub use signing_keys::{NewSigningKey, SigningKeyRecord, SigningKeyStore};
 pub use sqlite::SqliteStore;
 pub use tokens::{TokenKind, TokenRecord};
 pub use url::{DatabaseUrl, DatabaseUrlError};
@@ -80,6 +90,10 @@ pub trait Store:
     + OutboxStore
     + RateLimitStore
     + ActivityStore
+    + AppStore
+    + SigningKeyStore
+    + GrantStore
+    + LogoutStore
     + Send
     + Sync
     + 'static

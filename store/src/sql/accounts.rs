@@ -7,6 +7,7 @@ use domain::{AccountStatus, DisplayName};
 use super::{
     Conn, DbStore,
     audit::{audit, audit_with_details, reason_details},
+    grants::{GrantsOf, Notify, end_grants},
     members::guard_last_admin,
     outbox::enqueue_email,
     sessions::revoke_sessions,
@@ -206,6 +207,7 @@ impl AccountStore for DbStore {
         let action = match status {
             AccountStatus::Suspended => {
                 revoke_sessions(&mut tx, user_id, at).await?;
+                end_grants(&mut tx, GrantsOf::User(user_id), Notify::Apps, at).await?;
                 action::ACCOUNT_SUSPENDED
             }
             AccountStatus::Active => action::ACCOUNT_REACTIVATED,
@@ -281,6 +283,7 @@ impl AccountStore for DbStore {
             .await?;
         // Whoever knew the old password is signed out everywhere.
         revoke_sessions(&mut tx, user_id, at).await?;
+        end_grants(&mut tx, GrantsOf::User(user_id), Notify::Apps, at).await?;
         let by = Actor { user_id: Some(user_id), ..by };
         audit(&mut tx, &by, at, action::PASSWORD_RESET_COMPLETED, None, Some(user_id)).await?;
         tx.commit().await?;
@@ -367,6 +370,8 @@ impl AccountStore for DbStore {
             &serde_json::json!({ "with_data": with_data }),
         )
         .await?;
+        // The apps hear of it while the person's public id is still there.
+        end_grants(&mut tx, GrantsOf::User(user_id), Notify::Apps, at).await?;
         // Mail not yet sent would go to an account that is gone.
         sqlx::query("DELETE FROM email_outbox WHERE recipient = $1 AND status = 'queued'")
             .bind(&email)

@@ -7,6 +7,7 @@ use domain::{MembershipStatus, Role};
 use super::{
     Conn, Db, DbStore,
     audit::{audit, audit_with_details, reason_details},
+    grants::{GrantsOf, Notify, end_grants},
     member_list::{Rows, count_members, member_page, plan_search, push_member_filters, push_member_order},
     sessions::revoke_sessions,
 };
@@ -151,6 +152,8 @@ impl MemberStore for DbStore {
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
+        // Tokens carry the role: the next sign-in or refresh must carry the new one.
+        end_grants(&mut tx, GrantsOf::Member { organization_id, user_id }, Notify::Apps, at).await?;
         let details = serde_json::json!({ "role": role.as_str() });
         audit_with_details(
             &mut tx,
@@ -187,6 +190,7 @@ impl MemberStore for DbStore {
         .await?;
         let action = match status {
             MembershipStatus::Suspended => {
+                end_grants(&mut tx, GrantsOf::Member { organization_id, user_id }, Notify::Apps, at).await?;
                 // Access to this organization ends with the change
                 // (every request reads the memberships). Someone left
                 // with nowhere to go is signed out as well; someone
@@ -239,6 +243,7 @@ impl MemberStore for DbStore {
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
+        end_grants(&mut tx, GrantsOf::Member { organization_id, user_id }, Notify::Apps, at).await?;
         // An invitation still waiting would otherwise bring them back.
         sqlx::query(
             "UPDATE tokens SET revoked_at = $1

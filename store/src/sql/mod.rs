@@ -64,14 +64,18 @@ macro_rules! outbox_columns {
 
 mod accounts;
 mod activity;
+mod apps;
 mod audit;
+mod grants;
 mod invitations;
+mod logouts;
 mod member_list;
 mod members;
 mod organizations;
 mod outbox;
 mod rate_limits;
 mod sessions;
+mod signing_keys;
 mod tokens;
 
 #[async_trait]

@@ -4,7 +4,11 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::{OrganizationName, OrganizationStatus, Slug};
 
-use super::{DbStore, audit::audit};
+use super::{
+    DbStore,
+    audit::audit,
+    grants::{GrantsOf, Notify, end_grants},
+};
 use crate::{
     OrganizationStore, Result, StoreError,
     dialect::Dialect,
@@ -113,7 +117,10 @@ impl OrganizationStore for DbStore {
         }
         let action = match status {
             OrganizationStatus::Active => action::ORGANIZATION_REACTIVATED,
-            OrganizationStatus::Suspended => action::ORGANIZATION_SUSPENDED,
+            OrganizationStatus::Suspended => {
+                end_grants(&mut tx, GrantsOf::Organization(id), Notify::Apps, at).await?;
+                action::ORGANIZATION_SUSPENDED
+            }
         };
         audit(&mut tx, &by, at, action, Some(id), None).await?;
         tx.commit().await?;
