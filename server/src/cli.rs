@@ -25,6 +25,9 @@ pub enum Command {
         #[arg(long)]
         name: Option<String>,
     },
+    /// Add a new key for signing tokens (OpenID Connect). It signs from now
+    /// on; the previous keys stay published until their tokens have expired.
+    RotateSigningKey,
     /// Create demonstration organizations and members (for trying Roster out).
     SeedDemo {
         /// How many organizations.

@@ -8,6 +8,7 @@ mod first_run;
 mod health;
 pub mod mailer;
 mod middleware;
+pub mod oidc;
 mod router;
 mod seed;
 mod site;
@@ -37,6 +38,8 @@ pub enum Error {
 
 /// How often the outbox worker looks for due emails.
 const OUTBOX_POLL: std::time::Duration = std::time::Duration::from_secs(1);
+/// How often the back-channel logout worker looks for due logouts.
+const LOGOUT_POLL: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Runs the command the user asked for.
 pub async fn run(cli: Cli, config: Config) -> Result<(), Error> {
@@ -55,6 +58,15 @@ pub async fn run(cli: Cli, config: Config) -> Result<(), Error> {
             super_admin::create(&config, &email, name.as_deref()).await
         }
         Command::SeedDemo { orgs, users, password } => seed::demo(&config, orgs, users, password).await,
+        Command::RotateSigningKey => {
+            let store = store::connect(&config.database_url).await?;
+            let kid = oidc::keys::rotate(&*store).await.map_err(|e| Error::Input(e.to_string()))?;
+            println!(
+                "Added signing key {kid}; it signs from now on. The previous keys stay published for {} hours.",
+                oidc::keys::RETIRED_KEYS_PUBLISHED.num_hours()
+            );
+            Ok(())
+        }
     }
 }
 
@@ -116,6 +128,9 @@ impl Server {
                 "ROSTER_SMTP_URL is not set: emails stay in the outbox and their links are logged"
             ),
         }
+        tokio::spawn(
+            oidc::backchannel::Deliverer::new(oidc::Provider::new(self.state.clone())).run(LOGOUT_POLL),
+        );
         let app = router::build(self.state.clone()).into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
         Ok(())

@@ -9,7 +9,7 @@ use tower_http::{
 };
 use tracing::Level;
 
-use crate::{audit_export, export, health, middleware};
+use crate::{audit_export, export, health, middleware, oidc};
 
 /// Every route Roster answers: health checks, the pages, the server
 /// functions (`/api/…`) and the compiled assets (`/pkg/…`).
@@ -43,6 +43,7 @@ pub fn build(state: AppState) -> Router {
         .route("/orgs/{slug}/members.csv", get(export::members_csv))
         .route("/orgs/{slug}/audit.csv", get(audit_export::organization_csv))
         .route("/audit.csv", get(audit_export::global_csv))
+        .merge(oidc::router(oidc::Provider::new(state.clone())))
         .leptos_routes_with_context(&state, routes, context.clone(), page)
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(from_fn_with_state(state.clone(), middleware::session::authenticate))

@@ -146,7 +146,7 @@ pub trait GrantStore: Send + Sync {
     /// The grant of an app session (`sid`), whatever its state.
     async fn find_grant(&self, sid: &str) -> Result<Option<GrantRecord>>;
 
-    /// The grant a refresh token belongs to, whatever its state.
+    /// The grant an unused refresh token belongs to, whatever the grant's state.
     async fn find_grant_by_refresh_token(&self, token_hash: &str) -> Result<Option<GrantRecord>>;
 
     /// Revokes a grant of `app_id` at the app's own request (token

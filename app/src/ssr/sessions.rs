@@ -31,6 +31,9 @@ const TOUCH_EVERY: Duration = Duration::seconds(60);
 pub struct CurrentSession {
     pub id: i64,
     pub user: UserRecord,
+    /// When the person typed their password for this session (`auth_time`
+    /// in the tokens an app receives).
+    pub signed_in_at: DateTime<Utc>,
 }
 
 /// Whether a stored session still signs its user in at `now`. The account's
@@ -59,7 +62,7 @@ pub async fn authenticate(
     if now - session.last_seen_at >= TOUCH_EVERY {
         store.touch_session(session.id, now).await?;
     }
-    Ok(Some(CurrentSession { id: session.id, user: session.user }))
+    Ok(Some(CurrentSession { id: session.id, user: session.user, signed_in_at: session.created_at }))
 }
 
 /// The `Set-Cookie` value that hands a new session to the browser: HttpOnly

@@ -8,8 +8,13 @@ use axum::{
 /// Refuses state-changing requests that a browser says come from another
 /// site, in addition to the SameSite=Lax session cookie: a forged form post
 /// or fetch from elsewhere never reaches a server function.
+///
+/// Apps' servers call the OpenID Connect token, revocation and
+/// introspection endpoints, which authenticate by client credentials and
+/// never read the cookie: those are let through.
 pub async fn refuse(request: Request, next: Next) -> Response {
-    if !is_safe_method(request.method()) && is_cross_site(request.headers()) {
+    let server_to_server = crate::oidc::SERVER_TO_SERVER.contains(&request.uri().path());
+    if !is_safe_method(request.method()) && !server_to_server && is_cross_site(request.headers()) {
         tracing::warn!(path = request.uri().path(), "refused a cross-site request");
         return (StatusCode::FORBIDDEN, "Cross-site request refused.").into_response();
     }

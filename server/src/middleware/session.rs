@@ -91,7 +91,12 @@ fn needs_sign_in(path: &str) -> bool {
         "/readyz",
         "/favicon.svg",
     ];
-    !(PUBLIC.contains(&path) || path.starts_with("/api/") || path.starts_with("/pkg/"))
+    // The OpenID Connect endpoints answer signed-out requests in the
+    // protocol's own way (a redirect to sign in, `login_required`, 401),
+    // except the organization picker, which is a page of Roster's.
+    let protocol =
+        (path.starts_with("/oauth2/") && path != "/oauth2/organization") || path.starts_with("/.well-known/");
+    !(PUBLIC.contains(&path) || protocol || path.starts_with("/api/") || path.starts_with("/pkg/"))
 }
 
 fn sign_in_url(target: &str) -> String {

@@ -301,7 +301,7 @@ impl GrantStore for DbStore {
         let mut conn = self.pool.acquire().await?;
         grant_where(
             &mut conn,
-            "g.id = (SELECT grant_id FROM refresh_tokens WHERE token_hash = $1)",
+            "g.id = (SELECT grant_id FROM refresh_tokens WHERE token_hash = $1 AND used_at IS NULL)",
             token_hash,
         )
         .await
