@@ -25,8 +25,8 @@ pub fn HomePage() -> impl IntoView {
                     return Some(
                         view! {
                             <Title text="Overview" />
-                            <h1>"Installation overview"</h1>
-                            <p>{format!("Welcome, {}. You are a super admin: you can manage every organization.", user.name)}</p>
+                            <h1>{format!("Welcome, {}", user.name)}</h1>
+                            <p>"You are a super admin: you can manage every organization."</p>
                             {match overview {
                                 Ok(overview) => view! { <Installation overview /> }.into_any(),
                                 Err(error) => view! { <ErrorAlert error /> }.into_any(),
@@ -78,7 +78,7 @@ fn Installation(overview: InstallationFigures) -> impl IntoView {
     };
     view! {
         <section aria-labelledby="installation-heading">
-            <h2 id="installation-heading">"At a glance"</h2>
+            <h2 id="installation-heading">"The installation at a glance"</h2>
             <ul class="stat-list">
                 {stat(overview.organizations, "organization", "organizations", "/orgs")}
                 {stat(overview.accounts, "account", "accounts", "/users")}
