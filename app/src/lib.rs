@@ -6,6 +6,7 @@
 pub mod api;
 pub mod components;
 pub mod error;
+pub mod notice;
 pub mod pages;
 mod relative_time;
 #[cfg(feature = "ssr")]
@@ -28,9 +29,9 @@ use crate::{
     },
     pages::{
         AcceptInvitationPage, AccountActivityPage, AccountsPage, ForgotPasswordPage, GlobalAuditPage,
-        HomePage, MemberActivityPage, MembersPage, NotFoundPage, OrganizationAuditPage, OrganizationPage,
-        OrganizationsPage, OutboxPage, OwnAccountPage, ResetPasswordPage, SetupPage, SignInPage,
-        SignedInLayout,
+        HomePage, InvitationsPage, MemberActivityPage, MembersPage, NotFoundPage, OrganizationAuditPage,
+        OrganizationPage, OrganizationsPage, OutboxPage, OwnAccountPage, ResetPasswordPage, SetupPage,
+        SignInPage, SignedInLayout,
     },
 };
 
@@ -124,6 +125,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/orgs/:slug") view=OrganizationPage />
                     <Route path=path!("/orgs/:slug/members") view=MembersPage />
                     <Route path=path!("/orgs/:slug/members/:id") view=MemberActivityPage />
+                    <Route path=path!("/orgs/:slug/invitations") view=InvitationsPage />
                     <Route path=path!("/orgs/:slug/audit") view=OrganizationAuditPage />
                     <Route path=path!("/outbox") view=OutboxPage />
                     <Route path=path!("/users") view=AccountsPage />

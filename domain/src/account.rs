@@ -46,6 +46,10 @@ pub enum MembershipStatus {
 }
 
 impl MembershipStatus {
+    /// In the order tables show them: from the most to the least settled.
+    pub const ALL: [MembershipStatus; 3] =
+        [MembershipStatus::Active, MembershipStatus::Invited, MembershipStatus::Suspended];
+
     pub fn as_str(self) -> &'static str {
         self.into()
     }

@@ -8,7 +8,7 @@ import { demo, hydrated, signIn, superAdmin } from '../support/pages';
 const maildev = maildevForThisFile();
 
 async function invite(page: import('@playwright/test').Page, emails: string, role: string) {
-  await page.goto(`/orgs/${demo.slug}`);
+  await page.goto(`/orgs/${demo.slug}/invitations`);
   await hydrated(page);
   const opener = page.getByRole('button', { name: 'Invite people' });
   await opener.click();

@@ -10,7 +10,7 @@ test('a super admin creates two organizations and switches between them', async 
   await signIn(page, superAdmin.email, superAdmin.password);
   await expect(page.getByRole('heading', { name: `Welcome, ${superAdmin.name}` })).toBeVisible();
 
-  await page.getByRole('link', { name: 'All organizations' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Organizations' }).click();
   await expect(page.getByRole('heading', { name: 'Organizations', level: 1 })).toBeVisible();
   for (const name of ['Acme Corp', 'Globex']) {
     await page.goto('/orgs');

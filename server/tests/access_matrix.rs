@@ -116,7 +116,29 @@ fn cases(ids: &Ids) -> Vec<Case> {
             &[("slug", "no-such-org")],
             [NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
         ),
-        case("organization_name", &[("slug", "org-a")], [OK, OK, OK, OK, NOT_FOUND, UNAUTHENTICATED]),
+        case("organization_context", &[("slug", "org-a")], [OK, OK, OK, OK, NOT_FOUND, UNAUTHENTICATED]),
+        case(
+            "organization_context",
+            &[("slug", "no-such-org")],
+            [NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        // The overview is for those who manage the members.
+        case(
+            "organization_overview",
+            &[("slug", "org-a")],
+            [OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "organization_overview",
+            &[("slug", "org-b")],
+            [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, UNAUTHENTICATED],
+        ),
+        case(
+            "organization_overview",
+            &[("slug", "no-such-org")],
+            [NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case("installation_overview", &[], [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED]),
         case("switcher_organizations", &[("search", "")], [OK, OK, OK, OK, OK, UNAUTHENTICATED]),
         case(
             "list_organizations",
@@ -272,6 +294,11 @@ fn cases(ids: &Ids) -> Vec<Case> {
             "pending_invitations",
             &[("slug", "org-b")],
             [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, UNAUTHENTICATED],
+        ),
+        case(
+            "pending_invitations",
+            &[("slug", "org-a"), ("show", "expired")],
+            [OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
         ),
         case(
             "resend_invitation",

@@ -137,6 +137,14 @@ pub trait ActivityStore: Send + Sync {
     /// When a person signed in successfully since `since`, oldest first.
     async fn sign_in_times(&self, user_id: i64, since: DateTime<Utc>) -> Result<Vec<DateTime<Utc>>>;
 
+    /// When members of an organization signed in successfully since `since`,
+    /// oldest first (for its chart of sign-ins per day).
+    async fn organization_sign_in_times(
+        &self,
+        organization_id: i64,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<DateTime<Utc>>>;
+
     /// Sessions neither ended nor expired at `now`, and used since `seen_since`
     /// (the idle timeout), most recently used first.
     async fn live_sessions(

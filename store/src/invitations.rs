@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 use crate::{
     Result,
     records::{
-        AcceptedInvitation, Actor, InvitationRecord, InviteOutcome, NewCredentials, NewInvitation,
-        PendingInvitation,
+        AcceptedInvitation, Actor, InvitationCounts, InvitationFilter, InvitationRecord, InviteOutcome,
+        NewCredentials, NewInvitation, PendingInvitation,
     },
 };
 
@@ -20,6 +20,19 @@ pub trait InvitationStore: Send + Sync {
 
     /// The `limit` most recent pending invitations of an organization.
     async fn pending_invitations(&self, organization_id: i64, limit: i64) -> Result<Vec<PendingInvitation>>;
+
+    /// The `limit` most recent invitations of an organization that `filter`
+    /// lets through, judged at `now`.
+    async fn invitations(
+        &self,
+        organization_id: i64,
+        filter: InvitationFilter,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<PendingInvitation>>;
+
+    /// How many of an organization's invitations still wait, and how many expired, at `now`.
+    async fn invitation_counts(&self, organization_id: i64, now: DateTime<Utc>) -> Result<InvitationCounts>;
 
     /// The pending invitation of one person, if there is one.
     async fn pending_invitation(

@@ -56,10 +56,11 @@ pub use outbox::OutboxStore;
 pub use postgres::PgStore;
 pub use rate_limits::RateLimitStore;
 pub use records::{
-    AcceptedInvitation, AccountDeletion, AccountSummary, Actor, AuditRecord, InvitationRecord, InviteOutcome,
-    MemberPage, MemberRow, MembershipRecord, NewCredentials, NewEmail, NewInvitation, NewPasswordReset,
-    NewSession, NewUser, OrganizationRecord, OrganizationSummary, OutboxRecord, OutboxStatus, Page,
-    PendingInvitation, SeedMember, SessionRecord, SignInRecord, SubjectRecord, UserRecord, action,
+    AcceptedInvitation, AccountDeletion, AccountSummary, Actor, AuditRecord, InvitationCounts,
+    InvitationFilter, InvitationRecord, InviteOutcome, MemberPage, MemberRow, MemberTally, MembershipRecord,
+    NewCredentials, NewEmail, NewInvitation, NewPasswordReset, NewSession, NewUser, OrganizationRecord,
+    OrganizationSummary, OutboxCounts, OutboxRecord, OutboxStatus, Page, PendingInvitation, SeedMember,
+    SessionRecord, SignInRecord, SubjectRecord, UserRecord, action,
 };
 pub use sessions::SessionStore;
 pub use signing_keys::{NewSigningKey, SigningKeyRecord, SigningKeyStore};

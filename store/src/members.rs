@@ -7,7 +7,7 @@ use domain::{MemberView, MembershipStatus, Role};
 
 use crate::{
     MemberStream, Result,
-    records::{Actor, MemberPage, MembershipRecord},
+    records::{Actor, MemberPage, MemberTally, MembershipRecord},
 };
 
 #[async_trait]
@@ -71,6 +71,15 @@ pub trait MemberStore: Send + Sync {
         view: &MemberView,
         now: DateTime<Utc>,
     ) -> Result<MemberPage>;
+
+    /// How many members `view` finds (its page aside): the total the
+    /// members table shows for it, counted the same way.
+    async fn count_members(&self, organization_id: i64, view: &MemberView, now: DateTime<Utc>)
+    -> Result<i64>;
+
+    /// The organization's members by role and status, from the tallies
+    /// (a few rows, however many members there are).
+    async fn member_tallies(&self, organization_id: i64) -> Result<Vec<MemberTally>>;
 
     /// Every member matching `view` (its page aside), in its order, as a
     /// stream: rows arrive as the database yields them, so memory does not

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use crate::{
     Result,
-    records::{Actor, OutboxRecord, Page},
+    records::{Actor, OutboxCounts, OutboxRecord, Page},
 };
 
 #[async_trait]
@@ -27,6 +27,9 @@ pub trait OutboxStore: Send + Sync {
 
     /// The outbox, newest first.
     async fn list_outbox(&self, limit: i64, offset: i64) -> Result<Page<OutboxRecord>>;
+
+    /// How many emails wait to be sent and how many failed for good.
+    async fn outbox_counts(&self) -> Result<OutboxCounts>;
 
     /// Queues a failed email again, now.
     async fn retry_email(&self, id: i64, by: Actor, at: DateTime<Utc>) -> Result<()>;

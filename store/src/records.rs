@@ -188,6 +188,42 @@ pub struct MemberRow {
     pub last_sign_in_at: Option<DateTime<Utc>>,
 }
 
+/// How many members of an organization have one role and status: a sum
+/// of the tallies of migration 0005, read without counting rows.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct MemberTally {
+    #[sqlx(try_from = "String")]
+    pub role: Role,
+    #[sqlx(try_from = "String")]
+    pub status: MembershipStatus,
+    pub members: i64,
+}
+
+/// An organization's invitations: those whose newest link still works, and
+/// those whose newest link has expired (or was withdrawn) unanswered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct InvitationCounts {
+    pub pending: i64,
+    pub expired: i64,
+}
+
+/// Which invitations a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InvitationFilter {
+    All,
+    /// The newest link still works.
+    Pending,
+    /// The newest link has expired, or there is none.
+    Expired,
+}
+
+/// How much mail waits in the outbox, and how much gave up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct OutboxCounts {
+    pub queued: i64,
+    pub failed: i64,
+}
+
 /// A page of members: `page` is the one actually shown, which is the last
 /// one when the requested page lies past the end.
 #[derive(Debug, Clone, PartialEq)]

@@ -5,8 +5,8 @@ use std::{collections::HashSet, sync::Arc};
 use chrono::{Duration, Utc};
 use domain::{DisplayName, Email, MembershipStatus, OrganizationName, Role, Slug};
 use store::{
-    Actor, InviteOutcome, NewCredentials, NewEmail, NewInvitation, OutboxStatus, Store, StoreError,
-    TokenProblem,
+    Actor, InvitationFilter, InviteOutcome, NewCredentials, NewEmail, NewInvitation, OutboxStatus, Store,
+    StoreError, TokenProblem,
 };
 use testkit::{TestDatabase, on_both_databases};
 
@@ -163,6 +163,10 @@ async fn outbox_claims_never_overlap_and_record_outcomes(db: &TestDatabase) {
     let outbox = store.list_outbox(100, 0).await.unwrap().items;
     let status = |id: i64| outbox.iter().find(|e| e.id == id).unwrap().status;
     assert_eq!((status(ids[0]), status(ids[2])), (OutboxStatus::Sent, OutboxStatus::Failed));
+    // What the installation's overview shows: 28 waiting (one of them
+    // leased for its retry), one failed for good, one sent.
+    let counts = store.outbox_counts().await.unwrap();
+    assert_eq!((counts.queued, counts.failed), (28, 1));
     store.retry_email(ids[2], Actor::system(), Utc::now()).await.unwrap();
     let again = store
         .claim_due_emails(Utc::now() + Duration::seconds(1), now + Duration::minutes(2), 10)
@@ -175,3 +179,39 @@ async fn outbox_claims_never_overlap_and_record_outcomes(db: &TestDatabase) {
     );
 }
 on_both_databases!(outbox_claims_never_overlap_and_record_outcomes);
+
+/// The invitations page's filters and the overview's counts: an invitation
+/// is pending while its newest link works, expired once it does not.
+async fn invitations_are_pending_until_their_newest_link_expires(db: &TestDatabase) {
+    let store = db.store().await;
+    let acme = organization(&store, "Acme").await;
+    let now = Utc::now();
+    store.invite(invitation(acme, "ada@example.com", "live"), Actor::system(), now).await.unwrap();
+    let stale = NewInvitation {
+        expires_at: now - Duration::hours(1),
+        ..invitation(acme, "bob@example.com", "stale")
+    };
+    store.invite(stale, Actor::system(), now - Duration::days(8)).await.unwrap();
+    let counts = store.invitation_counts(acme, now).await.unwrap();
+    assert_eq!((counts.pending, counts.expired), (1, 1));
+
+    let emails = |filter| {
+        let store = Arc::clone(&store);
+        async move {
+            let found = store.invitations(acme, filter, now, 10).await.unwrap();
+            found.into_iter().map(|p| p.email).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(emails(InvitationFilter::Pending).await, ["ada@example.com"]);
+    assert_eq!(emails(InvitationFilter::Expired).await, ["bob@example.com"]);
+    assert_eq!(emails(InvitationFilter::All).await.len(), 2);
+
+    // Resending gives Bob a working link again.
+    let fresh = invitation(acme, "bob@example.com", "fresh");
+    store.resend_invitation(fresh, Actor::system(), now).await.unwrap();
+    let counts = store.invitation_counts(acme, now).await.unwrap();
+    assert_eq!((counts.pending, counts.expired), (2, 0));
+    let other = organization(&store, "Other").await;
+    assert_eq!(store.invitation_counts(other, now).await.unwrap().pending, 0);
+}
+on_both_databases!(invitations_are_pending_until_their_newest_link_expires);

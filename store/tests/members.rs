@@ -588,3 +588,41 @@ async fn searches_find_exactly_the_members_whose_name_or_email_holds_the_term(db
     }
 }
 on_both_databases!(searches_find_exactly_the_members_whose_name_or_email_holds_the_term);
+
+/// What an organization's overview reads: the tallies by role and status
+/// add up to the members table's totals, and its inactivity counts are the
+/// table's totals for the same filters.
+async fn overview_figures_equal_the_members_tables_totals(db: &TestDatabase) {
+    let store = db.store().await;
+    let (org, now) = world(&store).await;
+    let tallies = store.member_tallies(org).await.unwrap();
+    for role in Role::ALL {
+        for status in MembershipStatus::ALL {
+            let tallied: i64 =
+                tallies.iter().filter(|t| t.role == role && t.status == status).map(|t| t.members).sum();
+            let view = MemberView { role: Some(role), status: Some(status), ..view() };
+            assert_eq!(
+                tallied,
+                store.list_members(org, &view, now).await.unwrap().total,
+                "{role:?} {status:?}"
+            );
+        }
+    }
+    assert_eq!(tallies.iter().map(|t| t.members).sum::<i64>(), 6);
+    for (filter, expected) in
+        [(SignInFilter::Never, 2), (SignInFilter::InactiveDays(30), 2), (SignInFilter::InactiveDays(90), 1)]
+    {
+        let view = MemberView { sign_in: Some(filter), ..view() };
+        let counted = store.count_members(org, &view, now).await.unwrap();
+        assert_eq!(counted, expected, "{filter:?}");
+        assert_eq!(counted, store.list_members(org, &view, now).await.unwrap().total, "{filter:?}");
+    }
+    let searched = MemberView { search: "ada".into(), ..view() };
+    assert_eq!(store.count_members(org, &searched, now).await.unwrap(), 1, "only this organization's Ada");
+
+    // Sign-ins of this organization's members only, since the day asked.
+    let times = store.organization_sign_in_times(org, now - Duration::days(50)).await.unwrap();
+    assert_eq!(times.len(), 3, "Ada, Grace and Barbara signed in within 50 days: {times:?}");
+    assert!(times.windows(2).all(|pair| pair[0] <= pair[1]), "oldest first");
+}
+on_both_databases!(overview_figures_equal_the_members_tables_totals);

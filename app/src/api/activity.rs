@@ -126,7 +126,9 @@ pub async fn person_timeline(org: Option<String>, user_id: i64, page: u32) -> Re
 #[server(endpoint = "end_person_session")]
 pub async fn end_person_session(org: Option<String>, user_id: i64, session_id: i64) -> Result<(), AppError> {
     let person = ssr::activity::Person::require(org.as_deref(), user_id).await?;
-    person.end_session(session_id).await
+    person.end_session(session_id).await?;
+    ssr::notices::after_form_post(crate::notice::Notice::SessionEnded);
+    Ok(())
 }
 
 /// A page of the audit log: of one organization, or (super admins, without
@@ -144,7 +146,9 @@ pub async fn audit_log(org: Option<String>, query: String) -> Result<AuditPage, 
 #[server(endpoint = "change_password")]
 pub async fn change_password(current: String, new: String) -> Result<(), AppError> {
     let state = ssr::state()?;
-    ssr::activity::change_password(&state, &ssr::request(), current, new).await
+    ssr::activity::change_password(&state, &ssr::request(), current, new).await?;
+    ssr::notices::after_form_post(crate::notice::Notice::PasswordChanged);
+    Ok(())
 }
 
 /// Signs the signed-in person out everywhere but here.
@@ -153,7 +157,10 @@ pub async fn end_other_sessions() -> Result<u64, AppError> {
     let state = ssr::state()?;
     let request = ssr::request();
     let session = request.require_session()?;
-    Ok(state.store.end_other_sessions(session.user.id, session.id, request.actor(), Utc::now()).await?)
+    let ended =
+        state.store.end_other_sessions(session.user.id, session.id, request.actor(), Utc::now()).await?;
+    ssr::notices::after_form_post(crate::notice::Notice::OtherSessionsEnded);
+    Ok(ended)
 }
 
 /// Changes the signed-in person's name.
@@ -164,5 +171,6 @@ pub async fn rename_self(name: String) -> Result<(), AppError> {
     let session = request.require_session()?;
     let name = domain::DisplayName::parse(&name).map_err(|e| AppError::invalid("name", e))?;
     state.store.rename_user(session.user.id, &name, request.actor(), Utc::now()).await?;
+    ssr::notices::after_form_post(crate::notice::Notice::NameSaved);
     Ok(())
 }

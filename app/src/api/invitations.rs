@@ -59,13 +59,20 @@ pub async fn invite_members(slug: String, emails: String, role: String) -> Resul
     })
 }
 
+/// The most recent invitations still waiting for an answer: `show` is the
+/// invitations page's filter (`pending`: the link still works, `expired`:
+/// it does not); without it, or with anything else, all of them.
 #[server(endpoint = "pending_invitations")]
-pub async fn pending_invitations(slug: String) -> Result<Vec<PendingInvitationRow>, AppError> {
+pub async fn pending_invitations(
+    slug: String,
+    show: Option<String>,
+) -> Result<Vec<PendingInvitationRow>, AppError> {
     use domain::policy::Action;
 
     let ssr::InOrganization { state, organization, .. } =
         ssr::InOrganization::require(&slug, Action::Invite).await?;
-    ssr::invitations::pending_rows(&state, organization.id).await
+    let filter = ssr::overview::invitation_filter(show.as_deref().unwrap_or_default());
+    ssr::invitations::pending_rows(&state, organization.id, filter).await
 }
 
 #[server(endpoint = "resend_invitation")]
@@ -76,7 +83,9 @@ pub async fn resend_invitation(slug: String, user_id: i64) -> Result<(), AppErro
         ssr::InOrganization::require(&slug, Action::Invite).await?;
     let pending =
         state.store.pending_invitation(organization.id, user_id).await?.ok_or(AppError::NotFound)?;
-    ssr::invitations::resend(&state, &caller, &organization, &pending).await
+    ssr::invitations::resend(&state, &caller, &organization, &pending).await?;
+    ssr::notices::after_form_post(crate::notice::Notice::InvitationResent);
+    Ok(())
 }
 
 #[server(endpoint = "revoke_invitation")]
@@ -86,6 +95,7 @@ pub async fn revoke_invitation(slug: String, user_id: i64) -> Result<(), AppErro
     let ssr::InOrganization { state, caller, organization } =
         ssr::InOrganization::require(&slug, Action::Invite).await?;
     state.store.revoke_invitation(organization.id, user_id, caller.actor(), Utc::now()).await?;
+    ssr::notices::after_form_post(crate::notice::Notice::InvitationRevoked);
     Ok(())
 }
 

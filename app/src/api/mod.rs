@@ -9,6 +9,7 @@ mod invitations;
 mod members;
 mod organizations;
 mod outbox;
+mod overview;
 mod password_resets;
 mod setup;
 
@@ -19,5 +20,6 @@ pub use invitations::*;
 pub use members::*;
 pub use organizations::*;
 pub use outbox::*;
+pub use overview::*;
 pub use password_resets::*;
 pub use setup::*;

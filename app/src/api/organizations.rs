@@ -38,10 +38,18 @@ pub struct OrganizationView {
     pub my_role: Option<Role>,
     /// Whether the caller may rename or suspend it.
     pub can_manage: bool,
-    /// Whether the caller may invite people to it.
+    /// Whether the caller may invite people to it (and list its members).
     pub can_invite: bool,
-    /// The pending invitations, for those who may invite.
-    pub pending_invitations: Vec<crate::api::PendingInvitationRow>,
+}
+
+/// What the navigation and the organization switcher show of the
+/// organization in the address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationNav {
+    pub slug: String,
+    pub name: String,
+    /// Whether the caller may see its members, invitations and audit log.
+    pub can_manage_members: bool,
 }
 
 /// An entry in the header's organization switcher.
@@ -107,13 +115,10 @@ pub async fn switcher_organizations(search: String) -> Result<Vec<SwitcherEntry>
 pub async fn organization(slug: String) -> Result<OrganizationView, AppError> {
     use domain::policy::{Action, Target};
 
-    let ssr::InOrganization { state, caller, organization } =
+    let ssr::InOrganization { caller, organization, .. } =
         ssr::InOrganization::require(&slug, Action::ViewOrganization).await?;
     let can_invite = caller.may(Action::Invite, &Target::Organization(organization.id));
-    let pending_invitations =
-        if can_invite { ssr::invitations::pending_rows(&state, organization.id).await? } else { Vec::new() };
     Ok(OrganizationView {
-        pending_invitations,
         my_role: caller.membership_in(organization.id).map(|m| m.role),
         can_manage: caller.may(Action::ManageOrganizations, &Target::Organization(organization.id)),
         can_invite,
@@ -157,6 +162,7 @@ pub async fn rename_organization(slug: String, name: String) -> Result<(), AppEr
         ssr::InOrganization::require(&slug, Action::ManageOrganizations).await?;
     let name = OrganizationName::parse(&name).map_err(|e| AppError::invalid("name", e))?;
     state.store.rename_organization(organization.id, &name, caller.actor(), Utc::now()).await?;
+    ssr::notices::after_form_post(crate::notice::Notice::OrganizationRenamed);
     Ok(())
 }
 
@@ -169,6 +175,11 @@ pub async fn set_organization_suspended(slug: String, suspended: bool) -> Result
         ssr::InOrganization::require(&slug, Action::ManageOrganizations).await?;
     let status = if suspended { Standing::Suspended } else { Standing::Active };
     state.store.set_organization_status(organization.id, status, caller.actor(), Utc::now()).await?;
+    ssr::notices::after_form_post(if suspended {
+        crate::notice::Notice::OrganizationSuspended
+    } else {
+        crate::notice::Notice::OrganizationReactivated
+    });
     Ok(())
 }
 
@@ -188,13 +199,17 @@ pub async fn change_member_role(slug: String, user_id: i64, role: String) -> Res
     Ok(())
 }
 
-/// The name of the organization at `slug`, for whoever may see it: what the
-/// organization switcher shows on every page of an organization.
-#[server(endpoint = "organization_name")]
-pub async fn organization_name(slug: String) -> Result<String, AppError> {
-    use domain::policy::Action;
+/// The organization at `slug` as the header and the navigation name it, for
+/// whoever may see it: shown on every page of an organization.
+#[server(endpoint = "organization_context")]
+pub async fn organization_context(slug: String) -> Result<OrganizationNav, AppError> {
+    use domain::policy::{Action, Target};
 
-    let ssr::InOrganization { organization, .. } =
+    let ssr::InOrganization { caller, organization, .. } =
         ssr::InOrganization::require(&slug, Action::ViewOrganization).await?;
-    Ok(organization.name)
+    Ok(OrganizationNav {
+        can_manage_members: caller.may(Action::ListMembers, &Target::Organization(organization.id)),
+        slug: organization.slug,
+        name: organization.name,
+    })
 }

@@ -29,22 +29,26 @@ where
         Some(class) => format!("data-table {class}"),
         None => "data-table".to_owned(),
     };
+    // On a narrow screen the table scrolls sideways inside its box, not the
+    // page; the box takes focus so that the keyboard can scroll it too.
     view! {
-        <table class=class>
-            {caption.map(|caption| view! { <caption>{caption}</caption> })}
-            <thead>
-                <tr>
-                    {columns.iter().map(|column| view! { <th scope="col">{*column}</th> }).collect_view()}
-                    {row_actions
-                        .then(|| view! {
-                            <th scope="col">
-                                <span class="visually-hidden">"Actions"</span>
-                            </th>
-                        })}
-                </tr>
-            </thead>
-            <tbody>{rows.into_iter().map(row).collect_view()}</tbody>
-        </table>
+        <div class="table-scroll" tabindex="0">
+            <table class=class>
+                {caption.map(|caption| view! { <caption>{caption}</caption> })}
+                <thead>
+                    <tr>
+                        {columns.iter().map(|column| view! { <th scope="col">{*column}</th> }).collect_view()}
+                        {row_actions
+                            .then(|| view! {
+                                <th scope="col">
+                                    <span class="visually-hidden">"Actions"</span>
+                                </th>
+                            })}
+                    </tr>
+                </thead>
+                <tbody>{rows.into_iter().map(row).collect_view()}</tbody>
+            </table>
+        </div>
     }
     .into_any()
 }

@@ -76,6 +76,8 @@ pub struct MemberChanges {
     pub dialog_open: RwSignal<bool>,
     /// The reason typed for a suspension.
     reason: RwSignal<String>,
+    /// The change last sent, which the report names.
+    last: RwSignal<Option<MemberAction>>,
     /// Removing a member or deleting an account, confirmed apart.
     pub removals: Removals,
 }
@@ -88,6 +90,7 @@ impl MemberChanges {
             pending: RwSignal::new(None),
             dialog_open: RwSignal::new(false),
             reason: RwSignal::new(String::new()),
+            last: RwSignal::new(None),
             removals: Removals::new("member-search"),
         }
     }
@@ -107,6 +110,7 @@ impl MemberChanges {
             }
             Targets::Matching { query, .. } => (String::new(), true, query.clone()),
         };
+        self.last.set(Some(action));
         self.act.dispatch(ActOnMembers {
             slug: self.slug.get_untracked(),
             action: action.key().to_owned(),
@@ -251,7 +255,13 @@ pub fn MemberChangeDialog(changes: MemberChanges) -> impl IntoView {
                                         })
                                         .collect_view()}
                                 </fieldset>
-                                <button type="submit" class="button-primary">"Change role"</button>
+                                <button
+                                    type="submit"
+                                    class="button-primary"
+                                    disabled=move || changes.act.pending().get()
+                                >
+                                    "Change role"
+                                </button>
                             </form>
                         }
                             .into_any(),
@@ -283,6 +293,7 @@ pub fn MemberChangeDialog(changes: MemberChanges) -> impl IntoView {
                                 <button
                                     type="button"
                                     class="button-primary"
+                                    disabled=move || changes.act.pending().get()
                                     on:click=move |_| changes.run(action, &change.targets)
                                 >
                                     {confirm}
@@ -303,21 +314,30 @@ pub fn MemberChangeReport(changes: MemberChanges) -> impl IntoView {
     view! {
         <div role="status" class="change-report">
             {move || match changes.act.value().get() {
+                // The server answers once every member is done.
+                _ if changes.act.pending().get() => Some(view! { <p>"Working on it…"</p> }.into_any()),
                 None => None,
                 Some(Err(error)) => Some(view! { <p class="form-alert">{error.to_string()}</p> }.into_any()),
-                Some(Ok(outcomes)) => Some(view! { <OutcomeSummary outcomes /> }.into_any()),
+                Some(Ok(outcomes)) => {
+                    let action = changes.last.get_untracked();
+                    Some(view! { <OutcomeSummary outcomes action /> }.into_any())
+                }
             }}
         </div>
     }
 }
 
 #[component]
-fn OutcomeSummary(outcomes: Vec<MemberOutcome>) -> impl IntoView {
+fn OutcomeSummary(outcomes: Vec<MemberOutcome>, action: Option<MemberAction>) -> impl IntoView {
     let done = outcomes.iter().filter(|o| o.error.is_none()).count();
+    let only = (outcomes.len() == 1).then(|| outcomes[0].clone());
     let failed: Vec<MemberOutcome> = outcomes.into_iter().filter(|o| o.error.is_some()).collect();
     let total = done + failed.len();
     let summary = match (done, failed.len()) {
-        (_, 0) if total == 1 => "Done.".to_owned(),
+        (_, 0) if total == 1 => match (only, action) {
+            (Some(outcome), Some(action)) => format!("Done. {}", what_happened(&outcome, action)),
+            _ => "Done.".to_owned(),
+        },
         (_, 0) => format!("Done for all {} members.", grouped_len(total)),
         (0, _) => format!("Not done for any of the {} members:", grouped_len(total)),
         _ => format!("Done for {} of {} members. Not done for:", grouped_len(done), grouped_len(total)),
@@ -339,9 +359,44 @@ fn OutcomeSummary(outcomes: Vec<MemberOutcome>) -> impl IntoView {
     }
 }
 
+/// One member's change in a sentence: "Bob Builder is now an editor."
+fn what_happened(outcome: &MemberOutcome, action: MemberAction) -> String {
+    let who = if outcome.name.is_empty() { outcome.email.clone() } else { outcome.name.clone() };
+    match action {
+        MemberAction::ChangeRole(role) => {
+            let article = if role == Role::Viewer { "a" } else { "an" };
+            format!("{who} is now {article} {role}.")
+        }
+        MemberAction::Suspend => format!("{who} is suspended."),
+        MemberAction::Reactivate => format!("{who} is active again."),
+        MemberAction::ResendInvitation => format!("The invitation to {who} is sent again."),
+        MemberAction::SendPasswordReset => format!("A link to choose a new password is on its way to {who}."),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_change_is_told_in_a_sentence() {
+        let bob = MemberOutcome {
+            user_id: 4,
+            name: "Bob Builder".to_owned(),
+            email: "bob@example.com".to_owned(),
+            error: None,
+        };
+        assert_eq!(
+            what_happened(&bob, MemberAction::ChangeRole(Role::Editor)),
+            "Bob Builder is now an editor."
+        );
+        assert_eq!(
+            what_happened(&bob, MemberAction::ChangeRole(Role::Viewer)),
+            "Bob Builder is now a viewer."
+        );
+        let invited = MemberOutcome { name: String::new(), ..bob };
+        assert_eq!(what_happened(&invited, MemberAction::Suspend), "bob@example.com is suspended.");
+    }
 
     #[test]
     fn a_bulk_suspension_names_how_many_it_locks_out() {

@@ -1,11 +1,7 @@
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
 
-use super::{DisclosureButton, close_on_escape};
-use crate::{
-    CurrentUserResource,
-    api::{organization_name, switcher_organizations},
-};
+use super::{CurrentOrganization, DisclosureButton, close_on_escape};
+use crate::{CurrentUserResource, api::switcher_organizations};
 
 /// The organization a path is about: `/orgs/acme/users` is about `acme`.
 pub fn slug_in_path(path: &str) -> Option<String> {
@@ -22,17 +18,8 @@ pub fn slug_in_path(path: &str) -> Option<String> {
 #[component]
 pub fn OrgSwitcher() -> impl IntoView {
     let user = expect_context::<CurrentUserResource>().0;
-    let location = use_location();
-    let current_slug = Memo::new(move |_| slug_in_path(&location.pathname.get()));
-    let current = Resource::new(
-        move || current_slug.get(),
-        |slug| async move {
-            match slug {
-                Some(slug) => organization_name(slug).await.ok(),
-                None => None,
-            }
-        },
-    );
+    let CurrentOrganization { slug: current_slug, context: current } =
+        expect_context::<CurrentOrganization>();
     let open = RwSignal::new(false);
     let search = RwSignal::new(String::new());
     let choices = Resource::new(
@@ -48,7 +35,7 @@ pub fn OrgSwitcher() -> impl IntoView {
                 <span class="visually-hidden">"Organization: "</span>
                 <Transition fallback=|| "Organizations">
                     {move || Suspend::new(async move {
-                        current.await.unwrap_or_else(|| "Choose an organization".to_owned())
+                        current.await.map(|current| current.name).unwrap_or_else(|| "Choose an organization".to_owned())
                     })}
                 </Transition>
             </DisclosureButton>

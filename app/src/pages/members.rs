@@ -229,86 +229,88 @@ fn MembersTable(
     let query = current.to_query();
     view! {
         <BulkBar changes selection total query page_rows=on_page.len() />
-        <table class="data-table">
-            <caption>
-                {format!(
-                    "{} {} · page {} of {}",
-                    grouped(list.total),
-                    if list.total == 1 { "member" } else { "members" },
-                    grouped(list.page),
-                    grouped(paging.pages()),
-                )}
-            </caption>
-            <thead>
-                <tr>
-                    <th scope="col">
-                        <input
-                            type="checkbox"
-                            aria-label="Select every member on this page"
-                            prop:checked=whole_page
-                            on:change=toggle_page
-                        />
-                    </th>
-                    {header("Name", MemberSort::Name)}
-                    {header("Email", MemberSort::Email)}
-                    {header("Role", MemberSort::Role)}
-                    {header("Status", MemberSort::Status)}
-                    {header("Joined", MemberSort::Joined)}
-                    {header("Last sign-in", MemberSort::LastSignIn)}
-                    <th scope="col">
-                        <span class="visually-hidden">"Actions"</span>
-                    </th>
-                </tr>
-            </thead>
-            <tbody>
-                {list
-                    .rows
-                    .into_iter()
-                    .map(|member| {
-                        let joined = member.joined_at.map(|at| view! {
-                            <time datetime=at.to_rfc3339() title=at.format("%Y-%m-%d %H:%M UTC").to_string()>
-                                {at.format("%Y-%m-%d").to_string()}
-                            </time>
-                        });
-                        let user_id = member.user_id;
-                        let who = if member.name.is_empty() { member.email.clone() } else { member.name.clone() };
-                        view! {
-                            <tr>
-                                <td>
-                                    <input
-                                        type="checkbox"
-                                        aria-label=format!("Select {who}")
-                                        prop:checked=move || selection.rows.with(|rows| rows.contains(&user_id))
-                                        on:change=move |_| {
-                                            selection.all_matching.set(false);
-                                            selection.rows.update(|rows| {
-                                                if !rows.remove(&user_id) {
-                                                    rows.insert(user_id);
-                                                }
-                                            });
-                                        }
-                                    />
-                                </td>
-                                <td>
-                                    <PersonLink
-                                        href=format!("/orgs/{}/members/{user_id}", changes.slug.get_untracked())
-                                        name=member.name
-                                    />
-                                </td>
-                                <td>{member.email.clone()}</td>
-                                <td>{member.role.label()}</td>
-                                <td>{member.status.label()}</td>
-                                <td>{joined}</td>
-                                <td><LastSignIn at=member.last_sign_in_at now /></td>
-                                <td>
-                                    <RowActions changes user_id name=who email=member.email.clone() status=member.status />
-                                </td>
-                            </tr>
-                        }
-                    })
-                    .collect_view()}
-            </tbody>
-        </table>
+        <div class="table-scroll">
+            <table class="data-table">
+                <caption>
+                    {format!(
+                        "{} {} · page {} of {}",
+                        grouped(list.total),
+                        if list.total == 1 { "member" } else { "members" },
+                        grouped(list.page),
+                        grouped(paging.pages()),
+                    )}
+                </caption>
+                <thead>
+                    <tr>
+                        <th scope="col">
+                            <input
+                                type="checkbox"
+                                aria-label="Select every member on this page"
+                                prop:checked=whole_page
+                                on:change=toggle_page
+                            />
+                        </th>
+                        {header("Name", MemberSort::Name)}
+                        {header("Email", MemberSort::Email)}
+                        {header("Role", MemberSort::Role)}
+                        {header("Status", MemberSort::Status)}
+                        {header("Joined", MemberSort::Joined)}
+                        {header("Last sign-in", MemberSort::LastSignIn)}
+                        <th scope="col">
+                            <span class="visually-hidden">"Actions"</span>
+                        </th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {list
+                        .rows
+                        .into_iter()
+                        .map(|member| {
+                            let joined = member.joined_at.map(|at| view! {
+                                <time datetime=at.to_rfc3339() title=at.format("%Y-%m-%d %H:%M UTC").to_string()>
+                                    {at.format("%Y-%m-%d").to_string()}
+                                </time>
+                            });
+                            let user_id = member.user_id;
+                            let who = if member.name.is_empty() { member.email.clone() } else { member.name.clone() };
+                            view! {
+                                <tr>
+                                    <td>
+                                        <input
+                                            type="checkbox"
+                                            aria-label=format!("Select {who}")
+                                            prop:checked=move || selection.rows.with(|rows| rows.contains(&user_id))
+                                            on:change=move |_| {
+                                                selection.all_matching.set(false);
+                                                selection.rows.update(|rows| {
+                                                    if !rows.remove(&user_id) {
+                                                        rows.insert(user_id);
+                                                    }
+                                                });
+                                            }
+                                        />
+                                    </td>
+                                    <td>
+                                        <PersonLink
+                                            href=format!("/orgs/{}/members/{user_id}", changes.slug.get_untracked())
+                                            name=member.name
+                                        />
+                                    </td>
+                                    <td>{member.email.clone()}</td>
+                                    <td>{member.role.label()}</td>
+                                    <td>{member.status.label()}</td>
+                                    <td>{joined}</td>
+                                    <td><LastSignIn at=member.last_sign_in_at now /></td>
+                                    <td>
+                                        <RowActions changes user_id name=who email=member.email.clone() status=member.status />
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
         <Pager paging href=page_href>
             <label for="member-page-size">"Rows per page"</label>
             <select id="member-page-size" on:change=on_size>

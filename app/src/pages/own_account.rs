@@ -9,7 +9,8 @@ use crate::{
         AuditPage, ChangePassword, EndOtherSessions, EndPersonSession, PersonOverview, RenameSelf,
         current_user, person_activity, person_timeline,
     },
-    components::{ErrorAlert, FormAlert, FormErrors, FormField},
+    components::{ErrorAlert, FormAlert, FormErrors, FormField, Notices, SubmitButton},
+    notice::Notice,
     pages::person::{Profile, Sessions, SignIns, Timeline},
 };
 
@@ -21,6 +22,8 @@ pub fn OwnAccountPage() -> impl IntoView {
     let change_password = ServerAction::<ChangePassword>::new();
     let end_others = ServerAction::<EndOtherSessions>::new();
     let end_session = ServerAction::<EndPersonSession>::new();
+    Notices::after(rename, Notice::NameSaved);
+    Notices::after(end_session, Notice::SessionEnded);
     let query = use_query_map();
     let page = Memo::new(move |_| Paging::requested(query.read().get("page")));
     let versions = move || {
@@ -76,7 +79,7 @@ fn RenameForm(rename: ServerAction<RenameSelf>, name: String) -> impl IntoView {
             <ActionForm action=rename>
                 <FormField label="Your name" name="name" autocomplete="name" value=name error=errors.field("name") />
                 <FormAlert message=errors.general() />
-                <button type="submit">"Save name"</button>
+                <SubmitButton label="Save name" busy="Saving…" pending=rename.pending() />
             </ActionForm>
         </section>
     }
@@ -111,7 +114,7 @@ fn PasswordForm(change_password: ServerAction<ChangePassword>) -> impl IntoView 
                 />
                 <FormAlert message=errors.general() />
                 {done}
-                <button type="submit">"Change password"</button>
+                <SubmitButton label="Change password" busy="Changing password…" pending=change_password.pending() />
             </ActionForm>
         </section>
     }
@@ -130,7 +133,12 @@ fn OtherSessionsForm(end_others: ServerAction<EndOtherSessions>) -> impl IntoVie
     };
     view! {
         <ActionForm action=end_others>
-            <button type="submit" class="button-secondary">"Sign out everywhere else"</button>
+            <SubmitButton
+                label="Sign out everywhere else"
+                busy="Signing out…"
+                pending=end_others.pending()
+                class="button-secondary"
+            />
         </ActionForm>
         {done}
     }

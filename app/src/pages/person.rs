@@ -7,7 +7,8 @@ use crate::{
     AppError,
     api::{AuditPage, EndPersonSession, PersonOverview, SessionView, person_activity, person_timeline},
     components::{
-        AuditTable, DataTable, ErrorAlert, FormAlert, FormErrors, LastSignIn, SignInChart, TimeAgo,
+        AuditTable, Breadcrumbs, DataTable, ErrorAlert, FormAlert, FormErrors, LastSignIn, SignInChart,
+        TimeAgo,
     },
     pages::NotFoundContent,
 };
@@ -75,13 +76,24 @@ fn PersonPage(org: Memo<Option<String>>, user_id: Memo<Option<i64>>) -> impl Int
             {move || Suspend::new(async move {
                 match resources.activity.await {
                     Ok(person) => {
-                        let back = match org.get_untracked() {
-                            Some(slug) => view! { <a href=format!("/orgs/{slug}/members")>"Members"</a> }.into_any(),
-                            None => view! { <a href="/users">"All users"</a> }.into_any(),
+                        let trail = match org.get_untracked() {
+                            Some(slug) => {
+                                // The organization in view is the one membership shown.
+                                let organization = person
+                                    .memberships
+                                    .iter()
+                                    .find(|m| m.organization_slug == slug)
+                                    .map_or_else(|| slug.clone(), |m| m.organization_name.clone());
+                                vec![
+                                    (organization, format!("/orgs/{slug}")),
+                                    ("Members".to_owned(), format!("/orgs/{slug}/members")),
+                                ]
+                            }
+                            None => vec![("All users".to_owned(), "/users".to_owned())],
                         };
                         view! {
                             <Title text=person.name.clone() />
-                            <p class="breadcrumb">{back}</p>
+                            <Breadcrumbs trail current=person.name.clone() />
                             <h1>{person.name.clone()}</h1>
                             <Profile person=person.clone() />
                             <Memberships person=person.clone() />

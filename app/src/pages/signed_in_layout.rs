@@ -12,7 +12,7 @@ use leptos_router::{
 use crate::{
     CurrentUserResource,
     api::current_user,
-    components::{AppHeader, ErrorAlert},
+    components::{AppHeader, CurrentOrganization, ErrorAlert, NoticeRegion, Notices, SiteNav},
 };
 
 /// The frame of every page that needs a signed-in user. The server already
@@ -59,10 +59,16 @@ pub fn SignedInLayout() -> impl IntoView {
     // the server walks the suspended tree, and with it every resource it
     // creates, so a page under it loaded its data two or three times per
     // server render. Its own server functions check the session anyway.
+    CurrentOrganization::provide();
+    let notices = Notices::provide();
     view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
         <AppHeader />
-        <main id="main" class="page">
-            <Transition fallback=|| ()>
+        <div class="app-body">
+            <SiteNav />
+            <main id="main" class="page">
+                <NoticeRegion notices />
+                <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     match user.await {
                         Ok(Some(_)) => ().into_any(),
@@ -70,8 +76,9 @@ pub fn SignedInLayout() -> impl IntoView {
                         Err(error) => view! { <ErrorAlert error /> }.into_any(),
                     }
                 })}
-            </Transition>
-            <Outlet />
-        </main>
+                </Transition>
+                <Outlet />
+            </main>
+        </div>
     }
 }

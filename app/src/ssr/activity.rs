@@ -137,7 +137,7 @@ impl Person {
 }
 
 /// Successful sign-ins per day from `first_day` to today, oldest first.
-fn per_day(times: &[DateTime<Utc>], first_day: NaiveDate) -> Vec<u32> {
+pub fn per_day(times: &[DateTime<Utc>], first_day: NaiveDate) -> Vec<u32> {
     let mut days = vec![0u32; CHART_DAYS];
     for at in times {
         let index = (at.date_naive() - first_day).num_days();
@@ -148,7 +148,7 @@ fn per_day(times: &[DateTime<Utc>], first_day: NaiveDate) -> Vec<u32> {
     days
 }
 
-fn start_of(day: NaiveDate) -> DateTime<Utc> {
+pub fn start_of(day: NaiveDate) -> DateTime<Utc> {
     day.and_time(NaiveTime::MIN).and_utc()
 }
 

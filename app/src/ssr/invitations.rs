@@ -177,11 +177,12 @@ fn log_undelivered(state: &AppState, recipient: &str, token: &IssuedToken) {
 pub async fn pending_rows(
     state: &AppState,
     organization_id: i64,
+    filter: store::InvitationFilter,
 ) -> Result<Vec<crate::api::PendingInvitationRow>, AppError> {
     let now = Utc::now();
     Ok(state
         .store
-        .pending_invitations(organization_id, i64::from(crate::api::PENDING_SHOWN))
+        .invitations(organization_id, filter, now, i64::from(crate::api::PENDING_SHOWN))
         .await?
         .into_iter()
         .map(|p| crate::api::PendingInvitationRow {

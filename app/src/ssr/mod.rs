@@ -16,6 +16,7 @@ pub mod auth;
 pub mod invitations;
 pub mod members;
 pub mod organizations;
+pub mod overview;
 pub mod password_resets;
 pub mod setup;
 
@@ -24,6 +25,7 @@ pub mod access;
 pub mod context;
 pub mod csp;
 pub mod emails;
+pub mod notices;
 pub mod passwords;
 pub mod sessions;
 pub mod state;

@@ -115,6 +115,22 @@ impl ActivityStore for DbStore {
         .await?)
     }
 
+    async fn organization_sign_in_times(
+        &self,
+        organization_id: i64,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<DateTime<Utc>>> {
+        Ok(sqlx::query_scalar(
+            "SELECT a.at FROM sign_in_attempts a
+             JOIN organization_members m ON m.user_id = a.user_id AND m.organization_id = $1
+             WHERE a.outcome = 'succeeded' AND a.at >= $2 ORDER BY a.at",
+        )
+        .bind(organization_id)
+        .bind(since)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     async fn live_sessions(
         &self,
         user_id: i64,

@@ -11,8 +11,8 @@ use crate::{
     InvitationStore, Result, StoreError, TokenProblem,
     dialect::Dialect,
     records::{
-        AcceptedInvitation, Actor, InvitationRecord, InviteOutcome, NewCredentials, NewInvitation,
-        PendingInvitation, action,
+        AcceptedInvitation, Actor, InvitationCounts, InvitationFilter, InvitationRecord, InviteOutcome,
+        NewCredentials, NewInvitation, PendingInvitation, action,
     },
     tokens::TokenKind,
 };
@@ -109,6 +109,52 @@ impl InvitationStore for DbStore {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?)
+    }
+
+    async fn invitations(
+        &self,
+        organization_id: i64,
+        filter: InvitationFilter,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<PendingInvitation>> {
+        let condition = match filter {
+            InvitationFilter::All => "",
+            InvitationFilter::Pending => concat!(" AND ", newest_invitation_expiry!(), " > $3"),
+            InvitationFilter::Expired => {
+                concat!(
+                    " AND (",
+                    newest_invitation_expiry!(),
+                    " IS NULL OR ",
+                    newest_invitation_expiry!(),
+                    " <= $3)"
+                )
+            }
+        };
+        let sql = format!(
+            "{} WHERE m.organization_id = $1 AND m.status = 'invited'{condition}
+             ORDER BY m.created_at DESC, u.id LIMIT $2",
+            pending_invitation_select!()
+        );
+        let mut query = sqlx::query_as::<_, PendingInvitation>(&sql).bind(organization_id).bind(limit);
+        if filter != InvitationFilter::All {
+            query = query.bind(now);
+        }
+        Ok(query.fetch_all(&self.pool).await?)
+    }
+
+    async fn invitation_counts(&self, organization_id: i64, now: DateTime<Utc>) -> Result<InvitationCounts> {
+        let (invited, pending): (i64, i64) = sqlx::query_as(concat!(
+            "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN ",
+            newest_invitation_expiry!(),
+            " > $2 THEN 1 ELSE 0 END), 0) AS BIGINT)
+             FROM organization_members m WHERE m.organization_id = $1 AND m.status = 'invited'"
+        ))
+        .bind(organization_id)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(InvitationCounts { pending, expired: invited - pending })
     }
 
     async fn pending_invitation(

@@ -14,7 +14,7 @@ use super::{
 use crate::{
     MemberStore, MemberStream, Result, StoreError,
     dialect::Dialect,
-    records::{Actor, MemberPage, MemberRow, MembershipRecord, action},
+    records::{Actor, MemberPage, MemberRow, MemberTally, MembershipRecord, action},
 };
 
 /// The membership of one user in one organization, on the pool or inside a
@@ -284,6 +284,26 @@ impl MemberStore for DbStore {
         let window = crate::paging::PageWindow::new(total, page, page_size);
         let items = member_page(&self.pool, organization_id, view, now, window, plan.page).await?;
         Ok(MemberPage { items, total, page })
+    }
+
+    async fn count_members(
+        &self,
+        organization_id: i64,
+        view: &domain::MemberView,
+        now: DateTime<Utc>,
+    ) -> Result<i64> {
+        let plan = plan_search(&self.pool, view).await?;
+        count_members(&self.pool, organization_id, view, now, plan.count).await
+    }
+
+    async fn member_tallies(&self, organization_id: i64) -> Result<Vec<MemberTally>> {
+        Ok(sqlx::query_as(
+            "SELECT role, status, CAST(SUM(members) AS BIGINT) AS members FROM member_counts
+             WHERE organization_id = $1 GROUP BY role, status HAVING SUM(members) > 0 ORDER BY role, status",
+        )
+        .bind(organization_id)
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     fn stream_members(

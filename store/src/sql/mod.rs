@@ -24,6 +24,15 @@ macro_rules! member_columns {
     };
 }
 
+/// When the newest invitation link of member `m` expires (NULL without one).
+macro_rules! newest_invitation_expiry {
+    () => {
+        "(SELECT t.expires_at FROM tokens t
+          WHERE t.kind = 'invitation' AND t.organization_id = m.organization_id AND t.user_id = m.user_id
+          ORDER BY t.id DESC LIMIT 1)"
+    };
+}
+
 /// A [`crate::PendingInvitation`] from `organization_members m JOIN users u`,
 /// with its latest link's expiry and inviter; the caller adds `WHERE`.
 macro_rules! pending_invitation_select {

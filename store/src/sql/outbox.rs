@@ -7,7 +7,7 @@ use super::{Conn, DbStore, audit::audit};
 use crate::{
     OutboxStore, Result, StoreError,
     dialect::Dialect,
-    records::{Actor, NewEmail, OutboxRecord, OutboxStatus, Page, action},
+    records::{Actor, NewEmail, OutboxCounts, OutboxRecord, OutboxStatus, Page, action},
 };
 
 /// Writes an email to the outbox, inside the caller's transaction.
@@ -99,6 +99,16 @@ impl OutboxStore for DbStore {
         .fetch_all(&self.pool)
         .await?;
         Ok(Page { items, total })
+    }
+
+    async fn outbox_counts(&self) -> Result<OutboxCounts> {
+        let (queued, failed): (i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM email_outbox WHERE status = 'queued'),
+                    (SELECT COUNT(*) FROM email_outbox WHERE status = 'failed')",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(OutboxCounts { queued, failed })
     }
 
     async fn retry_email(&self, id: i64, by: Actor, at: DateTime<Utc>) -> Result<()> {
