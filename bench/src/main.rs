@@ -123,6 +123,11 @@ async fn measure(args: &Args, label: &str, roster: &Roster) -> Result<(Vec<Strin
         }
     }
     let mut facts = Vec::new();
+    if args.browser {
+        facts.extend(
+            browser::page_downloads(&roster.base)?.into_iter().map(|line| format!("{label}: {line}")),
+        );
+    }
     if args.sign_ins {
         let (rate, under_load) =
             workload::sign_ins_with_list(&client, &roster.base, Duration::from_secs(15)).await?;
