@@ -31,6 +31,7 @@ pub fn HomePage() -> impl IntoView {
                                         <li><a href="/orgs">"All organizations"</a></li>
                                         <li><a href="/users">"All users"</a></li>
                                         <li><a href="/outbox">"Email outbox"</a></li>
+                                        <li><a href="/apps">"Applications"</a></li>
                                         <li><a href="/audit">"Audit log"</a></li>
                                     </ul>
                                 }
