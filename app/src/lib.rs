@@ -33,6 +33,7 @@ use crate::{
         OrganizationPage, OrganizationsPage, OutboxPage, OwnAccountPage, ResetPasswordPage, SetupPage,
         SignInPage, SignedInLayout,
     },
+    pages::{AppPage, AppsPage, LogoutsPage, NewAppPage, OrganizationPickerPage},
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -119,6 +120,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/invite") view=AcceptInvitationPage ssr=SsrMode::Async />
                 <Route path=path!("/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async />
                 <Route path=path!("/reset-password") view=ResetPasswordPage ssr=SsrMode::Async />
+                <Route path=path!("/oauth2/organization") view=OrganizationPickerPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("") view=SignedInLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=HomePage />
                     <Route path=path!("/orgs") view=OrganizationsPage />
@@ -128,6 +130,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/orgs/:slug/invitations") view=InvitationsPage />
                     <Route path=path!("/orgs/:slug/audit") view=OrganizationAuditPage />
                     <Route path=path!("/outbox") view=OutboxPage />
+                    <Route path=path!("/apps") view=AppsPage />
+                    <Route path=path!("/apps/new") view=NewAppPage />
+                    <Route path=path!("/apps/logouts") view=LogoutsPage />
+                    <Route path=path!("/apps/:id") view=AppPage />
                     <Route path=path!("/users") view=AccountsPage />
                     <Route path=path!("/users/:id") view=AccountActivityPage />
                     <Route path=path!("/audit") view=GlobalAuditPage />

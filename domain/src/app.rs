@@ -177,9 +177,14 @@ fn uri_list(input: &str, field: AppUriField) -> Result<Vec<String>, AppSettingsE
 /// development), with no fragment (RFC 6749 §3.1.2). Kept exactly as typed:
 /// redirect URIs are compared byte for byte.
 fn checked_uri(input: &str, field: AppUriField) -> Result<String, AppSettingsError> {
-    let bad = |problem| AppSettingsError::BadUri { field, uri: input.to_owned(), problem };
+    let bad = |problem| AppSettingsError::BadUri { field, uri: shortened(input), problem };
     if input.len() > MAX_URI_BYTES {
         return Err(bad("too long"));
+    }
+    // The URL parser drops tabs and newlines; the URI is kept as typed, so
+    // they must not get that far.
+    if input.chars().any(char::is_control) {
+        return Err(bad("a URI cannot contain control characters"));
     }
     let url = Url::parse(input).map_err(|_| bad("not an absolute URI"))?;
     if url.fragment().is_some() || input.contains('#') {
@@ -195,6 +200,18 @@ fn checked_uri(input: &str, field: AppUriField) -> Result<String, AppSettingsErr
         _ => return Err(bad("use an https URI")),
     }
     Ok(input.to_owned())
+}
+
+/// How a refused URI is quoted back: enough to recognise it. The whole of
+/// an oversized one would make an oversized answer.
+fn shortened(uri: &str) -> String {
+    const QUOTED_CHARS: usize = 80;
+    if uri.chars().count() <= QUOTED_CHARS {
+        return uri.to_owned();
+    }
+    let mut short: String = uri.chars().take(QUOTED_CHARS).collect();
+    short.push('…');
+    short
 }
 
 fn is_loopback(url: &Url) -> bool {
@@ -249,6 +266,15 @@ mod tests {
             assert_eq!(error.field(), "redirect_uris", "{uri}");
             assert!(error.to_string().contains(problem), "{uri}: {error}");
         }
+        let error = AppSettings::parse(
+            "Billing",
+            "https://a.example/cb",
+            "",
+            "https://a.example/1\nhttps://a.example/2",
+        )
+        .unwrap_err();
+        assert_eq!(error.field(), "backchannel_logout_uri");
+        assert!(error.to_string().contains("control characters"), "{error}");
         let error = AppSettings::parse("Billing", "https://a.example/cb", "", "ftp://a.example").unwrap_err();
         assert_eq!(error.field(), "backchannel_logout_uri");
         assert_eq!(
@@ -256,6 +282,9 @@ mod tests {
             AppSettingsError::NameEmpty
         );
         assert_eq!(AppSettings::parse("A", " \n ", "", "").unwrap_err(), AppSettingsError::NoRedirectUri);
+        let long = format!("https://a.example/{}", "x".repeat(5_000));
+        let error = AppSettings::parse("A", &long, "", "").unwrap_err();
+        assert!(error.to_string().len() < 200, "quoted short: {error}");
         let many: String = (0..11).map(|i| format!("https://a.example/{i}\n")).collect();
         assert_eq!(AppSettings::parse("A", &many, "", "").unwrap_err(), AppSettingsError::TooManyUris);
     }

@@ -9,8 +9,9 @@ mod support;
 
 use std::collections::BTreeSet;
 
-use domain::Role;
+use domain::{AppKind, AppSettings, Role};
 use reqwest::StatusCode;
+use store::NewApp;
 use support::{Browser, TestApp};
 use testkit::{TestDatabase, on_both_databases};
 
@@ -38,7 +39,7 @@ const SIGNED_OUT: usize = ACTORS.len() - 1;
 /// The server functions anyone may call, signed in or not: they answer the
 /// signed-out browser as they answer everyone else. Every other function
 /// answers it "please sign in".
-const PUBLIC: [&str; 10] = [
+const PUBLIC: [&str; 11] = [
     "current_user",
     "sign_in",
     "sign_out",
@@ -49,6 +50,7 @@ const PUBLIC: [&str; 10] = [
     "reset_password",
     "invitation",
     "accept_invitation",
+    "app_sign_in_name",
 ];
 
 /// Called after the cases, in this order, each with its own assertions:
@@ -97,11 +99,15 @@ fn case(function: &'static str, form: &[(&'static str, &str)], expected: [u16; 6
 struct Ids {
     viewer_a: String,
     admin_b: String,
+    /// A registered application: its id and client ID.
+    app: String,
+    client_id: String,
 }
 
 /// Every call but the [`LAST`] ones, with the status each actor must get.
 fn cases(ids: &Ids) -> Vec<Case> {
     let (viewer_a, admin_b) = (ids.viewer_a.as_str(), ids.admin_b.as_str());
+    let (app, client_id) = (ids.app.as_str(), ids.client_id.as_str());
     //                                                  super  adminA  editorA viewerA adminB  signed out
     vec![
         case("current_user", &[], [OK, OK, OK, OK, OK, OK]),
@@ -395,6 +401,92 @@ fn cases(ids: &Ids) -> Vec<Case> {
             &[("org", "org-a"), ("query", "from=yesterday")],
             [BAD, BAD, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
         ),
+        // Applications: super admins manage them.
+        case("list_apps", &[], [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED]),
+        case(
+            "app_details",
+            &[("id", app)],
+            [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "app_details",
+            &[("id", "999999")],
+            [NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "register_app",
+            &[
+                ("name", "Registered"),
+                ("kind", "public"),
+                ("redirect_uris", "https://registered.example/cb"),
+                ("post_logout_redirect_uris", ""),
+                ("backchannel_logout_uri", ""),
+            ],
+            [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "update_app",
+            &[
+                ("id", app),
+                ("name", "Billing"),
+                ("redirect_uris", "https://billing.example/cb"),
+                ("post_logout_redirect_uris", ""),
+                ("backchannel_logout_uri", ""),
+            ],
+            [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "update_app",
+            &[
+                ("id", app),
+                ("name", "Billing"),
+                ("redirect_uris", "http://billing.example/cb"),
+                ("post_logout_redirect_uris", ""),
+                ("backchannel_logout_uri", ""),
+            ],
+            [BAD, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "replace_app_secret",
+            &[("id", app)],
+            [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        // Enabling an enabled app changes nothing.
+        case(
+            "set_app_enabled",
+            &[("id", app), ("enabled", "true")],
+            [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "delete_app",
+            &[("id", app), ("confirm_name", "Not its name")],
+            [BAD, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "list_logouts",
+            &[("page", "1")],
+            [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        // Public: what the sign-in page says about the app it leads to.
+        case("app_sign_in_name", &[("client_id", client_id)], [OK, OK, OK, OK, OK, OK]),
+        case("app_sign_in_name", &[("client_id", "no-such-client")], [OK, OK, OK, OK, OK, OK]),
+        // The organization picker: one's own organizations, for an active app.
+        case("organization_choice", &[("client_id", client_id)], [OK, OK, OK, OK, OK, UNAUTHENTICATED]),
+        case(
+            "organization_choice",
+            &[("client_id", "no-such-client")],
+            [NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "end_person_app_session",
+            &[("org", "org-a"), ("user_id", viewer_a), ("grant_id", "999999")],
+            [NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "end_person_app_session",
+            &[("user_id", admin_b), ("grant_id", "999999")],
+            [NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
         // One's own account: everyone signed in, about themselves only.
         case("end_other_sessions", &[], [OK, OK, OK, OK, OK, UNAUTHENTICATED]),
         case("rename_self", &[("name", "")], [BAD, BAD, BAD, BAD, BAD, UNAUTHENTICATED]),
@@ -407,7 +499,20 @@ async fn every_server_function_answers_every_actor_as_designed(db: &TestDatabase
     let mut world = world(&app).await;
     let viewer_a = world.viewer_a.to_string();
     let admin_b = world.admin_b.to_string();
-    let cases = cases(&Ids { viewer_a: viewer_a.clone(), admin_b: admin_b.clone() });
+    let billing = AppSettings::parse("Billing", "https://billing.example/cb", "", "").unwrap();
+    let billing = NewApp {
+        client_id: "billing-client".to_owned(),
+        kind: AppKind::Confidential,
+        secret_hash: Some("stand-in".to_owned()),
+        settings: billing,
+    };
+    let billing = app.store.create_app(billing, store::Actor::system(), chrono::Utc::now()).await.unwrap();
+    let cases = cases(&Ids {
+        viewer_a: viewer_a.clone(),
+        admin_b: admin_b.clone(),
+        app: billing.id.to_string(),
+        client_id: billing.client_id,
+    });
 
     let mut failures = Vec::new();
     for case in &cases {
@@ -475,7 +580,12 @@ on_both_databases!(every_server_function_answers_every_actor_as_designed);
 
 /// Placeholder ids: enough to list the calls without a database.
 fn listed_cases() -> Vec<Case> {
-    cases(&Ids { viewer_a: "1".to_owned(), admin_b: "2".to_owned() })
+    cases(&Ids {
+        viewer_a: "1".to_owned(),
+        admin_b: "2".to_owned(),
+        app: "3".to_owned(),
+        client_id: "client".to_owned(),
+    })
 }
 
 /// The functions server_fn registers (what `/api/…` answers), by endpoint.

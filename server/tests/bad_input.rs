@@ -41,6 +41,8 @@ enum Kind {
     NewPassword,
     /// A comma-separated list of member ids.
     Ids,
+    /// URIs of an application, one per line.
+    Uris,
 }
 
 const SQL: &str = "x' OR '1'='1'; DROP TABLE users; --";
@@ -79,6 +81,17 @@ fn bad_values(kind: Kind) -> Vec<(&'static str, String)> {
         Kind::Search => vec![("oversized", huge)],
         Kind::Password => vec![("oversized", huge)],
         Kind::NewPassword => vec![("oversized", huge), ("empty", "".into()), ("short", "short".into())],
+        Kind::Uris => vec![
+            ("oversized", huge),
+            ("nul", "https://a.example/\0cb".into()),
+            ("relative", "/callback".into()),
+            ("script", "javascript:alert(1)".into()),
+            ("plain http", "http://billing.example/cb".into()),
+            ("fragment", "https://billing.example/cb#x".into()),
+            ("credentials", "https://user:pw@billing.example/cb".into()),
+            ("markup", MARKUP.into()),
+            ("too many", (0..11).map(|i| format!("https://a.example/{i}\n")).collect()),
+        ],
     };
     values
 }
@@ -190,6 +203,8 @@ async fn world(app: &TestApp) -> World {
     let vic_session =
         app.store.live_sessions(vic.id, now, now - chrono::Duration::days(1)).await.unwrap()[0].id;
     let email_id = outbox[0].id;
+    let (app_id, client_id) = register_app(&mut super_admin).await;
+    let grant_id = app_session(app, app_id, vic.id, acme.id).await;
 
     use Kind::*;
     use Who::*;
@@ -328,6 +343,48 @@ async fn world(app: &TestApp) -> World {
             ],
         ),
         changes("rename_self", SuperAdmin, vec![field("name", Name, "Root Two")]),
+        changes(
+            "register_app",
+            SuperAdmin,
+            vec![
+                field("name", Name, "Invoices"),
+                field("kind", Choice, "public"),
+                field("redirect_uris", Uris, "https://invoices.example/cb"),
+                field("post_logout_redirect_uris", Uris, "https://invoices.example/bye"),
+                field("backchannel_logout_uri", Uris, "https://invoices.example/logout"),
+            ],
+        ),
+        changes(
+            "update_app",
+            SuperAdmin,
+            vec![
+                field("id", Id, app_id),
+                field("name", Name, "Billing Two"),
+                field("redirect_uris", Uris, "https://billing.example/cb2"),
+                field("post_logout_redirect_uris", Uris, "https://billing.example/bye"),
+                field("backchannel_logout_uri", Uris, "https://billing.example/logout"),
+            ],
+        ),
+        changes("replace_app_secret", SuperAdmin, vec![field("id", Id, app_id)]),
+        changes("set_app_enabled", SuperAdmin, vec![field("id", Id, app_id), field("enabled", Bool, false)]),
+        changes(
+            "delete_app",
+            SuperAdmin,
+            vec![field("id", Id, app_id), field("confirm_name", Name, "Billing")],
+        ),
+        changes(
+            "end_person_app_session",
+            SuperAdmin,
+            vec![
+                optional("org", Lookup, "acme"),
+                field("user_id", Id, vic.id),
+                field("grant_id", Id, grant_id),
+            ],
+        ),
+        reads("app_details", vec![field("id", Id, app_id)]),
+        reads("list_logouts", vec![field("page", Page, 1)]),
+        reads("app_sign_in_name", vec![field("client_id", Lookup, &client_id)]),
+        reads("organization_choice", vec![field("client_id", Lookup, &client_id)]),
         reads("list_accounts", vec![field("search", Search, ""), field("page", Page, 1)]),
         reads("list_organizations", vec![field("search", Search, ""), field("page", Page, 1)]),
         reads("switcher_organizations", vec![field("search", Search, "")]),
@@ -348,6 +405,51 @@ async fn world(app: &TestApp) -> World {
         reads("audit_log", vec![optional("org", Lookup, "acme"), field("query", Search, "")]),
     ];
     World { super_admin, signed_out, functions }
+}
+
+/// A confidential app, registered as the pages do: its id and client ID.
+async fn register_app(super_admin: &mut Browser) -> (i64, String) {
+    let answer = super_admin
+        .call(
+            "register_app",
+            &[
+                ("name", "Billing"),
+                ("kind", "confidential"),
+                ("redirect_uris", "https://billing.example/cb"),
+                ("post_logout_redirect_uris", ""),
+                ("backchannel_logout_uri", ""),
+            ],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    let created: serde_json::Value = serde_json::from_str(&answer.body).unwrap();
+    (created["id"].as_i64().unwrap(), created["client_id"].as_str().unwrap().to_owned())
+}
+
+/// A live sign-in of `user_id` to the app, as the authorization endpoint records it: its grant id.
+async fn app_session(app: &TestApp, app_id: i64, user_id: i64, organization_id: i64) -> i64 {
+    let now = chrono::Utc::now();
+    let sign_in = store::NewAppSignIn {
+        app_id,
+        app_name: "Billing".into(),
+        user_id,
+        organization_id: Some(organization_id),
+        session_id: None,
+        sid: "bad-input-sid".into(),
+        scope: "openid".into(),
+        auth_time: now,
+        grant_expires_at: now + chrono::Duration::days(1),
+        code_hash: "bad-input-code".into(),
+        redirect_uri: "https://billing.example/cb".into(),
+        code_challenge: None,
+        nonce: None,
+        code_expires_at: now + chrono::Duration::seconds(60),
+        new_user_public_id: "bad-input-user".into(),
+        new_organization_public_id: "bad-input-org".into(),
+        user_agent: None,
+    };
+    app.store.record_app_sign_in(sign_in, store::Actor::system(), now).await.unwrap();
+    app.store.app_sessions_of(user_id, None).await.unwrap()[0].grant_id
 }
 
 async fn bad_input_gets_a_clear_answer_and_changes_nothing(db: &TestDatabase) {
@@ -446,6 +548,12 @@ async fn bad_addresses_get_a_clear_answer_and_change_nothing(db: &TestDatabase) 
         "/users/abc".to_owned(),
         "/orgs?search=%00&page=-5".to_owned(),
         "/outbox?page=99999999999".to_owned(),
+        "/apps/abc".to_owned(),
+        "/apps/99999999999999999999".to_owned(),
+        "/apps/logouts?page=-1".to_owned(),
+        "/sign-in?next=%2Foauth2%2Fauthorize%3Fclient_id%3D%2500".to_owned(),
+        format!("/oauth2/organization?client_id={huge}"),
+        "/oauth2/organization?client_id=%3Cscript%3E&organization=x".to_owned(),
         "/invite?token=%00".to_owned(),
         format!("/reset-password?token={huge}"),
         "/setup?token=%3Cscript%3E".to_owned(),

@@ -27,6 +27,8 @@ pub struct SignInAttempt {
     pub outcome: SignInOutcome,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
+    /// The application's name, for a sign-in to an app (as it was named then).
+    pub app: Option<String>,
 }
 
 /// A session that can still be used.

@@ -26,8 +26,10 @@ pub struct PersonOverview {
     pub memberships: Vec<MembershipView>,
     pub links: Vec<LinkView>,
     pub sessions: Vec<SessionView>,
-    /// Whether the caller may end these sessions.
+    /// Whether the caller may end these sessions (and the app sessions).
     pub may_end_sessions: bool,
+    /// Apps they are signed in to (of the organization in view, if any).
+    pub app_sessions: Vec<AppSessionView>,
     pub sign_ins: Vec<SignInView>,
     /// Successful sign-ins per day (UTC), oldest first, ending today.
     pub sign_ins_per_day: Vec<u32>,
@@ -66,12 +68,35 @@ pub struct SessionView {
     pub current: bool,
 }
 
+/// A sign-in to an application that is still live.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppSessionView {
+    pub grant_id: i64,
+    pub app_name: String,
+    pub organization_name: Option<String>,
+    pub signed_in_at: DateTime<Utc>,
+    pub last_used_at: DateTime<Utc>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignInView {
     pub at: DateTime<Utc>,
     pub outcome: SignInOutcome,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
+    /// The application signed in to, if it was a sign-in to an app.
+    pub app: Option<String>,
+}
+
+impl SignInView {
+    /// The outcome in words: "Signed in to Billing" for a sign-in to an app.
+    pub fn result(&self) -> String {
+        match (&self.app, self.outcome) {
+            (Some(app), SignInOutcome::Succeeded) => format!("Signed in to {app}"),
+            (Some(app), outcome) => format!("{} (to {app})", outcome.label()),
+            (None, outcome) => outcome.label().to_owned(),
+        }
+    }
 }
 
 /// Someone an audit event names; `None` where they were deleted.
@@ -129,6 +154,17 @@ pub async fn end_person_session(org: Option<String>, user_id: i64, session_id: i
     person.end_session(session_id).await?;
     ssr::notices::after_form_post(crate::notice::Notice::SessionEnded);
     Ok(())
+}
+
+/// Ends one of a person's app sessions: the app is told over the back-channel.
+#[server(endpoint = "end_person_app_session")]
+pub async fn end_person_app_session(
+    org: Option<String>,
+    user_id: i64,
+    grant_id: i64,
+) -> Result<(), AppError> {
+    let person = ssr::activity::Person::require(org.as_deref(), user_id).await?;
+    person.end_app_session(grant_id).await
 }
 
 /// A page of the audit log: of one organization, or (super admins, without

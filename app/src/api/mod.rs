@@ -4,6 +4,7 @@
 
 mod accounts;
 mod activity;
+mod apps;
 mod auth;
 mod invitations;
 mod members;
@@ -15,6 +16,7 @@ mod setup;
 
 pub use accounts::*;
 pub use activity::*;
+pub use apps::*;
 pub use auth::*;
 pub use invitations::*;
 pub use members::*;

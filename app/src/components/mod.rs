@@ -1,6 +1,7 @@
 //! Reusable pieces of the interface, named for what the user sees.
 
 mod app_header;
+mod app_settings;
 mod audit_table;
 mod auth_card;
 mod data_table;
@@ -22,6 +23,7 @@ mod site_nav;
 mod time_ago;
 
 pub use app_header::AppHeader;
+pub use app_settings::{AppCredentialsNotice, AppSettingsFields, AppSettingsValues, ProviderFacts};
 pub use audit_table::AuditTable;
 pub use auth_card::{AuthCard, CheckedLink};
 pub use data_table::DataTable;

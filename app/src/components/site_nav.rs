@@ -76,6 +76,7 @@ fn installation_entries() -> Vec<Entry> {
         Entry { label: "All users", href: "/users".to_owned(), section: true },
         Entry { label: "Audit log", href: "/audit".to_owned(), section: true },
         Entry { label: "Email outbox", href: "/outbox".to_owned(), section: true },
+        Entry { label: "Applications", href: "/apps".to_owned(), section: true },
     ]
 }
 

@@ -2,12 +2,14 @@
 
 mod accept_invitation;
 mod accounts;
+mod apps;
 mod audit;
 mod home;
 mod invitations;
 mod members;
 mod not_found;
 mod organization;
+mod organization_picker;
 mod organizations;
 mod outbox;
 mod own_account;
@@ -19,12 +21,14 @@ mod signed_in_layout;
 
 pub use accept_invitation::AcceptInvitationPage;
 pub use accounts::AccountsPage;
+pub use apps::{AppPage, AppsPage, LogoutsPage, NewAppPage};
 pub use audit::{GlobalAuditPage, OrganizationAuditPage};
 pub use home::HomePage;
 pub use invitations::InvitationsPage;
 pub use members::MembersPage;
 pub use not_found::{NotFoundContent, NotFoundPage};
 pub use organization::OrganizationPage;
+pub use organization_picker::OrganizationPickerPage;
 pub use organizations::OrganizationsPage;
 pub use outbox::OutboxPage;
 pub use own_account::OwnAccountPage;

@@ -6,12 +6,12 @@ use leptos_router::hooks::use_query_map;
 use crate::{
     AppError, AuthActions,
     api::{
-        AuditPage, ChangePassword, EndOtherSessions, EndPersonSession, PersonOverview, RenameSelf,
-        current_user, person_activity, person_timeline,
+        AuditPage, ChangePassword, EndOtherSessions, EndPersonAppSession, EndPersonSession, PersonOverview,
+        RenameSelf, current_user, person_activity, person_timeline,
     },
     components::{ErrorAlert, FormAlert, FormErrors, FormField, Notices, SubmitButton},
     notice::Notice,
-    pages::person::{Profile, Sessions, SignIns, Timeline},
+    pages::person::{AppSessions, Profile, Sessions, SignIns, Timeline},
 };
 
 /// The signed-in person's own account, at `/account`: profile, password,
@@ -24,6 +24,7 @@ pub fn OwnAccountPage() -> impl IntoView {
     let end_session = ServerAction::<EndPersonSession>::new();
     Notices::after(rename, Notice::NameSaved);
     Notices::after(end_session, Notice::SessionEnded);
+    let end_app_session = ServerAction::<EndPersonAppSession>::new();
     let query = use_query_map();
     let page = Memo::new(move |_| Paging::requested(query.read().get("page")));
     let versions = move || {
@@ -32,6 +33,7 @@ pub fn OwnAccountPage() -> impl IntoView {
             change_password.version().get(),
             end_others.version().get(),
             end_session.version().get(),
+            end_app_session.version().get(),
         )
     };
     let activity: Resource<Result<PersonOverview, AppError>> = Resource::new(versions, |_| async {
@@ -59,6 +61,7 @@ pub fn OwnAccountPage() -> impl IntoView {
                         <Sessions person=person.clone() org=None end_session>
                             <OtherSessionsForm end_others />
                         </Sessions>
+                        <AppSessions person=person.clone() org=None end_app_session />
                         <SignIns person />
                     }
                         .into_any(),

@@ -5,7 +5,10 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
     AppError,
-    api::{AuditPage, EndPersonSession, PersonOverview, SessionView, person_activity, person_timeline},
+    api::{
+        AuditPage, EndPersonAppSession, EndPersonSession, PersonOverview, SessionView, person_activity,
+        person_timeline,
+    },
     components::{
         AuditTable, Breadcrumbs, DataTable, ErrorAlert, FormAlert, FormErrors, LastSignIn, SignInChart,
         TimeAgo,
@@ -39,6 +42,7 @@ pub struct PersonResources {
     pub activity: Resource<Result<PersonOverview, AppError>>,
     pub timeline: Resource<Result<AuditPage, AppError>>,
     pub end_session: ServerAction<EndPersonSession>,
+    pub end_app_session: ServerAction<EndPersonAppSession>,
 }
 
 impl PersonResources {
@@ -46,8 +50,17 @@ impl PersonResources {
         let query = use_query_map();
         let page = Memo::new(move |_| Paging::requested(query.read().get("page")));
         let end_session = ServerAction::<EndPersonSession>::new();
+        let end_app_session = ServerAction::<EndPersonAppSession>::new();
         let activity = Resource::new(
-            move || (org.get(), user_id.get(), end_session.version().get(), refresh.get()),
+            move || {
+                (
+                    org.get(),
+                    user_id.get(),
+                    end_session.version().get(),
+                    end_app_session.version().get(),
+                    refresh.get(),
+                )
+            },
             |(org, user_id, ..)| async move {
                 match user_id {
                     Some(user_id) => person_activity(org, user_id).await,
@@ -64,7 +77,7 @@ impl PersonResources {
                 }
             },
         );
-        Self { activity, timeline, end_session }
+        Self { activity, timeline, end_session, end_app_session }
     }
 }
 
@@ -99,6 +112,7 @@ fn PersonPage(org: Memo<Option<String>>, user_id: Memo<Option<i64>>) -> impl Int
                             <Memberships person=person.clone() />
                             <SignIns person=person.clone() />
                             <Sessions person=person.clone() org=org.get_untracked() end_session=resources.end_session />
+                            <AppSessions person=person.clone() org=org.get_untracked() end_app_session=resources.end_app_session />
                             <Links person />
                             <Timeline timeline=resources.timeline />
                         }
@@ -179,7 +193,7 @@ pub fn SignIns(person: PersonOverview) -> impl IntoView {
                 row=move |attempt| view! {
                     <tr>
                         <td><TimeAgo at=attempt.at now /></td>
-                        <td>{attempt.outcome.label()}</td>
+                        <td>{attempt.result()}</td>
                         <td>{attempt.ip}</td>
                         <td class="user-agent">{attempt.user_agent}</td>
                     </tr>
@@ -242,6 +256,54 @@ pub fn Sessions(
                     }
                 }
                 empty="Not signed in anywhere."
+            />
+        </section>
+    }
+}
+
+/// The apps a person is signed in to; whoever may end their sessions may
+/// end these too (the app is told over the back-channel).
+#[component]
+pub fn AppSessions(
+    person: PersonOverview,
+    org: Option<String>,
+    end_app_session: ServerAction<EndPersonAppSession>,
+) -> impl IntoView {
+    let now = person.now;
+    let errors = FormErrors::of(end_app_session.value());
+    let user_id = person.user_id.to_string();
+    let may_end = person.may_end_sessions;
+    view! {
+        <section aria-labelledby="app-sessions-heading">
+            <h2 id="app-sessions-heading">"Signed in to apps"</h2>
+            <FormAlert message=errors.general() />
+            <DataTable
+                class="app-sessions"
+                columns=&["App", "Organization", "Signed in", "Last used", "Actions"]
+                rows=person.app_sessions
+                row=move |session| {
+                    let end = may_end.then(|| {
+                        let (org, user_id, grant_id) = (org.clone(), user_id.clone(), session.grant_id.to_string());
+                        view! {
+                            <ActionForm action=end_app_session>
+                                {org.map(|org| view! { <input type="hidden" name="org" value=org /> })}
+                                <input type="hidden" name="user_id" value=user_id />
+                                <input type="hidden" name="grant_id" value=grant_id />
+                                <button type="submit" class="button-secondary">"End"</button>
+                            </ActionForm>
+                        }
+                    });
+                    view! {
+                        <tr>
+                            <td>{session.app_name}</td>
+                            <td>{session.organization_name.unwrap_or_else(|| "None".to_owned())}</td>
+                            <td><TimeAgo at=session.signed_in_at now /></td>
+                            <td><TimeAgo at=session.last_used_at now /></td>
+                            <td>{end}</td>
+                        </tr>
+                    }
+                }
+                empty="Not signed in to any app."
             />
         </section>
     }

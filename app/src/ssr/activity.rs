@@ -15,8 +15,8 @@ use super::{AppState, RequestContext, access, access::Caller, context, passwords
 use crate::{
     AppError,
     api::{
-        AuditEntryView, AuditPage, CHART_DAYS, LinkView, MembershipView, PersonOverview, PersonRef,
-        SessionView, SignInView,
+        AppSessionView, AuditEntryView, AuditPage, CHART_DAYS, LinkView, MembershipView, PersonOverview,
+        PersonRef, SessionView, SignInView,
     },
 };
 
@@ -92,7 +92,25 @@ impl Person {
             .sign_in_attempts(self.user.id, RECENT)
             .await?
             .into_iter()
-            .map(|a| SignInView { at: a.at, outcome: a.outcome, ip: a.ip, user_agent: a.user_agent })
+            .map(|a| SignInView {
+                at: a.at,
+                outcome: a.outcome,
+                ip: a.ip,
+                user_agent: a.user_agent,
+                app: a.app,
+            })
+            .collect();
+        let app_sessions = store
+            .app_sessions_of(self.user.id, self.organization_id)
+            .await?
+            .into_iter()
+            .map(|s| AppSessionView {
+                grant_id: s.grant_id,
+                app_name: s.app_name,
+                organization_name: s.organization_name,
+                signed_in_at: s.signed_in_at,
+                last_used_at: s.last_used_at,
+            })
             .collect();
         let today = now.date_naive();
         let first_day = today - Duration::days(CHART_DAYS as i64 - 1);
@@ -109,6 +127,7 @@ impl Person {
             memberships,
             links,
             sessions,
+            app_sessions,
             sign_ins,
             sign_ins_per_day: per_day(&times, first_day),
             today,
@@ -131,6 +150,18 @@ impl Person {
         self.state
             .store
             .end_user_session(self.user.id, session_id, self.organization_id, by, Utc::now())
+            .await?;
+        Ok(())
+    }
+
+    /// Ends an app session (the app is told over the back-channel); as
+    /// for Roster's own sessions, within the organization in view.
+    pub async fn end_app_session(self, grant_id: i64) -> Result<(), AppError> {
+        self.caller.require(Action::EndSessions, &self.target)?;
+        let by = self.caller.actor();
+        self.state
+            .store
+            .end_app_session(self.user.id, grant_id, self.organization_id, by, Utc::now())
             .await?;
         Ok(())
     }

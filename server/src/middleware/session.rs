@@ -41,7 +41,7 @@ pub async fn authenticate(State(state): State<AppState>, mut request: Request, n
         let target = request.uri().path_and_query().map_or("/", |p| p.as_str());
         return Redirect::to(&sign_in_url(target)).into_response();
     }
-    if is_page_view && signed_in && path == "/sign-in" {
+    if is_page_view && signed_in && path == "/sign-in" && !is_reauthentication(request.uri().query()) {
         return Redirect::to("/").into_response();
     }
 
@@ -99,6 +99,20 @@ fn needs_sign_in(path: &str) -> bool {
     !(PUBLIC.contains(&path) || protocol || path.starts_with("/api/") || path.starts_with("/pkg/"))
 }
 
+/// Whether a sign-in page asks someone already signed in to prove who they
+/// are again before an app's authorization request continues (OpenID
+/// Connect `prompt=login`, `max_age`): `reauth=1` beside a `next` that is an
+/// authorization request, on the sign-in page's query or on `next`'s own.
+fn is_reauthentication(query: Option<&str>) -> bool {
+    let params = domain::query::Params::parse(query.unwrap_or(""));
+    let Some(next) = params.get("next") else { return false };
+    let Some(authorization) = next.strip_prefix("/oauth2/authorize") else { return false };
+    let next_query = authorization.strip_prefix('?').unwrap_or("");
+    let asks = |params: &domain::query::Params| params.get("reauth").as_deref() == Some("1");
+    (authorization.is_empty() || authorization.starts_with('?'))
+        && (asks(&params) || asks(&domain::query::Params::parse(next_query)))
+}
+
 fn sign_in_url(target: &str) -> String {
     if target == "/" {
         return "/sign-in".to_owned();
@@ -127,6 +141,19 @@ mod tests {
         ] {
             assert!(!needs_sign_in(path), "{path}");
         }
+    }
+
+    #[test]
+    fn only_an_authorization_request_asks_the_signed_in_to_sign_in_again() {
+        let authorize = "next=%2Foauth2%2Fauthorize%3Fclient_id%3Dabc%26prompt%3Dlogin";
+        assert!(is_reauthentication(Some(&format!("{authorize}&reauth=1"))));
+        assert!(is_reauthentication(Some("next=%2Foauth2%2Fauthorize%3Fclient_id%3Dabc%26reauth%3D1")));
+        assert!(!is_reauthentication(Some(authorize)), "without reauth=1");
+        assert!(!is_reauthentication(Some(&format!("{authorize}&reauth=0"))));
+        assert!(!is_reauthentication(Some("next=%2Forgs%2Facme&reauth=1")), "not an authorization request");
+        assert!(!is_reauthentication(Some("next=%2Foauth2%2Fauthorizer&reauth=1")));
+        assert!(!is_reauthentication(Some("reauth=1")));
+        assert!(!is_reauthentication(None));
     }
 
     #[test]

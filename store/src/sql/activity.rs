@@ -95,7 +95,7 @@ impl ActivityStore for DbStore {
 
     async fn sign_in_attempts(&self, user_id: i64, limit: i64) -> Result<Vec<crate::SignInAttempt>> {
         Ok(sqlx::query_as(
-            "SELECT id, at, outcome, ip, user_agent FROM sign_in_attempts
+            "SELECT id, at, outcome, ip, user_agent, app FROM sign_in_attempts
              WHERE user_id = $1 ORDER BY at DESC, id DESC LIMIT $2",
         )
         .bind(user_id)
