@@ -74,6 +74,24 @@ impl Database {
         if status.success() { Ok(()) } else { Err(format!("roster seed-demo failed: {status}")) }
     }
 
+    /// A super admin, made as an operator would (`roster create-super-admin`,
+    /// the password on stdin): the benchmark registers an app with it.
+    pub fn create_super_admin(&self, roster: &Path, email: &str) -> Result<(), String> {
+        use std::io::Write;
+        let mut child = Command::new(roster)
+            .args(["create-super-admin", "--email", email])
+            .env("ROSTER_DATABASE_URL", self.url())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .map_err(|e| format!("running {}: {e}", roster.display()))?;
+        if let Some(mut stdin) = child.stdin.take() {
+            writeln!(stdin, "{PASSWORD}").map_err(|e| e.to_string())?;
+        }
+        let status = child.wait().map_err(|e| e.to_string())?;
+        if status.success() { Ok(()) } else { Err(format!("roster create-super-admin failed: {status}")) }
+    }
+
     pub async fn drop(self) {
         if let Self::Postgres { server, name, .. } = self
             && let Ok(mut admin) = PgConnection::connect(&server).await

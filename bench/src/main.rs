@@ -5,6 +5,7 @@
 mod browser;
 mod database;
 mod figures;
+mod oidc;
 mod server;
 mod workload;
 
@@ -44,6 +45,10 @@ struct Args {
     /// Also measure sign-ins per second, and the list under that load.
     #[arg(long)]
     sign_ins: bool,
+    /// Also measure Sign in with Roster: authorization-code sign-ins and
+    /// token refreshes per second.
+    #[arg(long)]
+    oidc: bool,
     /// Also measure navigation to interactive in headless Chromium (needs
     /// `scripts/prerequisites --test`: Chromium and the end-to-end packages).
     #[arg(long)]
@@ -56,6 +61,7 @@ struct Args {
 const PASSWORD: &str = "benchmark password, not secret";
 const ORGANIZATION: &str = "demo-org-1";
 const ADMIN: &str = "admin@demo-org-1.example";
+const SUPER_ADMIN: &str = "root@bench.example";
 
 #[tokio::main]
 async fn main() {
@@ -86,6 +92,9 @@ async fn seed_and_measure(args: &Args, database: &Database) -> Result<(Vec<Strin
     let label = format!("{:?}", args.database).to_lowercase();
     let seeded = database.seed(&args.roster, args.members, args.other_organizations).await?;
     eprintln!("{label}: seeded {} members in {:.1} s", args.members, seeded.as_secs_f64());
+    if args.oidc {
+        database.create_super_admin(&args.roster, SUPER_ADMIN)?;
+    }
     let roster = Roster::start(&args.roster, database).await?;
     let measured = measure(args, &label, &roster).await;
     roster.stop();
@@ -138,6 +147,16 @@ async fn measure(args: &Args, label: &str, roster: &Roster) -> Result<(Vec<Strin
             &under_load,
         ));
         facts.push(format!("{label}: {rate:.1} sign-ins per second on all cores"));
+    }
+    if args.oidc {
+        let root = workload::signed_in(&roster.base, SUPER_ADMIN, PASSWORD).await?;
+        let client_id = oidc::register_app(&root, &roster.base).await?;
+        let (sign_ins, refreshes) =
+            oidc::rates(client.clone(), &roster.base, &client_id, Duration::from_secs(10)).await?;
+        facts.push(format!(
+            "{label}: {sign_ins:.1} authorization-code sign-ins per second (authorize + token)"
+        ));
+        facts.push(format!("{label}: {refreshes:.1} token refreshes per second"));
     }
     let megabytes =
         |kib: Option<u64>| kib.map_or("?".to_owned(), |kib| format!("{:.1} MB", kib as f64 / 1024.0));
