@@ -9,7 +9,7 @@ import {
   RP_URL,
   configureRp,
   rpClaim,
-  waitForRpLogout,
+  rpLogouts,
 } from '../support/rp';
 
 // An app of the operator's, built on openid-client (end2end/rp), signs the
@@ -154,8 +154,8 @@ test('a suspension logs the app out through the back-channel, and refresh fails'
   await signIn(page, demo.admin, demo.password);
   await rpSignIn(page, `?organization=${SECOND.slug}`);
   await expect(rpClaim(page, 'Organization slug')).toHaveText(SECOND.slug);
-  const subject = (await rpClaim(page, 'Subject').textContent())?.trim() ?? '';
-  expect(subject).not.toBe('none');
+  const sid = (await rpClaim(page, 'Session ID').textContent())?.trim() ?? '';
+  expect(sid).not.toBe('none');
 
   const root = await asSuperAdmin(browser);
   await openMemberMenu(root.page, SECOND.slug, demo.admin, 'Suspend…');
@@ -164,7 +164,9 @@ test('a suspension logs the app out through the back-channel, and refresh fails'
   await expect(dialog).toBeHidden();
 
   // Roster's worker posts the logout token; the app ends its session.
-  const logout = await waitForRpLogout(subject);
+  // The logout of this very app session (the role change above sent one too).
+  await expect.poll(async () => (await rpLogouts()).some((l) => l.sid === sid), { timeout: 30_000 }).toBe(true);
+  const logout = (await rpLogouts()).find((l) => l.sid === sid)!;
   expect(logout.typ).toBe('logout+jwt');
   expect(logout.sessions_ended).toBe(1);
   await page.goto(`${RP_URL}/`);
