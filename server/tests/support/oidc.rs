@@ -158,7 +158,7 @@ pub async fn post_with_secret_in_body(
     answer_of(http().post(format!("{base}{path}")).form(&form).send().await.unwrap()).await
 }
 
-pub fn code_form<'a>(code: &'a str) -> [(&'a str, &'a str); 4] {
+pub fn code_form(code: &str) -> [(&str, &str); 4] {
     [
         ("grant_type", "authorization_code"),
         ("code", code),
