@@ -305,13 +305,21 @@ async fn the_organization_is_the_only_one_or_the_one_asked_for(db: &TestDatabase
     let empty = browser.get(&authorize_path(&client.client_id, "&organization=")).await;
     assert_eq!(error_of(&empty), "access_denied");
 
-    // No organization scope: no organization claims, whatever was pinned.
-    let path = authorize_path(&client.client_id, "").replace("%20organization", "");
+    // No organization scope: no organization claims. No offline_access: no
+    // refresh token. Unknown scopes are ignored (RFC 6749 §3.3).
+    let path = authorize_path(&client.client_id, "")
+        .replace("%20offline_access%20organization", "%20calendar")
+        .replace("nonce=n0nce&", "");
     let code = code_at(&mut browser, &path).await;
     let (status, tokens) = exchange(base, &client, &code).await;
     assert_eq!(status, StatusCode::OK, "{tokens}");
+    assert_eq!(tokens["scope"], "openid profile email");
+    assert!(tokens.get("refresh_token").is_none(), "{tokens}");
     let id = verify(base, tokens["id_token"].as_str().unwrap(), "JWT", &client.client_id).await;
     assert!(id.get("org_id").is_none() && id.get("org_role").is_none(), "{id}");
+    assert!(id.get("nonce").is_none(), "no nonce asked, none given: {id}");
+    let info: Value = userinfo(base, tokens["access_token"].as_str().unwrap()).await.json().await.unwrap();
+    assert!(info.get("org_slug").is_none() && info["email"] == "di@acme.example", "{info}");
 
     // Nobody's member: refused, even without pinning.
     let (_, mut loner) = app.signed_in("lone@example.com", false).await;
