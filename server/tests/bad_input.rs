@@ -8,10 +8,10 @@
 
 mod support;
 
-use domain::Role;
+use domain::{AppKind, Role};
 use reqwest::{StatusCode, header};
 use support::{
-    Browser, SUPPORT_PASSWORD, TestApp,
+    Browser, SUPPORT_PASSWORD, TestApp, oidc,
     snapshot::{Snapshots, differences},
 };
 use testkit::{TestDatabase, on_both_databases};
@@ -144,8 +144,13 @@ enum Spoilt {
 
 /// The form body of `function` with `target` spoilt.
 fn body(function: &Function, target: &str, spoilt: &Spoilt) -> Vec<u8> {
+    form_body(&function.fields, target, spoilt)
+}
+
+/// `fields`, form-encoded, with `target` spoilt.
+fn form_body(fields: &[Field], target: &str, spoilt: &Spoilt) -> Vec<u8> {
     let mut form = url::form_urlencoded::Serializer::new(String::new());
-    for field in &function.fields {
+    for field in fields {
         if field.name != target {
             form.append_pair(field.name, &field.valid);
             continue;
@@ -597,3 +602,174 @@ async fn markup_and_sql_in_names_are_kept_and_shown_as_text(db: &TestDatabase) {
     app.stop().await;
 }
 on_both_databases!(markup_and_sql_in_names_are_kept_and_shown_as_text);
+
+/// How an OpenID Connect endpoint is called.
+enum Protocol {
+    /// A form post from an app's server: refused with a JSON `error`
+    /// (RFC 6749 §5.2). `lenient` names the field whose bad values may be
+    /// answered like an unknown token instead (RFC 7009 §2.2, RFC 7662 §2.2).
+    Post { lenient: Option<&'static str> },
+    /// A page the browser is sent to: refused with a page, or sent back to
+    /// the app with an `error`, never with a code.
+    Get,
+}
+
+/// The OpenID Connect endpoints, each field of a valid request spoilt in
+/// turn (missing, sent twice, broken UTF-8, oversized, NUL, SQL, markup):
+/// each answers with the error its specification names and changes nothing.
+async fn bad_protocol_input_gets_the_error_the_specifications_name_and_changes_nothing(db: &TestDatabase) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.create_organization("Acme").await;
+    let (ada, mut browser) = app.signed_in("ada@acme.example", false).await;
+    app.add_member(acme.id, ada.id, Role::Viewer).await;
+    let client = oidc::register(&app.store, AppKind::Confidential, oidc::BACKCHANNEL).await;
+    let tokens = oidc::sign_in_to(&app.base, &mut browser, &client, "").await;
+    let code = oidc::code_for(&mut browser, &client.client_id, "").await;
+    let challenge = oidc::challenge(oidc::VERIFIER);
+
+    use Kind::*;
+    let credentials = || {
+        vec![field("client_id", Lookup, &client.client_id), field("client_secret", Password, &client.secret)]
+    };
+    let with_credentials = |mut fields: Vec<Field>| {
+        fields.extend(credentials());
+        fields
+    };
+    let endpoints: Vec<(&str, Protocol, Vec<Field>)> = vec![
+        (
+            "/oauth2/token",
+            Protocol::Post { lenient: None },
+            with_credentials(vec![
+                field("grant_type", Choice, "refresh_token"),
+                field("refresh_token", Lookup, &tokens.refresh),
+            ]),
+        ),
+        (
+            // A redirect URI or verifier that is readable but wrong uses the
+            // code up (oidc.rs); here they are only made unreadable.
+            "/oauth2/token",
+            Protocol::Post { lenient: None },
+            with_credentials(vec![
+                field("grant_type", Choice, "authorization_code"),
+                field("code", Lookup, &code),
+                field("redirect_uri", Search, oidc::REDIRECT),
+                optional("code_verifier", Search, oidc::VERIFIER),
+            ]),
+        ),
+        (
+            "/oauth2/revoke",
+            Protocol::Post { lenient: Some("token") },
+            with_credentials(vec![field("token", Lookup, &tokens.access)]),
+        ),
+        (
+            "/oauth2/introspect",
+            Protocol::Post { lenient: Some("token") },
+            with_credentials(vec![field("token", Lookup, &tokens.access)]),
+        ),
+        (
+            "/oauth2/authorize",
+            Protocol::Get,
+            vec![
+                field("response_type", Choice, "code"),
+                field("client_id", Lookup, &client.client_id),
+                field("redirect_uri", Lookup, oidc::REDIRECT),
+                field("scope", Choice, "openid email organization"),
+                optional("state", Reason, "st4te"),
+                optional("nonce", Reason, "n0nce"),
+                optional("code_challenge", Lookup, &challenge),
+                optional("code_challenge_method", Choice, "S256"),
+                optional("max_age", Page, 3600),
+                optional("organization", Lookup, "acme"),
+            ],
+        ),
+        (
+            "/oauth2/logout",
+            Protocol::Get,
+            vec![
+                field("id_token_hint", Lookup, &tokens.id),
+                optional("post_logout_redirect_uri", Lookup, oidc::POST_LOGOUT),
+                optional("state", Reason, "st4te"),
+            ],
+        ),
+    ];
+    let snapshots = Snapshots::of(db).await;
+    let mut before = snapshots.take().await;
+    let mut failures = Vec::new();
+    let mut calls = 0;
+    for (path, protocol, fields) in &endpoints {
+        for target in fields {
+            let mut spoilings = vec![("sent twice", Spoilt::Twice), ("broken UTF-8", Spoilt::BrokenUtf8)];
+            if !target.optional {
+                spoilings.push(("missing", Spoilt::Missing));
+            }
+            spoilings.extend(
+                bad_values(target.kind).into_iter().map(|(label, value)| (label, Spoilt::Value(value))),
+            );
+            for (label, mut spoilt) in spoilings {
+                // An address of 100 kB is refused by the HTTP client itself;
+                // 10 kB is past every limit of Roster's.
+                if let (Protocol::Get, Spoilt::Value(value)) = (protocol, &mut spoilt) {
+                    value.truncate(10_000);
+                }
+                let form = form_body(fields, target.name, &spoilt);
+                let what = format!("{path}({} {label})", target.name);
+                calls += 1;
+                match protocol {
+                    Protocol::Post { lenient } => {
+                        let response = oidc::http()
+                            .post(format!("{}{path}", app.base))
+                            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                            .body(form)
+                            .send()
+                            .await
+                            .unwrap();
+                        let status = response.status();
+                        let text = response.text().await.unwrap_or_default();
+                        let error = serde_json::from_str::<serde_json::Value>(&text)
+                            .ok()
+                            .and_then(|json| json["error"].as_str().map(str::to_owned));
+                        let as_unknown = *lenient == Some(target.name)
+                            && status == StatusCode::OK
+                            && (text.is_empty() || text == r#"{"active":false}"#);
+                        if !(as_unknown || status.is_client_error() && error.is_some()) {
+                            failures.push(format!("{what}: {status} {}", snippet(&text)));
+                        }
+                    }
+                    Protocol::Get => {
+                        let query = String::from_utf8(form).unwrap();
+                        let answer = browser.get(&format!("{path}?{query}")).await;
+                        let location = answer.headers.get(header::LOCATION).and_then(|l| l.to_str().ok());
+                        let sent_back_refused = answer.status.is_redirection()
+                            && location.is_some_and(|l| {
+                                l.starts_with(oidc::REDIRECT) && l.contains("error=") && !l.contains("code=")
+                            });
+                        let page = answer.status == StatusCode::BAD_REQUEST && location.is_none();
+                        if !(sent_back_refused || page) {
+                            failures.push(format!("{what}: {} to {location:?}", answer.status));
+                        }
+                    }
+                }
+                let after = snapshots.take().await;
+                let changed = differences(&before, &after);
+                if !changed.is_empty() {
+                    failures.push(format!("{what}: changed {changed:?}"));
+                    before = after;
+                }
+            }
+        }
+    }
+    assert!(calls > 150, "{calls} calls");
+    assert!(
+        failures.is_empty(),
+        "{} of {calls} calls answered badly:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    // The requests were valid but for the spoilt field: unspoilt, they work.
+    let (status, _) = oidc::refresh(&app.base, &client, &tokens.refresh).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = oidc::exchange(&app.base, &client, &code).await;
+    assert_eq!(status, StatusCode::OK);
+    app.stop().await;
+}
+on_both_databases!(bad_protocol_input_gets_the_error_the_specifications_name_and_changes_nothing);

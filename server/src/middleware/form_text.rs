@@ -17,8 +17,13 @@ const MAX_FORM_BYTES: usize = 1024 * 1024;
 /// broken bytes with U+FFFD and let the mangled text through to be stored
 /// (DESIGN invariant 7: bad input is refused, not repaired); and no field
 /// takes a NUL, which PostgreSQL cannot store in text at all.
+///
+/// The OpenID Connect endpoints are left to refuse such input themselves,
+/// in their protocol's words (`invalid_request`, or a page), which the apps
+/// calling them understand; this answer is a server function's.
 pub async fn require_text(request: Request, next: Next) -> Response {
-    if request.method() != Method::POST || !is_form(&request) {
+    if request.method() != Method::POST || !is_form(&request) || request.uri().path().starts_with("/oauth2/")
+    {
         return next.run(request).await;
     }
     let (parts, body) = request.into_parts();
@@ -76,6 +81,18 @@ mod tests {
         assert_eq!(answer(b"name=%FF%FE").await, StatusCode::BAD_REQUEST);
         assert_eq!(answer(b"name=\xff").await, StatusCode::BAD_REQUEST);
         assert_eq!(answer(b"name=%C3").await, StatusCode::BAD_REQUEST, "a cut-off sequence");
+    }
+
+    #[tokio::test]
+    async fn the_openid_connect_endpoints_refuse_for_themselves() {
+        let router = Router::new()
+            .route("/oauth2/token", post(|| async { "its own answer" }))
+            .layer(axum::middleware::from_fn(require_text));
+        let request = Request::post("/oauth2/token")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(&b"code=a%00b"[..]))
+            .unwrap();
+        assert_eq!(router.oneshot(request).await.unwrap().status(), StatusCode::OK);
     }
 
     #[tokio::test]

@@ -17,6 +17,11 @@ pub struct Params(HashMap<String, String>);
 impl Params {
     pub fn parse(input: &[u8]) -> Result<Self, OAuthError> {
         let mut params = HashMap::new();
+        // `form_urlencoded::parse` would replace broken UTF-8 with U+FFFD and
+        // pass the mangled value on (a `state` sent back altered, say).
+        if percent_encoding::percent_decode(input).decode_utf8().is_err() {
+            return Err(OAuthError::invalid_request("The parameters are not valid UTF-8."));
+        }
         for (name, value) in form_urlencoded::parse(input) {
             if params.len() == MAX_PARAMETERS {
                 return Err(OAuthError::invalid_request("Too many parameters."));
@@ -68,6 +73,9 @@ mod tests {
         let long = format!("a={}", "x".repeat(5_000));
         assert!(Params::parse(long.as_bytes()).is_err());
         assert!(Params::parse(b"a=%00").is_err());
+        assert!(Params::parse(b"a=%FF%FE").is_err());
+        assert!(Params::parse(b"a=\xff").is_err());
+        assert_eq!(Params::parse(b"a=L%C3%B6we").unwrap().get("a"), Some("L\u{f6}we"));
         let many: String = (0..60).map(|i| format!("p{i}=1&")).collect();
         assert!(Params::parse(many.as_bytes()).is_err());
     }

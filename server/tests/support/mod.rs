@@ -12,6 +12,7 @@ use store::{Actor, NewUser, Store, UserRecord};
 use testkit::TestDatabase;
 use tokio::{net::TcpListener, task::JoinHandle};
 
+pub mod oidc;
 pub mod processes;
 pub mod snapshot;
 
@@ -31,25 +32,33 @@ impl TestApp {
     }
 
     pub async fn spawn_with(db: &TestDatabase, sessions: SessionPolicy) -> Self {
-        Self::spawn_configured(db, sessions, "target/site".into()).await
+        Self::spawn_configured(db, sessions, "target/site".into(), None).await
     }
 
     /// A Roster serving the compiled site at `site_root`.
     pub async fn spawn_serving(db: &TestDatabase, site_root: &std::path::Path) -> Self {
-        Self::spawn_configured(db, SessionPolicy::default(), site_root.to_owned()).await
+        Self::spawn_configured(db, SessionPolicy::default(), site_root.to_owned(), None).await
+    }
+
+    /// One of several instances behind one public address, as a scaled-out
+    /// deployment runs them: each names `public_url` (the issuer of its
+    /// tokens, for OpenID Connect) while answering on its own port.
+    pub async fn spawn_behind(db: &TestDatabase, public_url: &str) -> Self {
+        Self::spawn_configured(db, SessionPolicy::default(), "target/site".into(), Some(public_url)).await
     }
 
     async fn spawn_configured(
         db: &TestDatabase,
         sessions: SessionPolicy,
         site_root: std::path::PathBuf,
+        public_url: Option<&str>,
     ) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
         let addr: SocketAddr = listener.local_addr().unwrap();
         let base = format!("http://{addr}");
         let config = Config {
             database_url: db.url.clone(),
-            public_url: base.parse().unwrap(),
+            public_url: public_url.unwrap_or(&base).parse().unwrap(),
             bind: addr,
             smtp_url: None,
             mail_from: "Roster <no-reply@localhost>".into(),

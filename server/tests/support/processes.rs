@@ -56,6 +56,12 @@ impl RosterProcess {
     /// With `smtp_url` its outbox worker delivers mail there; without, mail
     /// stays queued.
     pub async fn start(db: &TestDatabase, smtp_url: Option<&str>) -> Self {
+        Self::start_behind(db, smtp_url, None).await
+    }
+
+    /// One of several instances behind one public address (`public_url`,
+    /// the issuer of its tokens), answering on its own port.
+    pub async fn start_behind(db: &TestDatabase, smtp_url: Option<&str>, public_url: Option<&str>) -> Self {
         let dir = tempfile::tempdir().expect("a working directory");
         let log = dir.path().join("roster.log");
         let port = free_port();
@@ -67,7 +73,7 @@ impl RosterProcess {
             .current_dir(dir.path())
             .env("ROSTER_DATABASE_URL", database_url(db))
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-            .env("ROSTER_PUBLIC_URL", &base)
+            .env("ROSTER_PUBLIC_URL", public_url.unwrap_or(&base))
             .env("RUST_LOG", "info,sqlx=warn")
             .env("NO_COLOR", "1")
             .env_remove("ROSTER_SMTP_URL")
@@ -112,6 +118,11 @@ impl RosterProcess {
     /// "email sent" lines).
     pub fn emails_sent(&self) -> usize {
         self.log().lines().filter(|line| line.contains("email sent")).count()
+    }
+
+    /// How many back-channel logouts this instance's worker has delivered.
+    pub fn logouts_delivered(&self) -> usize {
+        self.log().lines().filter(|line| line.contains("back-channel logout delivered")).count()
     }
 
     /// `kill -9`: no shutdown, no cleanup, requests and transactions cut off
