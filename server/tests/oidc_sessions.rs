@@ -327,29 +327,61 @@ async fn signing_out_through_an_app_ends_the_roster_session(db: &TestDatabase) {
     laptop.sign_in("cat@acme.example", SUPPORT_PASSWORD).await;
     let mut phone = app.browser();
     phone.sign_in("cat@acme.example", SUPPORT_PASSWORD).await;
-    let laptop_tokens = sign_in_to(base, &mut laptop, &billing, "").await;
+    let mut laptop_tokens = sign_in_to(base, &mut laptop, &billing, "").await;
     let mut phone_tokens = sign_in_to(base, &mut phone, &billing, "").await;
-    // client_id instead of a hint; the hint may have expired (it is not checked).
-    let answer = laptop
-        .get(&logout_path(&[
-            ("client_id", billing.client_id.as_str()),
-            ("post_logout_redirect_uri", POST_LOGOUT),
-        ]))
-        .await;
-    assert_eq!(location(&answer), POST_LOGOUT);
+
+    // A hint the browser's session did not make (the phone's, opened on
+    // the laptop), or none at all: Roster asks first, and nothing ends yet.
+    let phone_hint = [("id_token_hint", phone_tokens.id.as_str()), ("post_logout_redirect_uri", POST_LOGOUT)];
+    let no_hint = [("client_id", billing.client_id.as_str()), ("post_logout_redirect_uri", POST_LOGOUT)];
+    for query in [&phone_hint[..], &no_hint[..]] {
+        let answer = laptop.get(&logout_path(query)).await;
+        assert_eq!(answer.status, StatusCode::OK, "{query:?}: {}", answer.body);
+        assert!(answer.body.contains("Sign out of Roster?"), "{query:?}: {}", answer.body);
+        assert!(answer.headers.get(header::SET_COOKIE).is_none(), "{query:?}");
+        // The policy lets the form post here and its answer go back to the app.
+        let policy = answer.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+        assert!(policy.contains("form-action 'self' https://billing.example"), "{policy}");
+        // A link claiming to be the answer is only a link.
+        let answer = laptop.get(&format!("{}&confirm=yes", logout_path(query))).await;
+        assert_eq!(answer.status, StatusCode::OK, "{query:?}: a GET never confirms");
+    }
+    assert_eq!(laptop.whoami().await.as_deref(), Some("cat@acme.example"));
+    assert!(still_works(&app, &billing, &mut laptop_tokens, "the laptop, before confirming").await);
+    assert!(still_works(&app, &billing, &mut phone_tokens, "the phone, before confirming").await);
+
+    // The page's form: the laptop signs out; the phone keeps its session.
+    let confirm = [no_hint[0], no_hint[1], ("confirm", "yes")];
+    let answer = laptop.send(oidc_http_post(base, &confirm)).await;
+    assert_eq!(location(&answer), POST_LOGOUT, "{} {}", answer.status, answer.body);
     assert_eq!(laptop.whoami().await, None);
     assert_eq!(phone.whoami().await.as_deref(), Some("cat@acme.example"));
     assert!(still_works(&app, &billing, &mut phone_tokens, "the other device's app session").await);
     let (status, _) = refresh(base, &billing, &laptop_tokens.refresh).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "the laptop's app session ended with its Roster session");
 
-    // Without anywhere to go back to: Roster's sign-in page.
+    // Without a Roster session in the browser (the app's server, or a
+    // browser signed out already), the hinted app session ends, and only it.
+    let mut tablet = app.browser();
+    tablet.sign_in("cat@acme.example", SUPPORT_PASSWORD).await;
+    let mut tablet_tokens = sign_in_to(base, &mut tablet, &billing, "").await;
+    let answer = app.browser().get(&logout_path(&[("id_token_hint", tablet_tokens.id.as_str())])).await;
+    assert_eq!(location(&answer), "/sign-in");
+    assert!(!still_works(&app, &billing, &mut tablet_tokens, "the hinted app session").await);
+    assert_eq!(tablet.whoami().await.as_deref(), Some("cat@acme.example"), "its Roster session stays");
+
+    // Without anywhere to go back to: Roster's sign-in page, once confirmed.
     let answer = phone.get("/oauth2/logout").await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(phone.whoami().await.as_deref(), Some("cat@acme.example"));
+    let answer = phone.send(oidc_http_post(base, &[("confirm", "yes")])).await;
     assert_eq!(location(&answer), "/sign-in");
     assert_eq!(phone.whoami().await, None);
-    // Signed out already, a logout still answers sanely.
-    let answer = app.browser().get(&logout_path(&[("id_token_hint", laptop_tokens.id.as_str())])).await;
-    assert_eq!(location(&answer), "/sign-in");
     app.stop().await;
+}
+
+/// The confirmation page's form, posted.
+fn oidc_http_post(base: &str, form: &[(&str, &str)]) -> reqwest::RequestBuilder {
+    support::oidc::http().post(format!("{base}/oauth2/logout")).form(form)
 }
 on_both_databases!(signing_out_through_an_app_ends_the_roster_session);

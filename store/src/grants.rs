@@ -18,6 +18,8 @@ pub struct GrantRecord {
     pub auth_time: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// The Roster session the app sign-in was made from.
+    pub session_id: Option<i64>,
     pub app_id: i64,
     pub client_id: String,
     #[sqlx(try_from = "String")]

@@ -18,7 +18,7 @@ use crate::{
 /// A [`GrantRecord`] from `app_grants g`; the caller adds `WHERE`.
 macro_rules! grant_select {
     () => {
-        "SELECT g.id AS grant_id, g.sid, g.scope, g.auth_time, g.expires_at, g.revoked_at,
+        "SELECT g.id AS grant_id, g.sid, g.scope, g.auth_time, g.expires_at, g.revoked_at, g.session_id,
                 a.id AS app_id, a.client_id, a.status AS app_status,
                 u.id AS user_id, COALESCE(u.public_id, '') AS subject, u.email, u.name,
                 u.status AS user_status, g.organization_id AS organization,
