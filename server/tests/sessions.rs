@@ -299,7 +299,7 @@ async fn pages_carry_security_headers(db: &TestDatabase) {
     let nonce = csp.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).expect("a nonce");
     assert!(page.body.contains(&format!("nonce=\"{nonce}\"")), "the hydration script carries the nonce");
     assert_eq!(page.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
-    assert_eq!(page.headers[header::REFERRER_POLICY], "no-referrer");
+    assert_eq!(page.headers[header::REFERRER_POLICY], "same-origin");
 
     let other = app.browser().get("/sign-in").await;
     assert_ne!(

@@ -19,7 +19,10 @@ pub async fn add(request: Request, next: Next) -> Response {
         headers.insert(name, HeaderValue::from_static(value));
     };
     set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
-    set(headers, header::REFERRER_POLICY, "no-referrer");
+    // Same-origin requests carry the page they came from (a form posted
+    // without JavaScript is redirected back to it); other sites learn
+    // nothing, so tokens in addresses never leave Roster.
+    set(headers, header::REFERRER_POLICY, "same-origin");
     set(headers, header::X_FRAME_OPTIONS, "DENY");
     if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
         set(headers, header::CONTENT_SECURITY_POLICY, NON_PAGE_POLICY);
