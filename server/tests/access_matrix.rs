@@ -209,6 +209,16 @@ fn cases(ids: &Ids) -> Vec<Case> {
             &[("search", ""), ("page", "1")],
             [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
         ),
+        case(
+            "matching_members",
+            &[("slug", "org-a"), ("query", "role=viewer")],
+            [OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "matching_members",
+            &[("slug", "org-b"), ("query", "")],
+            [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, UNAUTHENTICATED],
+        ),
         // Same role as now: changes nothing.
         case(
             "act_on_members",

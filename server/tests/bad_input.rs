@@ -401,6 +401,10 @@ async fn world(app: &TestApp) -> World {
             vec![field("slug", Lookup, "acme"), optional("show", Choice, "pending")],
         ),
         reads("list_members", vec![field("slug", Lookup, "acme"), field("query", Search, "sort=name")]),
+        reads(
+            "matching_members",
+            vec![field("slug", Lookup, "acme"), field("query", Search, "status=active")],
+        ),
         reads("list_outbox", vec![field("page", Page, 1)]),
         reads("person_activity", vec![optional("org", Lookup, "acme"), field("user_id", Id, vic.id)]),
         reads(

@@ -82,7 +82,6 @@ pub async fn act_on_members(
     reason: String,
 ) -> Result<Vec<MemberOutcome>, AppError> {
     use domain::{MemberAction, Reason, policy::Action};
-    use futures::TryStreamExt;
 
     let ssr::InOrganization { state, caller, organization } =
         ssr::InOrganization::require(&slug, Action::ManageMembers).await?;
@@ -91,20 +90,43 @@ pub async fn act_on_members(
     // Checked also when unused: a bad request is refused whole.
     let view = member_view(&query)?;
     let user_ids = if all_matching {
-        let mut ids = Vec::new();
-        let mut rows = state.store.stream_members(organization.id, view, Utc::now());
-        while let Some(row) = rows.try_next().await? {
-            if ids.len() == domain::MAX_BULK_MEMBERS {
-                return Err(AppError::invalid("members", domain::too_many()));
-            }
-            ids.push(row.user_id);
-        }
-        ids
+        matching_ids(&state, organization.id, view).await?
     } else {
         domain::parse_member_ids(&members).map_err(|e| AppError::invalid("members", e))?
     };
     let reason = reason.as_ref().map(Reason::as_str);
     ssr::members::apply(&state, &caller, &organization, action, reason, &user_ids).await
+}
+
+/// The user ids of every member the members page's `query` finds, at most
+/// [`domain::MAX_BULK_MEMBERS`]: a long bulk change asks for them first and
+/// then changes them in batches, so the page can say how far it is.
+#[server(endpoint = "matching_members")]
+pub async fn matching_members(slug: String, query: String) -> Result<Vec<i64>, AppError> {
+    use domain::policy::Action;
+
+    let ssr::InOrganization { state, organization, .. } =
+        ssr::InOrganization::require(&slug, Action::ManageMembers).await?;
+    matching_ids(&state, organization.id, member_view(&query)?).await
+}
+
+#[cfg(feature = "ssr")]
+async fn matching_ids(
+    state: &ssr::AppState,
+    organization_id: i64,
+    view: domain::MemberView,
+) -> Result<Vec<i64>, AppError> {
+    use futures::TryStreamExt;
+
+    let mut ids = Vec::new();
+    let mut rows = state.store.stream_members(organization_id, view, Utc::now());
+    while let Some(row) = rows.try_next().await? {
+        if ids.len() == domain::MAX_BULK_MEMBERS {
+            return Err(AppError::invalid("members", domain::too_many()));
+        }
+        ids.push(row.user_id);
+    }
+    Ok(ids)
 }
 
 /// Removes a member from the organization (their account stays).

@@ -6,7 +6,10 @@ use domain::{MemberAction, MembershipStatus, Role, grouped, grouped_len};
 use leptos::prelude::*;
 
 use super::{Dialog, DisclosureButton, Removal, RemovalKind, Removals, close_on_escape};
-use crate::api::{ActOnMembers, MemberOutcome};
+use crate::{
+    AppError,
+    api::{MemberOutcome, act_on_members, matching_members},
+};
 
 /// Who a change is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,18 +69,35 @@ pub struct Change {
     pub return_focus: String,
 }
 
+/// How many members one call changes. A longer change is made in calls of
+/// this many, so the page can say how far it is while it runs.
+const BATCH: usize = 250;
+
+/// A change being made, or the last one made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    action: MemberAction,
+    /// How many members it is for, once known.
+    total: Option<usize>,
+    outcomes: Vec<MemberOutcome>,
+    /// Why it stopped before the end.
+    error: Option<AppError>,
+    finished: bool,
+}
+
 /// What the members page shares with its rows and bars.
 #[derive(Clone, Copy)]
 pub struct MemberChanges {
     pub slug: Memo<String>,
-    pub act: ServerAction<ActOnMembers>,
     /// The change the dialog shows, if any.
     pub pending: RwSignal<Option<Change>>,
     pub dialog_open: RwSignal<bool>,
     /// The reason typed for a suspension.
     reason: RwSignal<String>,
-    /// The change last sent, which the report names.
-    last: RwSignal<Option<MemberAction>>,
+    /// The change running, or the last one.
+    run: RwSignal<Option<Run>>,
+    /// Counts finished changes: the table reloads after each.
+    finished: RwSignal<usize>,
     /// Removing a member or deleting an account, confirmed apart.
     pub removals: Removals,
 }
@@ -86,13 +106,22 @@ impl MemberChanges {
     pub fn new(slug: Memo<String>) -> Self {
         Self {
             slug,
-            act: ServerAction::new(),
             pending: RwSignal::new(None),
             dialog_open: RwSignal::new(false),
             reason: RwSignal::new(String::new()),
-            last: RwSignal::new(None),
+            run: RwSignal::new(None),
+            finished: RwSignal::new(0),
             removals: Removals::new("member-search"),
         }
+    }
+
+    /// Changes each time a change has been made.
+    pub fn version(self) -> usize {
+        self.finished.get()
+    }
+
+    fn running(self) -> bool {
+        self.run.with(|run| run.as_ref().is_some_and(|run| !run.finished))
     }
 
     /// Asks for confirmation of `change` (or for a role, when it has none).
@@ -103,23 +132,67 @@ impl MemberChanges {
     }
 
     fn run(self, action: MemberAction, targets: &Targets) {
-        let (members, all_matching, query) = match targets {
-            Targets::One { user_id, .. } => (user_id.to_string(), false, String::new()),
-            Targets::Selected(ids) => {
-                (ids.iter().map(i64::to_string).collect::<Vec<_>>().join(","), false, String::new())
-            }
-            Targets::Matching { query, .. } => (String::new(), true, query.clone()),
-        };
-        self.last.set(Some(action));
-        self.act.dispatch(ActOnMembers {
-            slug: self.slug.get_untracked(),
-            action: action.key().to_owned(),
-            members,
-            all_matching,
-            query,
-            reason: if action == MemberAction::Suspend { self.reason.get_untracked() } else { String::new() },
-        });
+        if self.running() {
+            return;
+        }
+        let reason =
+            if action == MemberAction::Suspend { self.reason.get_untracked() } else { String::new() };
+        let slug = self.slug.get_untracked();
+        let targets = targets.clone();
+        self.run.set(Some(Run { action, total: None, outcomes: Vec::new(), error: None, finished: false }));
         self.dialog_open.set(false);
+        leptos::task::spawn_local(async move {
+            let result = self.make(slug, action, targets, reason).await;
+            self.run.update(|run| {
+                if let Some(run) = run {
+                    run.error = result.err();
+                    run.finished = true;
+                }
+            });
+            self.finished.update(|count| *count += 1);
+        });
+    }
+
+    /// Makes the change, a batch at a time, recording each batch's outcomes.
+    async fn make(
+        self,
+        slug: String,
+        action: MemberAction,
+        targets: Targets,
+        reason: String,
+    ) -> Result<(), AppError> {
+        let key = action.key().to_owned();
+        let ids = match targets {
+            Targets::One { user_id, .. } => vec![user_id],
+            Targets::Selected(ids) => ids,
+            // Few enough for one call: the server finds them itself.
+            Targets::Matching { query, total }
+                if usize::try_from(total).is_ok_and(|total| total <= BATCH) =>
+            {
+                let outcomes = act_on_members(slug, key, String::new(), true, query, reason).await?;
+                self.record(outcomes.len(), outcomes);
+                return Ok(());
+            }
+            Targets::Matching { query, .. } => matching_members(slug.clone(), query).await?,
+        };
+        self.record(ids.len(), Vec::new());
+        for batch in ids.chunks(BATCH) {
+            let members = batch.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+            let outcomes =
+                act_on_members(slug.clone(), key.clone(), members, false, String::new(), reason.clone())
+                    .await?;
+            self.record(ids.len(), outcomes);
+        }
+        Ok(())
+    }
+
+    fn record(self, total: usize, outcomes: Vec<MemberOutcome>) {
+        self.run.update(|run| {
+            if let Some(run) = run {
+                run.total = Some(total);
+                run.outcomes.extend(outcomes);
+            }
+        });
     }
 }
 
@@ -258,7 +331,7 @@ pub fn MemberChangeDialog(changes: MemberChanges) -> impl IntoView {
                                 <button
                                     type="submit"
                                     class="button-primary"
-                                    disabled=move || changes.act.pending().get()
+                                    disabled=move || changes.running()
                                 >
                                     "Change role"
                                 </button>
@@ -293,7 +366,7 @@ pub fn MemberChangeDialog(changes: MemberChanges) -> impl IntoView {
                                 <button
                                     type="button"
                                     class="button-primary"
-                                    disabled=move || changes.act.pending().get()
+                                    disabled=move || changes.running()
                                     on:click=move |_| changes.run(action, &change.targets)
                                 >
                                     {confirm}
@@ -308,21 +381,37 @@ pub fn MemberChangeDialog(changes: MemberChanges) -> impl IntoView {
     }
 }
 
-/// What the last change did, member by member.
+/// How far a change is while it runs; then what it did, member by member.
 #[component]
 pub fn MemberChangeReport(changes: MemberChanges) -> impl IntoView {
     view! {
         <div role="status" class="change-report">
-            {move || match changes.act.value().get() {
-                // The server answers once every member is done.
-                _ if changes.act.pending().get() => Some(view! { <p>"Working on it…"</p> }.into_any()),
-                None => None,
-                Some(Err(error)) => Some(view! { <p class="form-alert">{error.to_string()}</p> }.into_any()),
-                Some(Ok(outcomes)) => {
-                    let action = changes.last.get_untracked();
-                    Some(view! { <OutcomeSummary outcomes action /> }.into_any())
+            {move || changes.run.get().map(|run| match run {
+                Run { finished: false, total: Some(total), outcomes, .. } if total > BATCH => {
+                    let done = outcomes.len();
+                    view! {
+                        <p>{format!("Working on it: {} of {} members done…", grouped_len(done), grouped_len(total))}</p>
+                        <progress max=total value=done aria-label="Members done"></progress>
+                    }
+                    .into_any()
                 }
-            }}
+                Run { finished: false, .. } => view! { <p>"Working on it…"</p> }.into_any(),
+                Run { action, total, outcomes, error, .. } => {
+                    let stopped = error.map(|error| match total {
+                        Some(total) if total > outcomes.len() && !outcomes.is_empty() => format!(
+                            "Stopped after {} of {} members: {error}",
+                            grouped_len(outcomes.len()),
+                            grouped_len(total)
+                        ),
+                        _ => error.to_string(),
+                    });
+                    view! {
+                        {(!outcomes.is_empty()).then(|| view! { <OutcomeSummary outcomes action=Some(action) /> })}
+                        {stopped.map(|stopped| view! { <p class="form-alert">{stopped}</p> })}
+                    }
+                    .into_any()
+                }
+            })}
         </div>
     }
 }

@@ -34,7 +34,7 @@ pub fn MembersPage() -> impl IntoView {
     let view = Memo::new(move |_| search.with(|query| MemberView::from_query_string(query)));
     let changes = MemberChanges::new(slug);
     let members = Resource::new(
-        move || (slug.get(), view.get().to_query(), changes.act.version().get(), changes.removals.version()),
+        move || (slug.get(), view.get().to_query(), changes.version(), changes.removals.version()),
         |(slug, query, _, _)| list_members(slug, query),
     );
     // Ticked rows, by user id; `all_matching` extends the choice to every
@@ -42,7 +42,7 @@ pub fn MembersPage() -> impl IntoView {
     let selection = Selection { rows: RwSignal::new(BTreeSet::new()), all_matching: RwSignal::new(false) };
     Effect::new(move |_| {
         view.track();
-        changes.act.version().track();
+        changes.version();
         changes.removals.version();
         selection.clear();
     });
