@@ -223,6 +223,50 @@ test('bulk changes report what happened to each selected member', async ({ page 
   await expect(page.getByText('No member matches this search and these filters.')).toBeVisible();
 });
 
+test('a long bulk change says how far it is, then what it did', async ({ page }) => {
+  test.setTimeout(180_000);
+  // An organization of its own with 300 invited people: three invitations of 100.
+  await signIn(page, superAdmin.email, superAdmin.password);
+  await page.goto('/orgs');
+  await hydrated(page);
+  await page.getByLabel('Name', { exact: true }).fill('Batch Works');
+  await page.getByRole('button', { name: 'Create organization' }).click();
+  await expect(page.getByRole('heading', { name: 'Batch Works', level: 1 })).toBeVisible();
+  const slug = 'batch-works';
+  await page.goto(`/orgs/${slug}/invitations`);
+  await hydrated(page);
+  for (let round = 0; round < 3; round++) {
+    await page.getByRole('button', { name: 'Invite people' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Invite people' });
+    const addresses = Array.from({ length: 100 }, (_, i) => `batch${round * 100 + i}@batch.example`);
+    await dialog.getByLabel('Email addresses').fill(addresses.join('\n'));
+    await dialog.getByLabel('Role').selectOption('viewer');
+    await dialog.getByRole('button', { name: 'Send invitations' }).click();
+    await expect(dialog.getByRole('status')).toContainText('batch');
+    await page.keyboard.press('Escape');
+    await expect(dialog).toBeHidden();
+  }
+
+  await page.goto(`/orgs/${slug}/members?status=invited&size=10`);
+  await hydrated(page);
+  await expect(page.getByRole('table').getByRole('caption')).toContainText(/^300 members/);
+  const bar = page.getByRole('region', { name: 'Selected members' });
+  await page.getByLabel('Select every member on this page').check();
+  await bar.getByRole('button', { name: 'Select all 300 matching members' }).click();
+  await bar.getByLabel('Change').selectOption('role:editor');
+  await bar.getByRole('button', { name: 'Apply to selected' }).click();
+  await page.getByRole('dialog', { name: 'Change members' }).getByRole('button', { name: 'Change role' }).click();
+  // Made in batches: the page counts them as they are done.
+  const status = page.getByRole('status').filter({ hasText: 'members done' });
+  await expect(status).toContainText(/Working on it: [\d,]+ of 300 members done/);
+  await expect(status.getByRole('progressbar', { name: 'Members done' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Done for all 300 members.' })).toBeVisible({
+    timeout: 60_000,
+  });
+  await page.goto(`/orgs/${slug}/members?status=invited&role=editor&size=10`);
+  await expect(page.getByRole('table').getByRole('caption')).toContainText(/^300 members/);
+});
+
 test('super admins see every account with its organizations', async ({ page }) => {
   await signIn(page, superAdmin.email, superAdmin.password);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'All users' }).click();

@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { type Page, expect, test } from '@playwright/test';
 
 import { demo, hydrated, signIn, superAdmin } from '../support/pages';
@@ -151,10 +152,78 @@ test('a notice says what a role change did', async ({ page }) => {
   await expect(page.getByRole('status').filter({ hasText: `${name} is now a viewer.` })).toBeVisible();
 });
 
+// `Referrer-Policy: same-origin` lets a plain form post name the page it
+// came from, so the server redirects back to it with the notice.
+test('without JavaScript, the notice of a change survives the redirect, and a link cannot make one up', async ({
+  browser,
+}) => {
+  const signedIn = await browser.newContext();
+  await signIn(await signedIn.newPage(), demo.admin, demo.password);
+  const context = await browser.newContext({ storageState: await signedIn.storageState(), javaScriptEnabled: false });
+  await signedIn.close();
+  const page = await context.newPage();
+  await page.goto('/account');
+  await page.getByRole('button', { name: 'Save name' }).click();
+  await expect(page).toHaveURL(/\/account\?notice=name-saved$/);
+  await expect(page.getByRole('status').filter({ hasText: 'Your name is saved.' })).toBeVisible();
+
+  await page.goto(`/account?notice=${encodeURIComponent('Your account is deleted. Call +1 555 0100.')}`);
+  await expect(page.getByRole('heading', { name: 'Your account', level: 1 })).toBeVisible();
+  await expect(page.getByText('Call +1 555 0100')).toHaveCount(0);
+  await context.close();
+});
+
 /** A member's page, as the members table links to it. */
 async function personPage(page: Page): Promise<string> {
   await page.goto(`${members}?sort=name`);
   return (await page.getByRole('table').getByRole('row').nth(1).getByRole('link').first().getAttribute('href')) ?? '';
+}
+
+const modes = [
+  { name: 'light, desktop', colorScheme: 'light', width: 1280 },
+  { name: 'dark, desktop', colorScheme: 'dark', width: 1280 },
+  { name: 'light, 375 px', colorScheme: 'light', width: 375 },
+  { name: 'dark, 375 px', colorScheme: 'dark', width: 375 },
+] as const;
+
+for (const mode of modes) {
+  test(`every page passes an accessibility check (${mode.name})`, async ({ page }) => {
+    test.setTimeout(180_000);
+    await page.setViewportSize({ width: mode.width, height: 800 });
+    await page.emulateMedia({ colorScheme: mode.colorScheme });
+    const check = async (path: string) => {
+      await page.goto(path);
+      await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+      const { violations } = await new AxeBuilder({ page }).analyze();
+      expect(violations, `${path} (${mode.name})`).toEqual([]);
+      if (mode.width < 400) {
+        // Nothing wider than the screen but what scrolls in its own box.
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
+        expect(overflow, `${path} fits ${mode.width} px`).toBeLessThanOrEqual(mode.width);
+      }
+    };
+    for (const path of ['/sign-in', '/forgot-password']) await check(path);
+    await signIn(page, superAdmin.email, superAdmin.password);
+    const person = await personPage(page);
+    const account = person.replace(`/orgs/${demo.slug}/members/`, '/users/');
+    for (const path of [
+      '/',
+      '/orgs',
+      '/users',
+      account,
+      '/audit',
+      '/outbox',
+      '/account',
+      overview,
+      members,
+      person,
+      `${overview}/invitations`,
+      `${overview}/invitations?show=expired`,
+      `${overview}/audit`,
+    ]) {
+      await check(path);
+    }
+  });
 }
 
 test('screenshots of the overview, the members table and a person, light and dark, desktop and phone', async ({
