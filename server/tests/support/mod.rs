@@ -64,6 +64,8 @@ impl TestApp {
             mail_from: "Roster <no-reply@localhost>".into(),
             sessions,
             site_root,
+            // The tests' webhook receivers listen on 127.0.0.1.
+            webhooks_allow_private: true,
         };
         let server = Server::new(config).await.expect("start Roster");
         let store = server.state().store.clone();
