@@ -223,6 +223,119 @@ async fn a_receiver_that_was_down_gets_every_event_once_it_is_back(db: &TestData
 }
 on_both_databases!(a_receiver_that_was_down_gets_every_event_once_it_is_back);
 
+async fn an_org_admin_registers_an_endpoint_and_reads_its_delivery_log_in_the_pages(db: &TestDatabase) {
+    let app = TestApp::spawn(db).await;
+    let receiver = Receiver::start().await;
+    let acme = app.create_organization("Acme").await;
+    let (admin, mut browser) = app.signed_in("admin@acme.example", false).await;
+    let viewer = app.create_user("vic@acme.example", "vic's long password", false).await;
+    app.add_member(acme.id, admin.id, Role::Admin).await;
+    app.add_member(acme.id, viewer.id, Role::Viewer).await;
+
+    let page = browser.get("/orgs/acme/webhooks").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Register an endpoint") && page.body.contains("member.role_changed"));
+
+    let registered = browser
+        .call(
+            "register_webhook",
+            &[
+                ("scope", "acme"),
+                ("url", &receiver.url),
+                ("description", "Billing"),
+                ("events", "member.role_changed,member.suspended"),
+            ],
+        )
+        .await;
+    assert_eq!(registered.status, StatusCode::OK, "{}", registered.body);
+    let created: Value = serde_json::from_str(&registered.body).unwrap();
+    let secret = created["secret"].as_str().unwrap().to_owned();
+    assert!(secret.starts_with("whsec_"));
+    let id = created["id"].as_i64().unwrap();
+    let listed = browser.call("list_webhooks", &[("scope", "acme")]).await;
+    assert!(
+        listed.body.contains(&receiver.url) && !listed.body.contains(&secret),
+        "shown once: {}",
+        listed.body
+    );
+    let event = &app.store.recent_audit_events(1).await.unwrap()[0];
+    assert_eq!(
+        (event.action.as_str(), event.actor_user_id),
+        (domain::action::WEBHOOK_CREATED, Some(admin.id))
+    );
+
+    let user_id = viewer.id.to_string();
+    let changed = browser
+        .call("change_member_role", &[("slug", "acme"), ("user_id", &user_id), ("role", "editor")])
+        .await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+    wait_until(Duration::from_secs(20), "the delivery", || async { receiver.accepted().len() == 1 }).await;
+    assert_eq!(verified(&secret, &receiver.accepted())[0]["data"]["after"]["role"], "editor");
+
+    let id_text = id.to_string();
+    wait_until(Duration::from_secs(10), "the attempt to be recorded", || async {
+        let log = app.store.list_webhook_deliveries(id, 10, 0).await.unwrap();
+        log.items.first().is_some_and(|d| d.delivered_at.is_some())
+    })
+    .await;
+    let page = browser.get(&format!("/orgs/acme/webhooks/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for expected in
+        ["Delivery log", "member.role_changed", "HTTP 204", "Delivered", "Resend", "Send a test event"]
+    {
+        assert!(page.body.contains(expected), "{expected} in the page");
+    }
+    let tested = browser.call("send_test_webhook", &[("scope", "acme"), ("id", &id_text)]).await;
+    assert_eq!(tested.status, StatusCode::OK, "{}", tested.body);
+    wait_until(Duration::from_secs(20), "the test event", || async { receiver.accepted().len() == 2 }).await;
+    let message_id = receiver.accepted()[0].headers["webhook-id"].clone();
+    let resent = browser
+        .call("resend_webhook_delivery", &[("scope", "acme"), ("id", &id_text), ("delivery_id", &message_id)])
+        .await;
+    assert_eq!(resent.status, StatusCode::OK, "{}", resent.body);
+    wait_until(Duration::from_secs(20), "the resend", || async { receiver.accepted().len() == 3 }).await;
+    assert_eq!(receiver.accepted()[2].headers["webhook-id"], message_id, "a resend keeps its message id");
+
+    // Another organization's admin finds nothing, not even the page.
+    let globex = app.create_organization("Globex").await;
+    let (other, mut other_browser) = app.signed_in("admin@globex.example", false).await;
+    app.add_member(globex.id, other.id, Role::Admin).await;
+    assert_eq!(other_browser.get(&format!("/orgs/acme/webhooks/{id}")).await.status, StatusCode::NOT_FOUND);
+    let peek = other_browser.call("webhook_details", &[("scope", "globex"), ("id", &id_text)]).await;
+    assert_eq!(peek.status, StatusCode::NOT_FOUND);
+
+    let deleted = browser
+        .call("delete_webhook", &[("scope", "acme"), ("id", &id_text), ("confirm_url", &receiver.url)])
+        .await;
+    assert!(deleted.status.is_success() || deleted.status.is_redirection(), "{}", deleted.body);
+    assert_eq!(app.store.find_webhook(id).await.unwrap(), None);
+    app.stop().await;
+}
+on_both_databases!(an_org_admin_registers_an_endpoint_and_reads_its_delivery_log_in_the_pages);
+
+async fn private_addresses_are_refused_at_registration_without_the_setting(db: &TestDatabase) {
+    let app = TestApp::spawn_refusing_private_webhooks(db).await;
+    let (_, mut browser) = app.signed_in("root@example.com", true).await;
+    for url in [
+        "http://127.0.0.1:9/hooks",
+        "http://localhost:9/hooks",
+        "http://169.254.169.254/latest",
+        "http://[::1]/",
+    ] {
+        let refused = browser
+            .call(
+                "register_webhook",
+                &[("scope", ""), ("url", url), ("description", ""), ("events", "member.invited")],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{url}: {}", refused.body);
+        assert!(refused.body.contains("private"), "{url}: {}", refused.body);
+    }
+    assert!(app.store.list_webhooks(None).await.unwrap().is_empty());
+    app.stop().await;
+}
+on_both_databases!(private_addresses_are_refused_at_registration_without_the_setting);
+
 async fn private_addresses_are_refused_without_the_setting(db: &TestDatabase) {
     // No Roster serving: only this worker, which refuses private addresses.
     let store = db.store().await;
