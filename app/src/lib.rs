@@ -34,6 +34,7 @@ use crate::{
         SignInPage, SignedInLayout,
     },
     pages::{AppPage, AppsPage, LogoutsPage, NewAppPage, OrganizationPickerPage},
+    pages::{InstallationWebhooksPage, OrganizationWebhooksPage, WebhookPage},
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -129,6 +130,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/orgs/:slug/members/:id") view=MemberActivityPage />
                     <Route path=path!("/orgs/:slug/invitations") view=InvitationsPage />
                     <Route path=path!("/orgs/:slug/audit") view=OrganizationAuditPage />
+                    <Route path=path!("/orgs/:slug/webhooks") view=OrganizationWebhooksPage />
+                    <Route path=path!("/orgs/:slug/webhooks/:id") view=WebhookPage />
+                    <Route path=path!("/webhooks") view=InstallationWebhooksPage />
+                    <Route path=path!("/webhooks/:id") view=WebhookPage />
                     <Route path=path!("/outbox") view=OutboxPage />
                     <Route path=path!("/apps") view=AppsPage />
                     <Route path=path!("/apps/new") view=NewAppPage />

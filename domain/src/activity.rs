@@ -52,10 +52,19 @@ pub mod action {
     /// An admin, or the person, ended their session in an application.
     pub const APP_SESSION_ENDED: &str = "app.session_ended";
     pub const SIGNING_KEY_ADDED: &str = "signing_key.added";
+    pub const WEBHOOK_CREATED: &str = "webhook.created";
+    pub const WEBHOOK_UPDATED: &str = "webhook.updated";
+    pub const WEBHOOK_SECRET_ROTATED: &str = "webhook.secret_rotated";
+    /// Disabled by an admin, or by Roster after a day of failed deliveries.
+    pub const WEBHOOK_DISABLED: &str = "webhook.disabled";
+    pub const WEBHOOK_ENABLED: &str = "webhook.enabled";
+    pub const WEBHOOK_DELETED: &str = "webhook.deleted";
+    pub const WEBHOOK_TEST_SENT: &str = "webhook.test_sent";
+    pub const WEBHOOK_RESENT: &str = "webhook.resent";
 }
 
 /// Every action with its label, in the order the audit log's filter lists them.
-pub const ACTIONS: [(&str, &str); 39] = [
+pub const ACTIONS: [(&str, &str); 47] = [
     (action::SIGNED_IN, "Signed in"),
     (action::SIGNED_OUT, "Signed out"),
     (action::SESSION_ENDED, "Session ended"),
@@ -95,6 +104,14 @@ pub const ACTIONS: [(&str, &str); 39] = [
     (action::APP_ENABLED, "App enabled"),
     (action::APP_DELETED, "App deleted"),
     (action::SIGNING_KEY_ADDED, "Signing key added"),
+    (action::WEBHOOK_CREATED, "Webhook registered"),
+    (action::WEBHOOK_UPDATED, "Webhook changed"),
+    (action::WEBHOOK_SECRET_ROTATED, "Webhook secret rotated"),
+    (action::WEBHOOK_DISABLED, "Webhook disabled"),
+    (action::WEBHOOK_ENABLED, "Webhook enabled"),
+    (action::WEBHOOK_DELETED, "Webhook deleted"),
+    (action::WEBHOOK_TEST_SENT, "Webhook test event sent"),
+    (action::WEBHOOK_RESENT, "Webhook delivery resent"),
 ];
 
 /// What a person reads for an action; an unknown name (from a newer

@@ -21,6 +21,7 @@ pub mod policy;
 pub mod query;
 mod reason;
 mod role;
+mod webhook;
 
 pub use account::{AccountStatus, MembershipStatus, OrganizationStatus, Standing};
 pub use activity::{ACTIONS, SignInOutcome, action, action_label};
@@ -40,3 +41,7 @@ pub use paging::Paging;
 pub use password::{NewPassword, PasswordError};
 pub use reason::{Reason, ReasonError};
 pub use role::Role;
+pub use webhook::{
+    MAX_DESCRIPTION_CHARS, MAX_URL_CHARS, TEST_EVENT, WebhookEvent, WebhookSettings, WebhookSettingsError,
+    is_public_address,
+};

@@ -90,13 +90,17 @@ pub enum Action {
     /// Register, change and remove the applications that sign people in
     /// with Roster (OpenID Connect clients).
     ManageApps,
+    /// Register, change and remove webhook endpoints and read their
+    /// deliveries: an organization's (its admins, and super admins), or the
+    /// installation's, which hear every event (super admins).
+    ManageWebhooks,
     /// Sign in to an application as a member of an organization: the
     /// organization its tokens name.
     SignInToApp,
 }
 
 impl Action {
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 20] = [
         Action::ViewOrganization,
         Action::ListMembers,
         Action::ManageMembers,
@@ -115,6 +119,7 @@ impl Action {
         Action::ManageOutbox,
         Action::SetSuperAdmin,
         Action::ManageApps,
+        Action::ManageWebhooks,
         Action::SignInToApp,
     ];
 }
@@ -262,7 +267,8 @@ fn check(actor: &Actor, action: Action, target: &Target) -> Result<(), Refusal> 
         (ListAllUsers | ManageOrganizations, Target::Everything | Target::Organization(_)) => {
             in_scope(actor.is_super_admin)
         }
-        (ManageOutbox | ManageApps, Target::Everything) => in_scope(actor.is_super_admin),
+        (ManageOutbox | ManageApps | ManageWebhooks, Target::Everything) => in_scope(actor.is_super_admin),
+        (ManageWebhooks, Target::Organization(org)) => in_scope(actor.manages(*org)),
         // Only one's own, usable membership: a super admin is not a member
         // of every organization in the tokens an app receives.
         (SignInToApp, Target::Organization(org)) => in_scope(actor.belongs_to(*org)),
@@ -415,7 +421,8 @@ mod tests {
                             && admins(who, subject.organization_ids[0])))
             }
             (ListAllUsers | ManageOrganizations, Target::Everything | Target::Organization(_)) => superadmin,
-            (ManageOutbox | ManageApps, Target::Everything) => superadmin,
+            (ManageOutbox | ManageApps | ManageWebhooks, Target::Everything) => superadmin,
+            (ManageWebhooks, Target::Organization(org)) => superadmin || admins(who, *org),
             (SignInToApp, Target::Organization(org)) => belongs(who, *org),
             _ => false,
         }
@@ -446,10 +453,21 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, 10 * 19 * 33);
+        assert_eq!(checked, 10 * 20 * 33);
     }
 
     // The rows of DESIGN §2 one by one, as readable examples.
+
+    #[test]
+    fn webhooks_are_managed_by_their_organizations_admins_and_installation_wide_by_super_admins() {
+        assert!(allowed(Who::AdminA, Action::ManageWebhooks, &Target::Organization(ORG_A)));
+        assert!(!allowed(Who::AdminA, Action::ManageWebhooks, &Target::Organization(ORG_B)));
+        assert!(!allowed(Who::AdminA, Action::ManageWebhooks, &Target::Everything));
+        assert!(!allowed(Who::EditorA, Action::ManageWebhooks, &Target::Organization(ORG_A)));
+        assert!(!allowed(Who::SuspendedAdminA, Action::ManageWebhooks, &Target::Organization(ORG_A)));
+        assert!(allowed(Who::SuperAdmin, Action::ManageWebhooks, &Target::Organization(ORG_B)));
+        assert!(allowed(Who::SuperAdmin, Action::ManageWebhooks, &Target::Everything));
+    }
 
     #[test]
     fn org_admins_manage_their_own_organization_only() {

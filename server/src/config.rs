@@ -18,6 +18,10 @@ pub struct Config {
     /// The compiled site cargo-leptos built (`pkg/`, and `hash.txt` when
     /// its asset names are fingerprinted).
     pub site_root: PathBuf,
+    /// Whether webhooks may go to loopback, private and link-local
+    /// addresses (`ROSTER_WEBHOOKS_ALLOW_PRIVATE`); off, they are refused
+    /// at registration and at every delivery.
+    pub webhooks_allow_private: bool,
 }
 
 /// A variable that is set to something Roster cannot use. Start-up stops
@@ -89,7 +93,29 @@ impl Config {
 
         let site_root = PathBuf::from(get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned()));
 
-        Ok(Self { database_url, public_url, bind, smtp_url, mail_from, sessions, site_root })
+        let webhooks_allow_private = match get("ROSTER_WEBHOOKS_ALLOW_PRIVATE") {
+            Some(text) => parse_bool(&text).map_err(|e| invalid("ROSTER_WEBHOOKS_ALLOW_PRIVATE", e))?,
+            None => false,
+        };
+
+        Ok(Self {
+            database_url,
+            public_url,
+            bind,
+            smtp_url,
+            mail_from,
+            sessions,
+            site_root,
+            webhooks_allow_private,
+        })
+    }
+}
+
+fn parse_bool(input: &str) -> Result<bool, String> {
+    match input.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" => Ok(true),
+        "false" | "0" | "no" => Ok(false),
+        _ => Err(format!("expected true or false, got {input:?}")),
     }
 }
 
@@ -148,6 +174,7 @@ mod tests {
         assert_eq!(config.mail_from, "Roster <no-reply@localhost>");
         assert_eq!(config.sessions, SessionPolicy::default());
         assert_eq!(config.site_root, PathBuf::from("target/site"));
+        assert!(!config.webhooks_allow_private);
     }
 
     #[test]
@@ -168,6 +195,7 @@ mod tests {
             ("LEPTOS_SITE_ADDR", "localhost"),
             ("ROSTER_SESSION_IDLE_TIMEOUT", "forever"),
             ("ROSTER_SESSION_LIFETIME", "0s"),
+            ("ROSTER_WEBHOOKS_ALLOW_PRIVATE", "sometimes"),
         ];
         for (variable, value) in cases {
             let error = config(&[(variable, value)]).unwrap_err();
@@ -185,8 +213,10 @@ mod tests {
             ("ROSTER_MAIL_FROM", "Acme Admin <admin@acme.example>"),
             ("ROSTER_SESSION_IDLE_TIMEOUT", "2h"),
             ("ROSTER_SESSION_LIFETIME", "7d"),
+            ("ROSTER_WEBHOOKS_ALLOW_PRIVATE", "true"),
         ])
         .unwrap();
+        assert!(config.webhooks_allow_private);
         assert!(matches!(config.database_url, DatabaseUrl::Postgres(_)));
         assert_eq!(config.public_url.scheme(), "https");
         assert_eq!(config.sessions.idle, chrono::Duration::hours(2));

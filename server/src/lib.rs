@@ -14,6 +14,7 @@ mod seed;
 mod site;
 mod super_admin;
 pub mod telemetry;
+pub mod webhooks;
 
 use std::{net::SocketAddr, sync::Arc};
 
@@ -40,6 +41,8 @@ pub enum Error {
 const OUTBOX_POLL: std::time::Duration = std::time::Duration::from_secs(1);
 /// How often the back-channel logout worker looks for due logouts.
 const LOGOUT_POLL: std::time::Duration = std::time::Duration::from_secs(1);
+/// How often the webhook worker looks for due deliveries.
+const WEBHOOK_POLL: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Runs the command the user asked for.
 pub async fn run(cli: Cli, config: Config) -> Result<(), Error> {
@@ -91,6 +94,7 @@ impl Server {
             public_url: config.public_url.clone(),
             sessions: config.sessions,
             mail_delivery: mailer.is_some(),
+            webhooks_allow_private: config.webhooks_allow_private,
         });
         let setup_link = first_run::setup_link(&*store, &settings).await?;
         let state = AppState {
@@ -130,6 +134,10 @@ impl Server {
         }
         tokio::spawn(
             oidc::backchannel::Deliverer::new(oidc::Provider::new(self.state.clone())).run(LOGOUT_POLL),
+        );
+        tokio::spawn(
+            webhooks::Deliverer::new(self.state.store.clone(), self.state.settings.webhooks_allow_private)
+                .run(WEBHOOK_POLL),
         );
         let app = router::build(self.state.clone()).into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;

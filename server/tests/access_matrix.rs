@@ -102,12 +102,17 @@ struct Ids {
     /// A registered application: its id and client ID.
     app: String,
     client_id: String,
+    /// Webhook endpoints: Org A's and the installation's.
+    hook_a: String,
+    hook_all: String,
 }
 
 /// Every call but the [`LAST`] ones, with the status each actor must get.
 fn cases(ids: &Ids) -> Vec<Case> {
     let (viewer_a, admin_b) = (ids.viewer_a.as_str(), ids.admin_b.as_str());
     let (app, client_id) = (ids.app.as_str(), ids.client_id.as_str());
+    let (hook_a, hook_all) = (ids.hook_a.as_str(), ids.hook_all.as_str());
+    let receiver = "http://127.0.0.1:9/hooks";
     //                                                  super  adminA  editorA viewerA adminB  signed out
     vec![
         case("current_user", &[], [OK, OK, OK, OK, OK, OK]),
@@ -497,6 +502,110 @@ fn cases(ids: &Ids) -> Vec<Case> {
             &[("user_id", admin_b), ("grant_id", "999999")],
             [NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
         ),
+        // Webhooks: an organization's for its admins (and super admins), the
+        // installation's (scope "") for super admins; another scope's is absent.
+        case(
+            "list_webhooks",
+            &[("scope", "org-a")],
+            [OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "list_webhooks",
+            &[("scope", "")],
+            [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "webhook_details",
+            &[("scope", "org-a"), ("id", hook_a)],
+            [OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "webhook_details",
+            &[("scope", "org-b"), ("id", hook_a)],
+            [NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "webhook_details",
+            &[("scope", ""), ("id", hook_a)],
+            [NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "webhook_details",
+            &[("scope", ""), ("id", hook_all)],
+            [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "register_webhook",
+            &[("scope", "org-a"), ("url", receiver), ("description", ""), ("events", "member.invited")],
+            [OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "register_webhook",
+            &[("scope", ""), ("url", receiver), ("description", ""), ("events", "member.invited")],
+            [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "register_webhook",
+            &[("scope", "org-a"), ("url", receiver), ("description", ""), ("events", "")],
+            [BAD, BAD, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "update_webhook",
+            &[
+                ("scope", "org-a"),
+                ("id", hook_a),
+                ("url", receiver),
+                ("description", "A"),
+                ("events", "member.removed"),
+            ],
+            [OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "update_webhook",
+            &[
+                ("scope", "org-b"),
+                ("id", hook_a),
+                ("url", receiver),
+                ("description", "A"),
+                ("events", "member.removed"),
+            ],
+            [NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "rotate_webhook_secret",
+            &[("scope", "org-a"), ("id", hook_a)],
+            [OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "set_webhook_enabled",
+            &[("scope", "org-a"), ("id", hook_a), ("enabled", "true")],
+            [OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "delete_webhook",
+            &[("scope", "org-a"), ("id", hook_a), ("confirm_url", "not its address")],
+            [BAD, BAD, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "list_webhook_deliveries",
+            &[("scope", "org-a"), ("id", hook_a), ("page", "1")],
+            [OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "send_test_webhook",
+            &[("scope", "org-a"), ("id", hook_a)],
+            [OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "send_test_webhook",
+            &[("scope", ""), ("id", hook_all)],
+            [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "resend_webhook_delivery",
+            &[("scope", "org-a"), ("id", hook_a), ("delivery_id", "msg_none")],
+            [NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
         // One's own account: everyone signed in, about themselves only.
         case("end_other_sessions", &[], [OK, OK, OK, OK, OK, UNAUTHENTICATED]),
         case("rename_self", &[("name", "")], [BAD, BAD, BAD, BAD, BAD, UNAUTHENTICATED]),
@@ -517,11 +626,26 @@ async fn every_server_function_answers_every_actor_as_designed(db: &TestDatabase
         settings: billing,
     };
     let billing = app.store.create_app(billing, store::Actor::system(), chrono::Utc::now()).await.unwrap();
+    let org_a = app.store.find_organization("org-a").await.unwrap().unwrap();
+    let mut hooks = Vec::new();
+    for organization_id in [Some(org_a.id), None] {
+        let events = ["member.invited".to_owned()];
+        let endpoint = store::NewWebhookEndpoint {
+            organization_id,
+            settings: domain::WebhookSettings::parse("http://127.0.0.1:9/hooks", "", &events).unwrap(),
+            secret: app::ssr::webhooks::new_secret(),
+        };
+        hooks.push(
+            app.store.create_webhook(endpoint, store::Actor::system(), chrono::Utc::now()).await.unwrap().id,
+        );
+    }
     let cases = cases(&Ids {
         viewer_a: viewer_a.clone(),
         admin_b: admin_b.clone(),
         app: billing.id.to_string(),
         client_id: billing.client_id,
+        hook_a: hooks[0].to_string(),
+        hook_all: hooks[1].to_string(),
     });
 
     let mut failures = Vec::new();
@@ -595,6 +719,8 @@ fn listed_cases() -> Vec<Case> {
         admin_b: "2".to_owned(),
         app: "3".to_owned(),
         client_id: "client".to_owned(),
+        hook_a: "4".to_owned(),
+        hook_all: "5".to_owned(),
     })
 }
 

@@ -85,7 +85,7 @@ async fn an_admin_sees_a_members_history_in_their_organization_only(db: &TestDat
     assert!(entries.iter().all(|e| e["organization_name"] == "Acme"), "nothing of Globex: {entries:?}");
     assert_eq!(entries[0]["action"], action::MEMBER_ROLE_CHANGED);
     assert_eq!(entries[0]["actor"]["email"], "admin@acme.example");
-    assert_eq!(entries[0]["details"], "role: editor");
+    assert_eq!(entries[0]["details"], "previous role: viewer, role: editor");
 
     for (org, caller) in [(Some("acme"), &mut other_admin_browser), (None, &mut admin_browser)] {
         let refused = activity(caller, org, ada.id).await;

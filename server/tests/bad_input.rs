@@ -210,6 +210,8 @@ async fn world(app: &TestApp) -> World {
     let email_id = outbox[0].id;
     let (app_id, client_id) = register_app(&mut super_admin).await;
     let grant_id = app_session(app, app_id, vic.id, acme.id).await;
+    let (hook, delivery) = webhook(app, acme.id).await;
+    let receiver = "http://127.0.0.1:9/hooks";
 
     use Kind::*;
     use Who::*;
@@ -386,6 +388,62 @@ async fn world(app: &TestApp) -> World {
                 field("grant_id", Id, grant_id),
             ],
         ),
+        changes(
+            "register_webhook",
+            SuperAdmin,
+            vec![
+                field("scope", Lookup, "acme"),
+                field("url", Uris, receiver),
+                field("description", Reason, "Billing"),
+                field("events", Choice, "member.invited,member.removed"),
+            ],
+        ),
+        changes(
+            "update_webhook",
+            SuperAdmin,
+            vec![
+                field("scope", Lookup, "acme"),
+                field("id", Id, hook),
+                field("url", Uris, receiver),
+                field("description", Reason, "Billing two"),
+                field("events", Choice, "member.removed"),
+            ],
+        ),
+        changes(
+            "rotate_webhook_secret",
+            SuperAdmin,
+            vec![field("scope", Lookup, "acme"), field("id", Id, hook)],
+        ),
+        changes(
+            "set_webhook_enabled",
+            SuperAdmin,
+            vec![field("scope", Lookup, "acme"), field("id", Id, hook), field("enabled", Bool, true)],
+        ),
+        changes(
+            "delete_webhook",
+            SuperAdmin,
+            vec![
+                field("scope", Lookup, "acme"),
+                field("id", Id, hook),
+                field("confirm_url", Lookup, receiver),
+            ],
+        ),
+        changes("send_test_webhook", SuperAdmin, vec![field("scope", Lookup, "acme"), field("id", Id, hook)]),
+        changes(
+            "resend_webhook_delivery",
+            SuperAdmin,
+            vec![
+                field("scope", Lookup, "acme"),
+                field("id", Id, hook),
+                field("delivery_id", Lookup, &delivery),
+            ],
+        ),
+        reads("list_webhooks", vec![field("scope", Lookup, "acme")]),
+        reads("webhook_details", vec![field("scope", Lookup, "acme"), field("id", Id, hook)]),
+        reads(
+            "list_webhook_deliveries",
+            vec![field("scope", Lookup, "acme"), field("id", Id, hook), field("page", Page, 1)],
+        ),
         reads("app_details", vec![field("id", Id, app_id)]),
         reads("list_logouts", vec![field("page", Page, 1)]),
         reads("app_sign_in_name", vec![field("client_id", Lookup, &client_id)]),
@@ -414,6 +472,23 @@ async fn world(app: &TestApp) -> World {
         reads("audit_log", vec![optional("org", Lookup, "acme"), field("query", Search, "")]),
     ];
     World { super_admin, signed_out, functions }
+}
+
+/// A disabled webhook endpoint of the organization with one queued
+/// delivery: its id and the delivery's. Disabled, so the worker leaves it
+/// alone while the snapshots are compared.
+async fn webhook(app: &TestApp, organization_id: i64) -> (i64, String) {
+    let events = ["member.invited".to_owned()];
+    let endpoint = store::NewWebhookEndpoint {
+        organization_id: Some(organization_id),
+        settings: domain::WebhookSettings::parse("http://127.0.0.1:9/hooks", "", &events).unwrap(),
+        secret: app::ssr::webhooks::new_secret(),
+    };
+    let now = chrono::Utc::now();
+    let hook = app.store.create_webhook(endpoint, store::Actor::system(), now).await.unwrap().id;
+    app.store.set_webhook_disabled(hook, Some("Paused."), store::Actor::system(), now).await.unwrap();
+    let delivery = app.store.send_test_webhook(hook, store::Actor::system(), now).await.unwrap();
+    (hook, delivery)
 }
 
 /// A confidential app, registered as the pages do: its id and client ID.

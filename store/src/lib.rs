@@ -5,7 +5,8 @@
 //! [`OrganizationStore`], [`MemberStore`], [`InvitationStore`],
 //! [`OutboxStore`], [`RateLimitStore`], [`ActivityStore`], and for signing
 //! people in to other applications [`AppStore`], [`SigningKeyStore`],
-//! [`GrantStore`], [`LogoutStore`]), implemented once
+//! [`GrantStore`], [`LogoutStore`], and for signed webhooks
+//! [`WebhookStore`]), implemented once
 //! in `sql/` and compiled for each backend ([`SqliteStore`], [`PgStore`]),
 //! each with its own migrations, chosen from the database URL at start-up.
 //! Each method that changes something is one transaction that also writes the
@@ -35,6 +36,7 @@ mod signing_keys;
 mod sqlite;
 mod tokens;
 mod url;
+mod webhooks;
 
 use std::sync::Arc;
 
@@ -67,6 +69,10 @@ pub use signing_keys::{NewSigningKey, SigningKeyRecord, SigningKeyStore};
 pub use sqlite::SqliteStore;
 pub use tokens::{TokenKind, TokenRecord};
 pub use url::{DatabaseUrl, DatabaseUrlError};
+pub use webhooks::{
+    AttemptNext, ClaimedWebhook, NewWebhookEndpoint, WebhookAttempt, WebhookAttemptRecord,
+    WebhookDeliveryRecord, WebhookEndpointRecord, WebhookStore,
+};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -95,6 +101,7 @@ pub trait Store:
     + SigningKeyStore
     + GrantStore
     + LogoutStore
+    + WebhookStore
     + Send
     + Sync
     + 'static

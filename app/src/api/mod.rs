@@ -13,6 +13,7 @@ mod outbox;
 mod overview;
 mod password_resets;
 mod setup;
+mod webhooks;
 
 pub use accounts::*;
 pub use activity::*;
@@ -25,3 +26,4 @@ pub use outbox::*;
 pub use overview::*;
 pub use password_resets::*;
 pub use setup::*;
+pub use webhooks::*;

@@ -18,6 +18,7 @@ mod person;
 mod setup;
 mod sign_in;
 mod signed_in_layout;
+mod webhooks;
 
 pub use accept_invitation::AcceptInvitationPage;
 pub use accounts::AccountsPage;
@@ -37,3 +38,4 @@ pub use person::{AccountActivityPage, MemberActivityPage};
 pub use setup::SetupPage;
 pub use sign_in::SignInPage;
 pub use signed_in_layout::SignedInLayout;
+pub use webhooks::{InstallationWebhooksPage, OrganizationWebhooksPage, WebhookPage, webhooks_path};

@@ -20,6 +20,7 @@ pub mod organizations;
 pub mod overview;
 pub mod password_resets;
 pub mod setup;
+pub mod webhooks;
 
 // Shared by the areas, and by the server crate.
 pub mod access;

@@ -25,6 +25,9 @@ pub struct Settings {
     /// outbox and the links it carries are logged, so a local install can
     /// still complete an invitation.
     pub mail_delivery: bool,
+    /// Whether webhook endpoints may be on loopback, private or link-local
+    /// addresses (`ROSTER_WEBHOOKS_ALLOW_PRIVATE`, for tests and closed networks).
+    pub webhooks_allow_private: bool,
 }
 
 impl Settings {

@@ -53,6 +53,21 @@ impl TestApp {
         site_root: std::path::PathBuf,
         public_url: Option<&str>,
     ) -> Self {
+        Self::spawn_with_config(db, sessions, site_root, public_url, true).await
+    }
+
+    /// A Roster as deployed by default: webhooks to private addresses refused.
+    pub async fn spawn_refusing_private_webhooks(db: &TestDatabase) -> Self {
+        Self::spawn_with_config(db, SessionPolicy::default(), "target/site".into(), None, false).await
+    }
+
+    async fn spawn_with_config(
+        db: &TestDatabase,
+        sessions: SessionPolicy,
+        site_root: std::path::PathBuf,
+        public_url: Option<&str>,
+        webhooks_allow_private: bool,
+    ) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
         let addr: SocketAddr = listener.local_addr().unwrap();
         let base = format!("http://{addr}");
@@ -64,6 +79,8 @@ impl TestApp {
             mail_from: "Roster <no-reply@localhost>".into(),
             sessions,
             site_root,
+            // The tests' webhook receivers listen on 127.0.0.1.
+            webhooks_allow_private,
         };
         let server = Server::new(config).await.expect("start Roster");
         let store = server.state().store.clone();

@@ -76,6 +76,8 @@ impl RosterProcess {
             .env("ROSTER_PUBLIC_URL", public_url.unwrap_or(&base))
             .env("RUST_LOG", "info,sqlx=warn")
             .env("NO_COLOR", "1")
+            // The tests' webhook receivers listen on 127.0.0.1.
+            .env("ROSTER_WEBHOOKS_ALLOW_PRIVATE", "true")
             .env_remove("ROSTER_SMTP_URL")
             .stdin(Stdio::null())
             .stdout(output.try_clone().unwrap())
@@ -123,6 +125,11 @@ impl RosterProcess {
     /// How many back-channel logouts this instance's worker has delivered.
     pub fn logouts_delivered(&self) -> usize {
         self.log().lines().filter(|line| line.contains("back-channel logout delivered")).count()
+    }
+
+    /// How many webhook deliveries this instance's worker has made.
+    pub fn webhooks_delivered(&self) -> usize {
+        self.log().lines().filter(|line| line.contains("webhook delivered")).count()
     }
 
     /// `kill -9`: no shutdown, no cleanup, requests and transactions cut off

@@ -1,4 +1,5 @@
-//! Audit events, written inside the transaction of the change they record (DESIGN invariant 4).
+//! Audit events, written inside the transaction of the change they record
+//! (DESIGN invariant 4), with the webhook deliveries they announce.
 
 use chrono::{DateTime, Utc};
 
@@ -24,7 +25,10 @@ pub(super) fn reason_details(reason: Option<&str>) -> serde_json::Value {
     }
 }
 
-/// [`audit`] with details (a JSON object) about the change.
+/// [`audit`] with details (a JSON object) about the change. An event
+/// webhooks announce (`domain::WebhookEvent::for_audit_action`) also queues
+/// its deliveries; the event's payload reads its before/after values from
+/// `details` (`previous_role`/`role`, `previous_name`/`name`).
 pub(super) async fn audit_with_details(
     conn: &mut Conn,
     by: &Actor,
@@ -45,7 +49,10 @@ pub(super) async fn audit_with_details(
     .bind(action)
     .bind(target_user_id)
     .bind(details.to_string())
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
-    Ok(())
+    // In the same transaction: a change that commits has its deliveries
+    // queued, one that rolls back announces nothing.
+    super::webhooks::enqueue_for_audit_event(conn, by, at, action, organization_id, target_user_id, details)
+        .await
 }

@@ -146,6 +146,14 @@ impl MemberStore for DbStore {
     ) -> Result<()> {
         let mut tx = self.write().await?;
         guard_last_admin(&mut tx, organization_id, user_id, role == Role::Admin).await?;
+        // Webhooks tell the old role with the new one.
+        let previous_role: Option<String> = sqlx::query_scalar(
+            "SELECT role FROM organization_members WHERE organization_id = $1 AND user_id = $2",
+        )
+        .bind(organization_id)
+        .bind(user_id)
+        .fetch_optional(&mut *tx)
+        .await?;
         sqlx::query("UPDATE organization_members SET role = $1 WHERE organization_id = $2 AND user_id = $3")
             .bind(role.as_str())
             .bind(organization_id)
@@ -154,7 +162,7 @@ impl MemberStore for DbStore {
             .await?;
         // Tokens carry the role: the next sign-in or refresh must carry the new one.
         end_grants(&mut tx, GrantsOf::Member { organization_id, user_id }, Notify::Apps, at).await?;
-        let details = serde_json::json!({ "role": role.as_str() });
+        let details = serde_json::json!({ "role": role.as_str(), "previous_role": previous_role });
         audit_with_details(
             &mut tx,
             &by,

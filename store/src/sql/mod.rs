@@ -86,6 +86,7 @@ mod rate_limits;
 mod sessions;
 mod signing_keys;
 mod tokens;
+mod webhooks;
 
 #[async_trait]
 impl Store for DbStore {

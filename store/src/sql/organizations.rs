@@ -6,7 +6,7 @@ use domain::{OrganizationName, OrganizationStatus, Slug};
 
 use super::{
     DbStore,
-    audit::audit,
+    audit::{audit, audit_with_details},
     grants::{GrantsOf, Notify, end_grants},
 };
 use crate::{
@@ -86,15 +86,21 @@ impl OrganizationStore for DbStore {
         at: DateTime<Utc>,
     ) -> Result<()> {
         let mut tx = self.write().await?;
-        let renamed = sqlx::query("UPDATE organizations SET name = $1 WHERE id = $2")
+        let previous_name: String = sqlx::query_scalar(&format!(
+            "SELECT name FROM organizations WHERE id = $1{}",
+            DbStore::FOR_UPDATE
+        ))
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        sqlx::query("UPDATE organizations SET name = $1 WHERE id = $2")
             .bind(name.as_str())
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        if renamed.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        audit(&mut tx, &by, at, action::ORGANIZATION_RENAMED, Some(id), None).await?;
+        let details = serde_json::json!({ "name": name.as_str(), "previous_name": previous_name });
+        audit_with_details(&mut tx, &by, at, action::ORGANIZATION_RENAMED, Some(id), None, &details).await?;
         tx.commit().await?;
         Ok(())
     }
