@@ -25,6 +25,8 @@ export default async function globalSetup() {
     ROSTER_PUBLIC_URL: BASE_URL,
     // maildev is started by the suites that read mail; until then Roster keeps mail queued.
     ROSTER_SMTP_URL: SMTP_URL,
+    // The webhook tests receive deliveries on this machine.
+    ROSTER_WEBHOOKS_ALLOW_PRIVATE: 'true',
   };
   // An organization with an admin who can sign in, made the way an operator would.
   execFileSync(binary, ['seed-demo', '--orgs', '1', '--users', '40', '--password', demo.password], { cwd: root, env });

@@ -220,6 +220,10 @@ for (const mode of modes) {
       `${overview}/invitations`,
       `${overview}/invitations?show=expired`,
       `${overview}/audit`,
+      `${overview}/webhooks`,
+      '/webhooks',
+      '/apps',
+      '/apps/new',
     ]) {
       await check(path);
     }
