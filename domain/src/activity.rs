@@ -52,10 +52,13 @@ pub mod action {
     /// An admin, or the person, ended their session in an application.
     pub const APP_SESSION_ENDED: &str = "app.session_ended";
     pub const SIGNING_KEY_ADDED: &str = "signing_key.added";
+    /// A key for the management API (`/v1`) made, of the installation or an organization.
+    pub const API_KEY_CREATED: &str = "api_key.created";
+    pub const API_KEY_REVOKED: &str = "api_key.revoked";
 }
 
 /// Every action with its label, in the order the audit log's filter lists them.
-pub const ACTIONS: [(&str, &str); 39] = [
+pub const ACTIONS: [(&str, &str); 41] = [
     (action::SIGNED_IN, "Signed in"),
     (action::SIGNED_OUT, "Signed out"),
     (action::SESSION_ENDED, "Session ended"),
@@ -95,6 +98,8 @@ pub const ACTIONS: [(&str, &str); 39] = [
     (action::APP_ENABLED, "App enabled"),
     (action::APP_DELETED, "App deleted"),
     (action::SIGNING_KEY_ADDED, "Signing key added"),
+    (action::API_KEY_CREATED, "API key created"),
+    (action::API_KEY_REVOKED, "API key revoked"),
 ];
 
 /// What a person reads for an action; an unknown name (from a newer

@@ -102,12 +102,15 @@ struct Ids {
     /// A registered application: its id and client ID.
     app: String,
     client_id: String,
+    /// An API key of Org A.
+    api_key: String,
 }
 
 /// Every call but the [`LAST`] ones, with the status each actor must get.
 fn cases(ids: &Ids) -> Vec<Case> {
     let (viewer_a, admin_b) = (ids.viewer_a.as_str(), ids.admin_b.as_str());
     let (app, client_id) = (ids.app.as_str(), ids.client_id.as_str());
+    let api_key = ids.api_key.as_str();
     //                                                  super  adminA  editorA viewerA adminB  signed out
     vec![
         case("current_user", &[], [OK, OK, OK, OK, OK, OK]),
@@ -487,6 +490,54 @@ fn cases(ids: &Ids) -> Vec<Case> {
             &[("user_id", admin_b), ("grant_id", "999999")],
             [NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
         ),
+        // API keys: an organization's admins manage its keys, super admins every key.
+        case(
+            "list_api_keys",
+            &[("slug", "org-a")],
+            [OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "list_api_keys",
+            &[("slug", "org-b")],
+            [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, UNAUTHENTICATED],
+        ),
+        case(
+            "list_api_keys",
+            &[("slug", "")],
+            [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "list_api_keys",
+            &[("slug", "no-such-org")],
+            [NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "create_api_key",
+            &[("slug", "org-a"), ("name", "ci"), ("expires_in_days", "")],
+            [OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "create_api_key",
+            &[("slug", ""), ("name", "warehouse"), ("expires_in_days", "30")],
+            [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "create_api_key",
+            &[("slug", "org-a"), ("name", "ci"), ("expires_in_days", "0")],
+            [BAD, BAD, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        // Org A's key is not Org B's to revoke, whoever asks.
+        case(
+            "revoke_api_key",
+            &[("slug", "org-b"), ("id", api_key)],
+            [NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        // The super admin revokes it first; then it is no longer there to revoke.
+        case(
+            "revoke_api_key",
+            &[("slug", "org-a"), ("id", api_key)],
+            [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
         // One's own account: everyone signed in, about themselves only.
         case("end_other_sessions", &[], [OK, OK, OK, OK, OK, UNAUTHENTICATED]),
         case("rename_self", &[("name", "")], [BAD, BAD, BAD, BAD, BAD, UNAUTHENTICATED]),
@@ -507,11 +558,21 @@ async fn every_server_function_answers_every_actor_as_designed(db: &TestDatabase
         settings: billing,
     };
     let billing = app.store.create_app(billing, store::Actor::system(), chrono::Utc::now()).await.unwrap();
+    let org_a = app.store.find_organization("org-a").await.unwrap().unwrap();
+    let key = store::NewApiKey {
+        organization_id: Some(org_a.id),
+        name: "billing".to_owned(),
+        prefix: "abcdefgh".to_owned(),
+        secret_hash: "stand-in-hash".to_owned(),
+        expires_at: None,
+    };
+    let key = app.store.create_api_key(key, store::Actor::system(), chrono::Utc::now()).await.unwrap();
     let cases = cases(&Ids {
         viewer_a: viewer_a.clone(),
         admin_b: admin_b.clone(),
         app: billing.id.to_string(),
         client_id: billing.client_id,
+        api_key: key.id.to_string(),
     });
 
     let mut failures = Vec::new();
@@ -585,6 +646,7 @@ fn listed_cases() -> Vec<Case> {
         admin_b: "2".to_owned(),
         app: "3".to_owned(),
         client_id: "client".to_owned(),
+        api_key: "4".to_owned(),
     })
 }
 

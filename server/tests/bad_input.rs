@@ -210,6 +210,12 @@ async fn world(app: &TestApp) -> World {
     let email_id = outbox[0].id;
     let (app_id, client_id) = register_app(&mut super_admin).await;
     let grant_id = app_session(app, app_id, vic.id, acme.id).await;
+    let key = super_admin
+        .call("create_api_key", &[("slug", "acme"), ("name", "billing"), ("expires_in_days", "")])
+        .await;
+    assert_eq!(key.status, StatusCode::OK, "{}", key.body);
+    let key: serde_json::Value = serde_json::from_str(&key.body).unwrap();
+    let key_id = key["key"]["id"].as_i64().unwrap();
 
     use Kind::*;
     use Who::*;
@@ -386,6 +392,17 @@ async fn world(app: &TestApp) -> World {
                 field("grant_id", Id, grant_id),
             ],
         ),
+        changes(
+            "create_api_key",
+            SuperAdmin,
+            vec![
+                field("slug", Lookup, "acme"),
+                field("name", Name, "warehouse"),
+                field("expires_in_days", Page, 30),
+            ],
+        ),
+        changes("revoke_api_key", SuperAdmin, vec![field("slug", Lookup, "acme"), field("id", Id, key_id)]),
+        reads("list_api_keys", vec![field("slug", Lookup, "acme")]),
         reads("app_details", vec![field("id", Id, app_id)]),
         reads("list_logouts", vec![field("page", Page, 1)]),
         reads("app_sign_in_name", vec![field("client_id", Lookup, &client_id)]),

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod activity;
+mod api_keys;
 mod apps;
 mod auth;
 mod invitations;
@@ -16,6 +17,7 @@ mod setup;
 
 pub use accounts::*;
 pub use activity::*;
+pub use api_keys::*;
 pub use apps::*;
 pub use auth::*;
 pub use invitations::*;
