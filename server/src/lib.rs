@@ -14,6 +14,7 @@ mod seed;
 mod site;
 mod super_admin;
 pub mod telemetry;
+pub mod v1;
 
 use std::{net::SocketAddr, sync::Arc};
 
