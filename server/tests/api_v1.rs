@@ -633,3 +633,25 @@ async fn the_openapi_document_describes_every_route_and_only_those(db: &TestData
     app.stop().await;
 }
 on_both_databases!(the_openapi_document_describes_every_route_and_only_those);
+
+async fn the_api_keys_pages_list_each_scopes_keys_to_whoever_manages_it(db: &TestDatabase) {
+    let app = TestApp::spawn(db).await;
+    let mut w = world(&app).await;
+    let page = w.alice.get("/orgs/org-a/api-keys").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("<h1>API keys"), "{}", page.body);
+    assert!(page.body.contains("<td>billing"), "Org A's key is listed");
+    assert!(page.body.contains("Revoke “billing”"), "with its confirmation");
+    assert!(!page.body.contains("warehouse"), "the installation's key is not");
+    assert!(page.body.contains("href=\"/orgs/org-a/api-keys\""), "in the navigation");
+    let installation = w.root.get("/api-keys").await;
+    assert_eq!(installation.status, StatusCode::OK);
+    assert!(installation.body.contains("warehouse") && !installation.body.contains("b-tools"));
+    assert!(installation.body.contains("href=\"/api-keys\""), "in the installation's navigation");
+    // Another organization's admin finds nothing there.
+    let elsewhere = w.alice.get("/orgs/org-b/api-keys").await;
+    assert_eq!(elsewhere.status, StatusCode::NOT_FOUND);
+    assert_eq!(w.alice.get("/api-keys").await.status, StatusCode::NOT_FOUND);
+    app.stop().await;
+}
+on_both_databases!(the_api_keys_pages_list_each_scopes_keys_to_whoever_manages_it);

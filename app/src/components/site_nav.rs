@@ -64,6 +64,7 @@ fn organization_entries(organization: &OrganizationNav) -> Vec<Entry> {
             Entry { label: "Members", href: format!("{base}/members"), section: true },
             Entry { label: "Invitations", href: format!("{base}/invitations"), section: true },
             Entry { label: "Audit log", href: format!("{base}/audit"), section: true },
+            Entry { label: "API keys", href: format!("{base}/api-keys"), section: false },
         ]);
     }
     entries
@@ -77,6 +78,7 @@ fn installation_entries() -> Vec<Entry> {
         Entry { label: "Audit log", href: "/audit".to_owned(), section: true },
         Entry { label: "Email outbox", href: "/outbox".to_owned(), section: true },
         Entry { label: "Applications", href: "/apps".to_owned(), section: true },
+        Entry { label: "API keys", href: "/api-keys".to_owned(), section: false },
     ]
 }
 
