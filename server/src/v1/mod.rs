@@ -38,8 +38,6 @@ use utoipa::{
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub use auth::REQUESTS_PER_MINUTE;
-
 /// Whether a path belongs to the management API.
 pub fn is_v1(path: &str) -> bool {
     path == "/v1" || path.starts_with("/v1/")
@@ -121,11 +119,6 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(audit::everything))
         .routes(routes!(audit::organization))
         .split_for_parts()
-}
-
-/// The OpenAPI document as served.
-pub fn openapi() -> serde_json::Value {
-    serde_json::to_value(routes().1).unwrap_or_default()
 }
 
 /// The API's routes, merged into the server's router.
