@@ -33,8 +33,11 @@ use crate::{
         OrganizationPage, OrganizationsPage, OutboxPage, OwnAccountPage, ResetPasswordPage, SetupPage,
         SignInPage, SignedInLayout,
     },
-    pages::{AppPage, AppsPage, LogoutsPage, NewAppPage, OrganizationPickerPage},
     pages::{InstallationWebhooksPage, OrganizationWebhooksPage, WebhookPage},
+    pages::{
+        AppPage, AppsPage, InstallationApiKeysPage, LogoutsPage, NewAppPage, OrganizationApiKeysPage,
+        OrganizationPickerPage,
+    },
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -134,11 +137,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/orgs/:slug/webhooks/:id") view=WebhookPage />
                     <Route path=path!("/webhooks") view=InstallationWebhooksPage />
                     <Route path=path!("/webhooks/:id") view=WebhookPage />
+                    <Route path=path!("/orgs/:slug/api-keys") view=OrganizationApiKeysPage />
                     <Route path=path!("/outbox") view=OutboxPage />
                     <Route path=path!("/apps") view=AppsPage />
                     <Route path=path!("/apps/new") view=NewAppPage />
                     <Route path=path!("/apps/logouts") view=LogoutsPage />
                     <Route path=path!("/apps/:id") view=AppPage />
+                    <Route path=path!("/api-keys") view=InstallationApiKeysPage />
                     <Route path=path!("/users") view=AccountsPage />
                     <Route path=path!("/users/:id") view=AccountActivityPage />
                     <Route path=path!("/audit") view=GlobalAuditPage />

@@ -61,10 +61,13 @@ pub mod action {
     pub const WEBHOOK_DELETED: &str = "webhook.deleted";
     pub const WEBHOOK_TEST_SENT: &str = "webhook.test_sent";
     pub const WEBHOOK_RESENT: &str = "webhook.resent";
+    /// A key for the management API (`/v1`) made, of the installation or an organization.
+    pub const API_KEY_CREATED: &str = "api_key.created";
+    pub const API_KEY_REVOKED: &str = "api_key.revoked";
 }
 
 /// Every action with its label, in the order the audit log's filter lists them.
-pub const ACTIONS: [(&str, &str); 47] = [
+pub const ACTIONS: [(&str, &str); 49] = [
     (action::SIGNED_IN, "Signed in"),
     (action::SIGNED_OUT, "Signed out"),
     (action::SESSION_ENDED, "Session ended"),
@@ -112,6 +115,8 @@ pub const ACTIONS: [(&str, &str); 47] = [
     (action::WEBHOOK_DELETED, "Webhook deleted"),
     (action::WEBHOOK_TEST_SENT, "Webhook test event sent"),
     (action::WEBHOOK_RESENT, "Webhook delivery resent"),
+    (action::API_KEY_CREATED, "API key created"),
+    (action::API_KEY_REVOKED, "API key revoked"),
 ];
 
 /// What a person reads for an action; an unknown name (from a newer

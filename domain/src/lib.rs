@@ -6,6 +6,7 @@
 
 mod account;
 mod activity;
+mod api_key;
 mod app;
 mod audit_view;
 mod digits;
@@ -25,6 +26,7 @@ mod webhook;
 
 pub use account::{AccountStatus, MembershipStatus, OrganizationStatus, Standing};
 pub use activity::{ACTIONS, SignInOutcome, action, action_label};
+pub use api_key::{ApiKeyName, ApiKeyNameError, KeyLifetimeError, MAX_KEY_DAYS, parse_key_days};
 pub use app::{AppKind, AppSettings, AppSettingsError, AppStatus, AppUriField, MAX_REDIRECT_URIS};
 pub use audit_view::{AUDIT_PAGE_SIZE, AuditView, AuditViewError, DateRange, MAX_WHO_CHARS};
 pub use digits::{grouped, grouped_len};

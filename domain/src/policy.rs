@@ -97,10 +97,13 @@ pub enum Action {
     /// Sign in to an application as a member of an organization: the
     /// organization its tokens name.
     SignInToApp,
+    /// Create, list and revoke keys of the management API: an
+    /// organization's keys, or (on [`Target::Everything`]) the installation's.
+    ManageApiKeys,
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 21] = [
         Action::ViewOrganization,
         Action::ListMembers,
         Action::ManageMembers,
@@ -121,6 +124,7 @@ impl Action {
         Action::ManageApps,
         Action::ManageWebhooks,
         Action::SignInToApp,
+        Action::ManageApiKeys,
     ];
 }
 
@@ -272,8 +276,49 @@ fn check(actor: &Actor, action: Action, target: &Target) -> Result<(), Refusal> 
         // Only one's own, usable membership: a super admin is not a member
         // of every organization in the tokens an app receives.
         (SignInToApp, Target::Organization(org)) => in_scope(actor.belongs_to(*org)),
+        (ManageApiKeys, Target::Organization(org)) => in_scope(actor.manages(*org)),
+        (ManageApiKeys, Target::Everything) => in_scope(actor.is_super_admin),
         // Any other pairing is a programming error; deny it.
         _ => Err(Refusal::OutOfScope),
+    }
+}
+
+/// What an API key was made for: the whole installation (by a super
+/// admin), or one organization (by its admin, or a super admin).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyScope {
+    Installation,
+    Organization(i64),
+}
+
+impl KeyScope {
+    /// The target whose [`Action::ManageApiKeys`] creating or revoking such a key needs.
+    pub fn target(self) -> Target {
+        match self {
+            KeyScope::Installation => Target::Everything,
+            KeyScope::Organization(org) => Target::Organization(org),
+        }
+    }
+}
+
+/// Whom an API key acts as, asked at every use: its creator as they are
+/// now, narrowed to the key's scope: an organization key is an admin of
+/// that organization and nothing more, also when a super admin made it; an
+/// installation key is its super admin creator. `None` once the creator
+/// no longer holds that scope (demoted, suspended, removed, their account
+/// suspended): the key then grants nothing, so it never does more than
+/// its creator could do now.
+pub fn key_actor(creator: &Actor, creator_account_active: bool, scope: KeyScope) -> Option<Actor> {
+    if !creator_account_active {
+        return None;
+    }
+    match scope {
+        KeyScope::Installation => creator.is_super_admin.then(|| creator.clone()),
+        KeyScope::Organization(org) => creator.manages(org).then(|| Actor {
+            user_id: creator.user_id,
+            is_super_admin: false,
+            memberships: vec![Membership { organization_id: org, role: Role::Admin, usable: true }],
+        }),
     }
 }
 
@@ -424,6 +469,8 @@ mod tests {
             (ManageOutbox | ManageApps | ManageWebhooks, Target::Everything) => superadmin,
             (ManageWebhooks, Target::Organization(org)) => superadmin || admins(who, *org),
             (SignInToApp, Target::Organization(org)) => belongs(who, *org),
+            (ManageApiKeys, Target::Organization(org)) => superadmin || admins(who, *org),
+            (ManageApiKeys, Target::Everything) => superadmin,
             _ => false,
         }
     }
@@ -453,7 +500,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, 10 * 20 * 33);
+        assert_eq!(checked, 10 * 21 * 33);
     }
 
     // The rows of DESIGN §2 one by one, as readable examples.
@@ -645,6 +692,43 @@ mod tests {
         assert_eq!(
             refusal(Who::AdminA, Action::DeleteAccountData, &Target::Account(subject(Who::ViewerA))),
             Some(Refusal::PersonalData)
+        );
+    }
+
+    #[test]
+    fn api_keys_are_managed_by_whoever_manages_their_scope() {
+        let org_a = KeyScope::Organization(ORG_A).target();
+        let installation = KeyScope::Installation.target();
+        assert!(allowed(Who::AdminA, Action::ManageApiKeys, &org_a));
+        assert!(!allowed(Who::AdminB, Action::ManageApiKeys, &org_a));
+        assert!(!allowed(Who::EditorA, Action::ManageApiKeys, &org_a));
+        assert!(!allowed(Who::AdminA, Action::ManageApiKeys, &installation));
+        assert!(allowed(Who::SuperAdmin, Action::ManageApiKeys, &org_a));
+        assert!(allowed(Who::SuperAdmin, Action::ManageApiKeys, &installation));
+    }
+
+    #[test]
+    fn an_organization_key_is_an_admin_of_its_organization_only() {
+        for who in [Who::AdminAViewerB, Who::SuperAdmin] {
+            let key = key_actor(&actor(who), true, KeyScope::Organization(ORG_A)).unwrap();
+            assert!(!key.is_super_admin, "{who:?}");
+            assert!(decide(&key, Action::ListMembers, &Target::Organization(ORG_A)).is_allowed());
+            assert!(!decide(&key, Action::ViewOrganization, &Target::Organization(ORG_B)).is_allowed());
+            assert!(!decide(&key, Action::ManageOrganizations, &Target::Everything).is_allowed());
+        }
+    }
+
+    #[test]
+    fn a_key_grants_nothing_once_its_creator_lost_the_scope() {
+        assert_eq!(key_actor(&actor(Who::ViewerA), true, KeyScope::Organization(ORG_A)), None);
+        assert_eq!(key_actor(&actor(Who::SuspendedAdminA), true, KeyScope::Organization(ORG_A)), None);
+        assert_eq!(key_actor(&actor(Who::AdminA), true, KeyScope::Organization(ORG_B)), None);
+        assert_eq!(key_actor(&actor(Who::AdminA), false, KeyScope::Organization(ORG_A)), None);
+        assert_eq!(key_actor(&actor(Who::AdminA), true, KeyScope::Installation), None);
+        assert_eq!(key_actor(&actor(Who::SuperAdmin), false, KeyScope::Installation), None);
+        assert_eq!(
+            key_actor(&actor(Who::SuperAdmin), true, KeyScope::Installation),
+            Some(actor(Who::SuperAdmin))
         );
     }
 

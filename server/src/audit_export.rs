@@ -14,7 +14,7 @@ use store::AuditEntry;
 
 use crate::export::{csv_line, csv_response, error_response};
 
-const HEADER: [&str; 10] = [
+const HEADER: [&str; 11] = [
     "At",
     "Action",
     "By name",
@@ -25,6 +25,7 @@ const HEADER: [&str; 10] = [
     "About email",
     "Details",
     "Event",
+    "API key",
 ];
 
 /// `GET /orgs/{slug}/audit.csv?<the audit page's query>`: every event of
@@ -73,5 +74,6 @@ fn entry_line(entry: &AuditEntry) -> Vec<u8> {
         &or_empty(&entry.target_email),
         &activity::describe(&entry.details),
         &entry.action,
+        &or_empty(&entry.api_key_name),
     ])
 }

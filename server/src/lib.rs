@@ -15,6 +15,7 @@ mod site;
 mod super_admin;
 pub mod telemetry;
 pub mod webhooks;
+pub mod v1;
 
 use std::{net::SocketAddr, sync::Arc};
 

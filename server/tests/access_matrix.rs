@@ -105,6 +105,8 @@ struct Ids {
     /// Webhook endpoints: Org A's and the installation's.
     hook_a: String,
     hook_all: String,
+    /// An API key of Org A.
+    api_key: String,
 }
 
 /// Every call but the [`LAST`] ones, with the status each actor must get.
@@ -113,6 +115,7 @@ fn cases(ids: &Ids) -> Vec<Case> {
     let (app, client_id) = (ids.app.as_str(), ids.client_id.as_str());
     let (hook_a, hook_all) = (ids.hook_a.as_str(), ids.hook_all.as_str());
     let receiver = "http://127.0.0.1:9/hooks";
+    let api_key = ids.api_key.as_str();
     //                                                  super  adminA  editorA viewerA adminB  signed out
     vec![
         case("current_user", &[], [OK, OK, OK, OK, OK, OK]),
@@ -606,6 +609,54 @@ fn cases(ids: &Ids) -> Vec<Case> {
             &[("scope", "org-a"), ("id", hook_a), ("delivery_id", "msg_none")],
             [NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
         ),
+        // API keys: an organization's admins manage its keys, super admins every key.
+        case(
+            "list_api_keys",
+            &[("slug", "org-a")],
+            [OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "list_api_keys",
+            &[("slug", "org-b")],
+            [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, UNAUTHENTICATED],
+        ),
+        case(
+            "list_api_keys",
+            &[("slug", "")],
+            [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "list_api_keys",
+            &[("slug", "no-such-org")],
+            [NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "create_api_key",
+            &[("slug", "org-a"), ("name", "ci"), ("expires_in_days", "")],
+            [OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "create_api_key",
+            &[("slug", ""), ("name", "warehouse"), ("expires_in_days", "30")],
+            [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "create_api_key",
+            &[("slug", "org-a"), ("name", "ci"), ("expires_in_days", "0")],
+            [BAD, BAD, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        // Org A's key is not Org B's to revoke, whoever asks.
+        case(
+            "revoke_api_key",
+            &[("slug", "org-b"), ("id", api_key)],
+            [NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        // The super admin revokes it first; then it is no longer there to revoke.
+        case(
+            "revoke_api_key",
+            &[("slug", "org-a"), ("id", api_key)],
+            [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
         // One's own account: everyone signed in, about themselves only.
         case("end_other_sessions", &[], [OK, OK, OK, OK, OK, UNAUTHENTICATED]),
         case("rename_self", &[("name", "")], [BAD, BAD, BAD, BAD, BAD, UNAUTHENTICATED]),
@@ -639,6 +690,14 @@ async fn every_server_function_answers_every_actor_as_designed(db: &TestDatabase
             app.store.create_webhook(endpoint, store::Actor::system(), chrono::Utc::now()).await.unwrap().id,
         );
     }
+    let key = store::NewApiKey {
+        organization_id: Some(org_a.id),
+        name: "billing".to_owned(),
+        prefix: "abcdefgh".to_owned(),
+        secret_hash: "stand-in-hash".to_owned(),
+        expires_at: None,
+    };
+    let key = app.store.create_api_key(key, store::Actor::system(), chrono::Utc::now()).await.unwrap();
     let cases = cases(&Ids {
         viewer_a: viewer_a.clone(),
         admin_b: admin_b.clone(),
@@ -646,6 +705,7 @@ async fn every_server_function_answers_every_actor_as_designed(db: &TestDatabase
         client_id: billing.client_id,
         hook_a: hooks[0].to_string(),
         hook_all: hooks[1].to_string(),
+        api_key: key.id.to_string(),
     });
 
     let mut failures = Vec::new();
@@ -721,6 +781,7 @@ fn listed_cases() -> Vec<Case> {
         client_id: "client".to_owned(),
         hook_a: "4".to_owned(),
         hook_all: "5".to_owned(),
+        api_key: "4".to_owned(),
     })
 }
 

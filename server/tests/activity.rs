@@ -253,6 +253,6 @@ trait AsActor {
 
 impl AsActor for store::UserRecord {
     fn actor(&self) -> Actor {
-        Actor { user_id: Some(self.id), ip: None }
+        Actor { user_id: Some(self.id), ip: None, api_key_id: None }
     }
 }

@@ -212,6 +212,12 @@ async fn world(app: &TestApp) -> World {
     let grant_id = app_session(app, app_id, vic.id, acme.id).await;
     let (hook, delivery) = webhook(app, acme.id).await;
     let receiver = "http://127.0.0.1:9/hooks";
+    let key = super_admin
+        .call("create_api_key", &[("slug", "acme"), ("name", "billing"), ("expires_in_days", "")])
+        .await;
+    assert_eq!(key.status, StatusCode::OK, "{}", key.body);
+    let key: serde_json::Value = serde_json::from_str(&key.body).unwrap();
+    let key_id = key["key"]["id"].as_i64().unwrap();
 
     use Kind::*;
     use Who::*;
@@ -444,6 +450,17 @@ async fn world(app: &TestApp) -> World {
             "list_webhook_deliveries",
             vec![field("scope", Lookup, "acme"), field("id", Id, hook), field("page", Page, 1)],
         ),
+        changes(
+            "create_api_key",
+            SuperAdmin,
+            vec![
+                field("slug", Lookup, "acme"),
+                field("name", Name, "warehouse"),
+                field("expires_in_days", Page, 30),
+            ],
+        ),
+        changes("revoke_api_key", SuperAdmin, vec![field("slug", Lookup, "acme"), field("id", Id, key_id)]),
+        reads("list_api_keys", vec![field("slug", Lookup, "acme")]),
         reads("app_details", vec![field("id", Id, app_id)]),
         reads("list_logouts", vec![field("page", Page, 1)]),
         reads("app_sign_in_name", vec![field("client_id", Lookup, &client_id)]),

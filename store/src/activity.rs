@@ -102,6 +102,9 @@ pub struct AuditQuery {
     pub from: Option<DateTime<Utc>>,
     /// Before this instant.
     pub until: Option<DateTime<Utc>>,
+    /// Only events after this one (its time and id) in the log's order,
+    /// newest first: where the previous slice of a cursor-paged read ended.
+    pub older_than: Option<(DateTime<Utc>, i64)>,
 }
 
 /// An audit event with the names it refers to, as they are now (`None` once
@@ -122,6 +125,9 @@ pub struct AuditEntry {
     pub target_email: Option<String>,
     /// A JSON object, such as `{"reason": "…"}` or `{"role": "editor"}`.
     pub details: String,
+    /// The API key the change was made with, on behalf of the actor (its creator).
+    pub api_key_id: Option<i64>,
+    pub api_key_name: Option<String>,
 }
 
 /// Audit entries delivered one by one, see [`ActivityStore::stream_audit_log`].

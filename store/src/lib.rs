@@ -5,8 +5,8 @@
 //! [`OrganizationStore`], [`MemberStore`], [`InvitationStore`],
 //! [`OutboxStore`], [`RateLimitStore`], [`ActivityStore`], and for signing
 //! people in to other applications [`AppStore`], [`SigningKeyStore`],
-//! [`GrantStore`], [`LogoutStore`], and for signed webhooks
-//! [`WebhookStore`]), implemented once
+//! [`GrantStore`], [`LogoutStore`], for signed webhooks [`WebhookStore`],
+//! and for the management API [`ApiKeyStore`]), implemented once
 //! in `sql/` and compiled for each backend ([`SqliteStore`], [`PgStore`]),
 //! each with its own migrations, chosen from the database URL at start-up.
 //! Each method that changes something is one transaction that also writes the
@@ -18,6 +18,7 @@
 
 mod accounts;
 mod activity;
+mod api_keys;
 mod apps;
 mod dialect;
 mod error;
@@ -47,12 +48,13 @@ pub use activity::{
     ActivityStore, AuditEntry, AuditQuery, AuditStream, LinkRecord, LiveSession, NewSignInAttempt,
     SignInAttempt,
 };
+pub use api_keys::{ApiKeyRecord, ApiKeyScope, ApiKeyState, ApiKeyStore, IdempotentResponse, NewApiKey};
 pub use apps::{AppRecord, AppStore, NewApp, UriList};
 pub use error::{StoreError, TokenProblem};
 pub use grants::{AppSessionRecord, GrantMembership, GrantRecord, GrantStore, NewAppSignIn, RedeemedCode};
 pub use invitations::InvitationStore;
 pub use logouts::{LogoutRecord, LogoutStore};
-pub use members::MemberStore;
+pub use members::{MemberCursor, MemberKey, MemberSlice, MemberStore};
 pub use organizations::OrganizationStore;
 pub use outbox::OutboxStore;
 pub use postgres::PgStore;
@@ -102,6 +104,7 @@ pub trait Store:
     + GrantStore
     + LogoutStore
     + WebhookStore
+    + ApiKeyStore
     + Send
     + Sync
     + 'static

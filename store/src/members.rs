@@ -7,8 +7,30 @@ use domain::{MemberView, MembershipStatus, Role};
 
 use crate::{
     MemberStream, Result,
-    records::{Actor, MemberPage, MemberTally, MembershipRecord},
+    records::{Actor, MemberPage, MemberRow, MemberTally, MembershipRecord},
 };
+
+/// The sort value of the last member of a slice ([`MemberStore::list_members_after`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MemberKey {
+    /// Name (as searched, lower-cased), email, role or status, as stored.
+    Text(String),
+    /// Joined or last signed in; `None` for never.
+    Time(Option<DateTime<Utc>>),
+}
+
+/// Where a slice of members ended: its last row's sort value and user id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberCursor {
+    pub key: MemberKey,
+    pub user_id: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberSlice {
+    pub items: Vec<MemberRow>,
+    pub next: Option<MemberCursor>,
+}
 
 #[async_trait]
 pub trait MemberStore: Send + Sync {
@@ -71,6 +93,19 @@ pub trait MemberStore: Send + Sync {
         view: &MemberView,
         now: DateTime<Utc>,
     ) -> Result<MemberPage>;
+
+    /// Up to `limit` members of `view` (its page aside) after `after`, in
+    /// its order, and where the next slice starts (`None` at the end):
+    /// keyset paging, as fast deep in the list as at its start, and stable
+    /// while members are added.
+    async fn list_members_after(
+        &self,
+        organization_id: i64,
+        view: &MemberView,
+        after: Option<&MemberCursor>,
+        limit: i64,
+        now: DateTime<Utc>,
+    ) -> Result<MemberSlice>;
 
     /// How many members `view` finds (its page aside): the total the
     /// members table shows for it, counted the same way.

@@ -9,6 +9,8 @@ use crate::TokenRecord;
 pub struct Actor {
     pub user_id: Option<i64>,
     pub ip: Option<String>,
+    /// The API key the change was made with (on behalf of `user_id`, its creator).
+    pub api_key_id: Option<i64>,
 }
 
 impl Actor {
@@ -30,6 +32,7 @@ pub struct AuditRecord {
     pub action: String,
     pub target_user_id: Option<i64>,
     pub details: String,
+    pub api_key_id: Option<i64>,
 }
 
 pub struct NewUser {

@@ -40,12 +40,15 @@ async fn sign_in(store: &Arc<dyn Store>, user_id: i64, token: &str, at: DateTime
         ip: Some("203.0.113.7".into()),
         user_agent: Some("Test browser".into()),
     };
-    store.record_sign_in(session, Actor { user_id: Some(user_id), ip: None }).await.unwrap();
+    store
+        .record_sign_in(session, Actor { user_id: Some(user_id), ip: None, api_key_id: None })
+        .await
+        .unwrap();
     store.find_session(token).await.unwrap().unwrap().id
 }
 
 fn by(user_id: i64) -> Actor {
-    Actor { user_id: Some(user_id), ip: Some("198.51.100.1".into()) }
+    Actor { user_id: Some(user_id), ip: Some("198.51.100.1".into()), api_key_id: None }
 }
 
 fn mail(to: &str) -> NewEmail {

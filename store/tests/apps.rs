@@ -27,7 +27,7 @@ async fn organization(store: &Arc<dyn Store>, name: &str) -> i64 {
 }
 
 fn by(user_id: i64) -> Actor {
-    Actor { user_id: Some(user_id), ip: Some("198.51.100.1".into()) }
+    Actor { user_id: Some(user_id), ip: Some("198.51.100.1".into()), api_key_id: None }
 }
 
 fn settings(name: &str, backchannel: &str) -> AppSettings {

@@ -121,7 +121,10 @@ async fn sessions_are_found_by_hash_and_end(db: &TestDatabase) {
     let user =
         store.create_user(new_user("ada@example.com", false), Actor::system(), Utc::now()).await.unwrap();
     store
-        .record_sign_in(new_session(user.id, "hash-1"), Actor { user_id: Some(user.id), ip: None })
+        .record_sign_in(
+            new_session(user.id, "hash-1"),
+            Actor { user_id: Some(user.id), ip: None, api_key_id: None },
+        )
         .await
         .unwrap();
     assert_eq!(last_action(&store).await, action::SIGNED_IN);

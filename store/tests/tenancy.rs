@@ -217,7 +217,7 @@ async fn deleting_an_account_keeps_the_events_but_not_the_person(db: &TestDataba
     join(&store, acme, ada, Role::Viewer).await;
     join(&store, acme, bob, Role::Viewer).await;
     join(&store, globex, bob, Role::Viewer).await;
-    let by_admin = Actor { user_id: Some(admin), ip: Some("192.0.2.1".into()) };
+    let by_admin = Actor { user_id: Some(admin), ip: Some("192.0.2.1".into()), api_key_id: None };
     let now = Utc::now();
     store
         .set_membership_status(
@@ -254,7 +254,7 @@ async fn deleting_an_account_keeps_the_events_but_not_the_person(db: &TestDataba
     let carol = user(&store, "carol@example.com").await;
     join(&store, globex, carol, Role::Admin).await;
     join(&store, globex, admin, Role::Admin).await;
-    let by_carol = Actor { user_id: Some(carol), ip: Some("198.51.100.7".into()) };
+    let by_carol = Actor { user_id: Some(carol), ip: Some("198.51.100.7".into()), api_key_id: None };
     store.change_member_role(globex, bob, Role::Editor, by_carol, now).await.unwrap();
     store
         .set_account_status(carol, domain::AccountStatus::Suspended, Some("audit"), Actor::system(), now)

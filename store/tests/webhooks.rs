@@ -39,7 +39,7 @@ async fn member(store: &Arc<dyn Store>, organization_id: i64, user_id: i64, role
 }
 
 fn by(user_id: i64) -> Actor {
-    Actor { user_id: Some(user_id), ip: Some("198.51.100.1".into()) }
+    Actor { user_id: Some(user_id), ip: Some("198.51.100.1".into()), api_key_id: None }
 }
 
 fn settings(url: &str, events: &[&str]) -> WebhookSettings {

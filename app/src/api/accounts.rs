@@ -81,18 +81,8 @@ pub async fn list_accounts(search: String, page: u32) -> Result<AccountList, App
 /// `reason` is optional and kept in the audit log.
 #[server(endpoint = "set_account_suspended")]
 pub async fn set_account_suspended(user_id: i64, suspended: bool, reason: String) -> Result<(), AppError> {
-    use domain::{Reason, Standing, policy::Action};
-
     let (caller, state) = ssr::caller().await?;
-    let target = ssr::access::account(&state, user_id).await?;
-    caller.require(Action::SetAccountStatus, &target)?;
-    let reason = Reason::parse(&reason).map_err(|e| AppError::invalid("reason", e))?;
-    let status = if suspended { Standing::Suspended } else { Standing::Active };
-    state
-        .store
-        .set_account_status(user_id, status, reason.as_ref().map(Reason::as_str), caller.actor(), Utc::now())
-        .await?;
-    Ok(())
+    ssr::accounts::set_suspended(&state, &caller, user_id, suspended, &reason).await
 }
 
 /// Deletes an account. Super admins may delete anyone but themselves, and
@@ -102,5 +92,5 @@ pub async fn set_account_suspended(user_id: i64, suspended: bool, reason: String
 #[server(endpoint = "delete_account")]
 pub async fn delete_account(user_id: i64, confirm_email: String, with_data: bool) -> Result<(), AppError> {
     let (caller, state) = ssr::caller().await?;
-    ssr::accounts::delete(&state, &caller, user_id, &confirm_email, with_data).await
+    ssr::accounts::delete(&state, &caller, user_id, Some(&confirm_email), with_data).await
 }

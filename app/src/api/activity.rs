@@ -115,6 +115,8 @@ pub struct AuditEntryView {
     pub actor: Option<PersonRef>,
     /// Whether the event had an actor (`actor` is `None` for one deleted since).
     pub had_actor: bool,
+    /// The name of the API key the actor made the change with.
+    pub api_key: Option<String>,
     pub actor_ip: Option<String>,
     pub organization_name: Option<String>,
     pub target: Option<PersonRef>,

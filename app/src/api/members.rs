@@ -137,7 +137,7 @@ pub async fn remove_member(slug: String, user_id: i64, confirm_email: String) ->
 
     let ssr::InOrganization { state, caller, organization } =
         ssr::InOrganization::require(&slug, Action::ManageMembers).await?;
-    ssr::members::remove(&state, &caller, &organization, user_id, &confirm_email).await
+    ssr::members::remove(&state, &caller, &organization, user_id, Some(&confirm_email)).await
 }
 
 /// The members page's URL query as a view; an over-long search, or query,

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod activity;
+mod api_keys;
 mod apps;
 mod auth;
 mod invitations;
@@ -17,6 +18,7 @@ mod webhooks;
 
 pub use accounts::*;
 pub use activity::*;
+pub use api_keys::*;
 pub use apps::*;
 pub use auth::*;
 pub use invitations::*;

@@ -131,37 +131,19 @@ pub async fn organization(slug: String) -> Result<OrganizationView, AppError> {
 /// Creates an organization; its URL name is made from its name when left empty.
 #[server(endpoint = "create_organization")]
 pub async fn create_organization(name: String, slug: String) -> Result<(), AppError> {
-    use domain::{
-        OrganizationName, Slug,
-        policy::{Action, Target},
-    };
-
     let (caller, state) = ssr::caller().await?;
-    caller.require(Action::ManageOrganizations, &Target::Everything)?;
-    let name = OrganizationName::parse(&name).map_err(|e| AppError::invalid("name", e))?;
-    let slug = if slug.trim().is_empty() {
-        Slug::from_name(name.as_str()).map_err(|_| {
-            AppError::invalid(
-                "slug",
-                "Choose a URL name: this name has too few letters or digits to make one.",
-            )
-        })?
-    } else {
-        Slug::parse(&slug).map_err(|e| AppError::invalid("slug", e))?
-    };
-    let created = state.store.create_organization(&slug, &name, caller.actor(), Utc::now()).await?;
+    let created = ssr::organizations::create(&state, &caller, &name, &slug).await?;
     leptos_axum::redirect(&format!("/orgs/{}", created.slug));
     Ok(())
 }
 
 #[server(endpoint = "rename_organization")]
 pub async fn rename_organization(slug: String, name: String) -> Result<(), AppError> {
-    use domain::{OrganizationName, policy::Action};
+    use domain::policy::Action;
 
     let ssr::InOrganization { state, caller, organization } =
         ssr::InOrganization::require(&slug, Action::ManageOrganizations).await?;
-    let name = OrganizationName::parse(&name).map_err(|e| AppError::invalid("name", e))?;
-    state.store.rename_organization(organization.id, &name, caller.actor(), Utc::now()).await?;
+    ssr::organizations::rename(&state, &caller, &organization, &name).await?;
     ssr::notices::after_form_post(crate::notice::Notice::OrganizationRenamed);
     Ok(())
 }
@@ -169,12 +151,11 @@ pub async fn rename_organization(slug: String, name: String) -> Result<(), AppEr
 /// Suspends an organization (its members can no longer use it) or reactivates it.
 #[server(endpoint = "set_organization_suspended")]
 pub async fn set_organization_suspended(slug: String, suspended: bool) -> Result<(), AppError> {
-    use domain::{Standing, policy::Action};
+    use domain::policy::Action;
 
     let ssr::InOrganization { state, caller, organization } =
         ssr::InOrganization::require(&slug, Action::ManageOrganizations).await?;
-    let status = if suspended { Standing::Suspended } else { Standing::Active };
-    state.store.set_organization_status(organization.id, status, caller.actor(), Utc::now()).await?;
+    ssr::organizations::set_suspended(&state, &caller, &organization, suspended).await?;
     ssr::notices::after_form_post(if suspended {
         crate::notice::Notice::OrganizationSuspended
     } else {

@@ -39,7 +39,7 @@ pub use member_actions::{
 pub use notices::{NoticeRegion, Notices, SubmitButton};
 pub use org_switcher::{OrgSwitcher, slug_in_path};
 pub use pager::Pager;
-pub use person_link::PersonLink;
+pub use person_link::{PersonLink, key_of};
 pub use removal::{Removal, RemovalDialog, RemovalKind, RemovalNotice, Removals};
 pub use search::{SearchForm, SearchQuery, SearchResults};
 pub use sign_in_chart::SignInChart;

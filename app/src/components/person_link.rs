@@ -10,3 +10,9 @@ pub fn PersonLink(href: String, name: String) -> impl IntoView {
         view! { <a href=href>{name}</a> }.into_any()
     }
 }
+
+/// "API key 'billing' created by" before the person an audit event names,
+/// for a change made with one of their keys.
+pub fn key_of(api_key: Option<String>) -> impl IntoView {
+    api_key.map(|name| view! { <span class="api-key">{format!("API key '{name}' created by ")}</span> })
+}

@@ -65,6 +65,7 @@ fn organization_entries(organization: &OrganizationNav) -> Vec<Entry> {
             Entry { label: "Invitations", href: format!("{base}/invitations"), section: true },
             Entry { label: "Audit log", href: format!("{base}/audit"), section: true },
             Entry { label: "Webhooks", href: format!("{base}/webhooks"), section: true },
+            Entry { label: "API keys", href: format!("{base}/api-keys"), section: false },
         ]);
     }
     entries
@@ -79,6 +80,7 @@ fn installation_entries() -> Vec<Entry> {
         Entry { label: "Email outbox", href: "/outbox".to_owned(), section: true },
         Entry { label: "Applications", href: "/apps".to_owned(), section: true },
         Entry { label: "Webhooks", href: "/webhooks".to_owned(), section: true },
+        Entry { label: "API keys", href: "/api-keys".to_owned(), section: false },
     ]
 }
 

@@ -2,6 +2,7 @@
 
 mod accept_invitation;
 mod accounts;
+mod api_keys;
 mod apps;
 mod audit;
 mod home;
@@ -22,6 +23,7 @@ mod webhooks;
 
 pub use accept_invitation::AcceptInvitationPage;
 pub use accounts::AccountsPage;
+pub use api_keys::{InstallationApiKeysPage, OrganizationApiKeysPage};
 pub use apps::{AppPage, AppsPage, LogoutsPage, NewAppPage};
 pub use audit::{GlobalAuditPage, OrganizationAuditPage};
 pub use home::HomePage;

@@ -1,15 +1,20 @@
 //! Between a request and the access policy: who is calling, and may they.
 
 use domain::policy::{self, Action, Decision, Refusal, Target};
-use store::{Actor, MembershipRecord, OrganizationRecord, SubjectRecord};
+use store::{Actor, ApiKeyRecord, MembershipRecord, OrganizationRecord, SubjectRecord, UserRecord};
 
-use super::{AppState, CurrentSession, RequestContext, context};
+use super::{AppState, RequestContext, context};
 use crate::AppError;
 
-/// The signed-in user behind a server function call, with what the policy
-/// needs to know about them.
+/// The person behind a server function call or a `/v1` request, with what
+/// the policy needs to know about them: signed in, or acting through one of
+/// their API keys.
 pub struct Caller {
-    pub session: CurrentSession,
+    pub user: UserRecord,
+    /// The session of a signed-in caller; `None` for an API key.
+    pub session_id: Option<i64>,
+    /// The key a `/v1` request came with.
+    pub api_key: Option<ApiKeyRecord>,
     pub memberships: Vec<MembershipRecord>,
     policy: policy::Actor,
     ip: Option<String>,
@@ -20,23 +25,47 @@ impl Caller {
     pub async fn of(state: &AppState, request: &RequestContext) -> Result<Self, AppError> {
         let session = request.require_session()?.clone();
         let memberships = state.store.memberships_of(session.user.id).await?;
-        let policy = policy::Actor {
-            user_id: session.user.id,
-            is_super_admin: session.user.is_super_admin,
-            memberships: memberships
-                .iter()
-                .map(|m| policy::Membership {
-                    organization_id: m.organization_id,
-                    role: m.role,
-                    usable: m.is_usable(),
-                })
-                .collect(),
+        let policy = policy_actor(&session.user, &memberships);
+        Ok(Self {
+            user: session.user,
+            session_id: Some(session.id),
+            api_key: None,
+            memberships,
+            policy,
+            ip: request.ip.clone(),
+        })
+    }
+
+    /// The caller behind an API key: its creator, as they are now, narrowed
+    /// to the key's scope by the policy ([`policy::key_actor`]). `None` when
+    /// the creator is gone or no longer holds that scope: the key grants
+    /// nothing then. Whether the key itself is usable is checked before.
+    pub async fn of_api_key(
+        state: &AppState,
+        key: ApiKeyRecord,
+        ip: Option<String>,
+    ) -> Result<Option<Self>, AppError> {
+        let Some(creator) = key.created_by else { return Ok(None) };
+        let Some(user) = state.store.find_user(creator).await? else { return Ok(None) };
+        let memberships = state.store.memberships_of(user.id).await?;
+        let scope = match key.organization_id {
+            Some(org) => policy::KeyScope::Organization(org),
+            None => policy::KeyScope::Installation,
         };
-        Ok(Self { session, memberships, policy, ip: request.ip.clone() })
+        let active = user.status == domain::AccountStatus::Active;
+        let Some(policy) = policy::key_actor(&policy_actor(&user, &memberships), active, scope) else {
+            return Ok(None);
+        };
+        // Only what the narrowed actor holds: an organization key sees no other membership.
+        let memberships = memberships
+            .into_iter()
+            .filter(|m| policy.memberships.iter().any(|p| p.organization_id == m.organization_id))
+            .collect();
+        Ok(Some(Self { user, session_id: None, api_key: Some(key), memberships, policy, ip }))
     }
 
     pub fn is_super_admin(&self) -> bool {
-        self.session.user.is_super_admin
+        self.policy.is_super_admin
     }
 
     /// Asks the policy. Every refusal is reported as [`AppError::NotFound`],
@@ -68,9 +97,29 @@ impl Caller {
     }
 
     /// Who to record in audit events: always the signed-in person, also when
-    /// a super admin acts in another tenant's context.
+    /// a super admin acts in another tenant's context, and the key they
+    /// acted through.
     pub fn actor(&self) -> Actor {
-        Actor { user_id: Some(self.session.user.id), ip: self.ip.clone() }
+        Actor {
+            user_id: Some(self.user.id),
+            ip: self.ip.clone(),
+            api_key_id: self.api_key.as_ref().map(|key| key.id),
+        }
+    }
+}
+
+fn policy_actor(user: &UserRecord, memberships: &[MembershipRecord]) -> policy::Actor {
+    policy::Actor {
+        user_id: user.id,
+        is_super_admin: user.is_super_admin,
+        memberships: memberships
+            .iter()
+            .map(|m| policy::Membership {
+                organization_id: m.organization_id,
+                role: m.role,
+                usable: m.is_usable(),
+            })
+            .collect(),
     }
 }
 

@@ -4,7 +4,7 @@
 
 use chrono::Utc;
 use domain::{
-    Email,
+    Email, Reason, Standing,
     policy::{Action, Target},
 };
 use store::{AccountDeletion, UserRecord};
@@ -12,14 +12,33 @@ use store::{AccountDeletion, UserRecord};
 use super::{AppState, access, access::Caller};
 use crate::AppError;
 
+/// Suspends an account (blocks sign-in everywhere, ends its sessions now)
+/// or reactivates it; `reason` (optional) is kept in the audit log.
+pub async fn set_suspended(
+    state: &AppState,
+    caller: &Caller,
+    user_id: i64,
+    suspended: bool,
+    reason: &str,
+) -> Result<(), AppError> {
+    let target = access::account(state, user_id).await?;
+    caller.require(Action::SetAccountStatus, &target)?;
+    let reason = Reason::parse(reason).map_err(|e| AppError::invalid("reason", e))?;
+    let status = if suspended { Standing::Suspended } else { Standing::Active };
+    let reason = reason.as_ref().map(Reason::as_str);
+    Ok(state.store.set_account_status(user_id, status, reason, caller.actor(), Utc::now()).await?)
+}
+
 /// Deletes an account; with `with_data` (super admins), also what other
 /// records hold about the person. Someone the caller manages hears why a
-/// deletion is refused; anyone else does not exist.
+/// deletion is refused; anyone else does not exist. A person deletes after
+/// typing the address (`confirm_email`); an API call, which has no dialog
+/// to mistype in, names the account by its id alone (`None`).
 pub async fn delete(
     state: &AppState,
     caller: &Caller,
     user_id: i64,
-    confirm_email: &str,
+    confirm_email: Option<&str>,
     with_data: bool,
 ) -> Result<(), AppError> {
     let target = access::account(state, user_id).await?;
@@ -28,7 +47,9 @@ pub async fn delete(
     if with_data {
         caller.require_explained(Action::DeleteAccountData, &target)?;
     }
-    confirmed_person(state, user_id, confirm_email).await?;
+    if let Some(typed) = confirm_email {
+        confirmed_person(state, user_id, typed).await?;
+    }
     // An org admin's deletion is bound to the one organization the policy
     // saw; the store checks it again under its locks.
     let confined_to = if caller.is_super_admin() { None } else { subject.organization_ids.first().copied() };

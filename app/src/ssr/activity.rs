@@ -74,13 +74,13 @@ impl Person {
             .into_iter()
             .map(|link| link_view(link, now))
             .collect();
-        let current = self.caller.session.id;
+        let current = self.caller.session_id;
         let sessions = store
             .live_sessions(self.user.id, now, now - self.state.settings.sessions.idle)
             .await?
             .into_iter()
             .map(|s| SessionView {
-                current: s.id == current,
+                current: Some(s.id) == current,
                 id: s.id,
                 created_at: s.created_at,
                 last_seen_at: s.last_seen_at,
@@ -208,6 +208,16 @@ pub async fn audit_query(
     query: &str,
 ) -> Result<(AuditQuery, AuditView), AppError> {
     let caller = Caller::of(state, request).await?;
+    audit_query_of(state, &caller, org, query).await
+}
+
+/// [`audit_query`] for a caller already known (a `/v1` request's key).
+pub async fn audit_query_of(
+    state: &AppState,
+    caller: &Caller,
+    org: Option<&str>,
+    query: &str,
+) -> Result<(AuditQuery, AuditView), AppError> {
     let organization_id = match org {
         Some(slug) => {
             let organization = access::organization(state, slug).await?;
@@ -230,6 +240,7 @@ pub async fn audit_query(
         from: range.from.map(start_of),
         // The end date is included: events before the next day began.
         until: range.to.and_then(|day| day.succ_opt()).map(start_of),
+        older_than: None,
     };
     Ok((audit, view))
 }
@@ -259,6 +270,7 @@ pub fn entry_view(entry: AuditEntry) -> AuditEntryView {
         details: describe(&entry.details),
         had_actor: entry.actor_user_id.is_some() || entry.actor_ip.is_some(),
         actor: person(entry.actor_user_id, entry.actor_name, entry.actor_email),
+        api_key: entry.api_key_id.map(|_| entry.api_key_name.unwrap_or_default()),
         actor_ip: entry.actor_ip,
         organization_name: entry.organization_name,
         had_target: entry.target_user_id.is_some(),

@@ -167,7 +167,10 @@ pub async fn start_session(
         ip: request.ip.clone(),
         user_agent: request.user_agent.clone(),
     };
-    state.store.record_sign_in(session, Actor { user_id: Some(user_id), ip: request.ip.clone() }).await?;
+    state
+        .store
+        .record_sign_in(session, Actor { user_id: Some(user_id), ip: request.ip.clone(), api_key_id: None })
+        .await?;
     Ok(token)
 }
 

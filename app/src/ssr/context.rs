@@ -20,7 +20,7 @@ pub struct RequestContext {
 impl RequestContext {
     /// The actor to record in audit events for this request.
     pub fn actor(&self) -> Actor {
-        Actor { user_id: self.session.as_ref().map(|s| s.user.id), ip: self.ip.clone() }
+        Actor { user_id: self.session.as_ref().map(|s| s.user.id), ip: self.ip.clone(), api_key_id: None }
     }
 
     pub fn require_session(&self) -> Result<&CurrentSession, AppError> {

@@ -127,7 +127,7 @@ async fn take_sending_quota(state: &AppState, caller: &Caller, count: usize) -> 
     let count = i64::try_from(count).unwrap_or(i64::MAX);
     let now = Utc::now();
     let since = now - SENDING_WINDOW;
-    let mut buckets = vec![(format!("invitation-sender:{}", caller.session.user.id), EMAILS_PER_SENDER)];
+    let mut buckets = vec![(format!("invitation-sender:{}", caller.user.id), EMAILS_PER_SENDER)];
     if let Some(ip) = &caller.actor().ip {
         buckets.push((format!("invitation-ip:{ip}"), EMAILS_PER_IP));
     }
@@ -152,7 +152,7 @@ fn invitation_email(
     let mail = emails::invitation(&emails::Invitation {
         recipient,
         organization: &organization.name,
-        inviter: &caller.session.user.name,
+        inviter: &caller.user.name,
         role,
         link: &link,
         expires_at: Utc::now() + INVITATION_LIFETIME,

@@ -44,7 +44,8 @@ pub async fn apply(
     Ok(outcomes)
 }
 
-async fn apply_one(
+/// One member's change of [`apply`], with its own error: also a `/v1` call's.
+pub async fn apply_one(
     state: &AppState,
     caller: &Caller,
     organization: &OrganizationRecord,
@@ -118,16 +119,19 @@ fn conflict(message: &str) -> AppError {
 }
 
 /// Removes a member from `organization`; their account and other
-/// memberships stay. Confirmed like a deletion, by the person's address.
+/// memberships stay. Confirmed like a deletion, by the person's address
+/// (`None` for an API call, see [`accounts::delete`]).
 pub async fn remove(
     state: &AppState,
     caller: &Caller,
     organization: &OrganizationRecord,
     user_id: i64,
-    confirm_email: &str,
+    confirm_email: Option<&str>,
 ) -> Result<(), AppError> {
     let target = access::member(state, organization.id, user_id).await?;
     caller.require_explained(Action::RemoveMember, &target)?;
-    accounts::confirmed_person(state, user_id, confirm_email).await?;
+    if let Some(typed) = confirm_email {
+        accounts::confirmed_person(state, user_id, typed).await?;
+    }
     Ok(state.store.remove_member(organization.id, user_id, caller.actor(), Utc::now()).await?)
 }

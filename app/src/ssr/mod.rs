@@ -12,6 +12,7 @@
 // Areas, file for file with `api/`.
 pub mod accounts;
 pub mod activity;
+pub mod api_keys;
 pub mod apps;
 pub mod auth;
 pub mod invitations;

@@ -58,8 +58,7 @@ pub async fn send_to_member(
     if user.status == AccountStatus::Suspended {
         return Err(AppError::Conflict("The account is suspended: reactivate it first.".to_owned()));
     }
-    issue(state, user.id, &user.email, Some(organization.id), Some(&caller.session.user.name), caller.actor())
-        .await
+    issue(state, user.id, &user.email, Some(organization.id), Some(&caller.user.name), caller.actor()).await
 }
 
 async fn issue(

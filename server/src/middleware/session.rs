@@ -14,7 +14,15 @@ const MAX_USER_AGENT: usize = 512;
 /// Finds the session behind the request's cookie (checking the account's
 /// status on every request), hands it to the pages and server functions,
 /// and sends signed-out visitors of protected pages to sign in.
+///
+/// The management API (`/v1`) authenticates by API key alone: its requests
+/// are never signed in by a cookie, nor redirected, nor told to drop one.
 pub async fn authenticate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    if crate::v1::is_v1(request.uri().path()) {
+        let context = RequestContext { session: None, ip: peer_ip(&request), user_agent: None };
+        request.extensions_mut().insert(context);
+        return next.run(request).await;
+    }
     let cookies = request.headers().get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok());
     let token = sessions::token_from_cookies(cookies);
     let session = match &token {
@@ -47,7 +55,7 @@ pub async fn authenticate(State(state): State<AppState>, mut request: Request, n
 
     let context = RequestContext {
         session,
-        ip: request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip().to_string()),
+        ip: peer_ip(&request),
         user_agent: request
             .headers()
             .get(header::USER_AGENT)
@@ -67,6 +75,10 @@ pub async fn authenticate(State(state): State<AppState>, mut request: Request, n
         response.headers_mut().append(header::SET_COOKIE, value);
     }
     response
+}
+
+fn peer_ip(request: &Request) -> Option<String> {
+    request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip().to_string())
 }
 
 fn sets_session_cookie(response: &Response) -> bool {

@@ -280,7 +280,7 @@ async fn decide(
         new_organization_public_id: random_id(),
         user_agent: context.user_agent.clone(),
     };
-    let by = Actor { user_id: Some(session.user.id), ip: context.ip.clone() };
+    let by = Actor { user_id: Some(session.user.id), ip: context.ip.clone(), api_key_id: None };
     state.store.record_app_sign_in(sign_in, by, now).await?;
     Ok(Next::Code(code.clear))
 }

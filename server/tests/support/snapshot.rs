@@ -8,10 +8,13 @@ use store::DatabaseUrl;
 use testkit::TestDatabase;
 
 /// Tables whose rows a refused request is meant to change: failed attempts
-/// are counted (rate limits) and kept in a person's sign-in history.
-const CHANGED_BY_REFUSALS: [&str; 3] = ["_sqlx_migrations", "rate_limit_hits", "sign_in_attempts"];
-/// Columns every request touches: a session's last use.
-const TOUCHED_BY_EVERY_REQUEST: [(&str, &str); 1] = [("sessions", "last_seen_at")];
+/// are counted (rate limits) and kept in a person's sign-in history, and a
+/// refusal of a `/v1` POST with an `Idempotency-Key` is kept for its retries.
+const CHANGED_BY_REFUSALS: [&str; 4] =
+    ["_sqlx_migrations", "rate_limit_hits", "sign_in_attempts", "api_idempotency"];
+/// Columns every request touches: a session's last use, an API key's.
+const TOUCHED_BY_EVERY_REQUEST: [(&str, &str); 2] =
+    [("sessions", "last_seen_at"), ("api_keys", "last_used_at")];
 
 pub enum Snapshots {
     Sqlite(SqlitePool),

@@ -19,7 +19,8 @@ macro_rules! audit_entry_columns {
     () => {
         "e.id, e.at, e.action, e.actor_user_id, a.name AS actor_name, a.email AS actor_email, e.actor_ip,
          e.organization_id, o.name AS organization_name,
-         e.target_user_id, t.name AS target_name, t.email AS target_email, e.details"
+         e.target_user_id, t.name AS target_name, t.email AS target_email, e.details,
+         e.api_key_id, k.name AS api_key_name"
     };
 }
 
@@ -35,6 +36,7 @@ fn push_audit_from(query: &mut sqlx::QueryBuilder<'_, Db>, audit: &crate::AuditQ
     }
     if with_names {
         query.push(" LEFT JOIN organizations o ON o.id = e.organization_id");
+        query.push(" LEFT JOIN api_keys k ON k.id = e.api_key_id");
     }
     query.push(" WHERE 1 = 1");
     if let Some(organization_id) = audit.organization_id {
@@ -67,6 +69,16 @@ fn push_audit_from(query: &mut sqlx::QueryBuilder<'_, Db>, audit: &crate::AuditQ
     }
     if let Some(until) = audit.until {
         query.push(" AND e.at < ").push_bind(until);
+    }
+    if let Some((at, id)) = audit.older_than {
+        query
+            .push(" AND (e.at < ")
+            .push_bind(at)
+            .push(" OR (e.at = ")
+            .push_bind(at)
+            .push(" AND e.id < ")
+            .push_bind(id)
+            .push("))");
     }
 }
 
@@ -266,7 +278,7 @@ impl ActivityStore for DbStore {
     #[cfg(feature = "test-support")]
     async fn recent_audit_events(&self, limit: i64) -> Result<Vec<crate::AuditRecord>> {
         Ok(sqlx::query_as(
-            "SELECT id, at, actor_user_id, actor_ip, organization_id, action, target_user_id, details
+            "SELECT id, at, actor_user_id, actor_ip, organization_id, action, target_user_id, details, api_key_id
              FROM audit_events ORDER BY id DESC LIMIT $1",
         )
         .bind(limit)

@@ -39,8 +39,9 @@ pub(super) async fn audit_with_details(
     details: &serde_json::Value,
 ) -> Result<()> {
     sqlx::query(
-        "INSERT INTO audit_events (at, actor_user_id, actor_ip, organization_id, action, target_user_id, details)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO audit_events
+             (at, actor_user_id, actor_ip, organization_id, action, target_user_id, details, api_key_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(at)
     .bind(by.user_id)
@@ -49,6 +50,7 @@ pub(super) async fn audit_with_details(
     .bind(action)
     .bind(target_user_id)
     .bind(details.to_string())
+    .bind(by.api_key_id)
     .execute(&mut *conn)
     .await?;
     // In the same transaction: a change that commits has its deliveries

@@ -246,21 +246,31 @@ pub(super) async fn member_page(
     Ok(page.build_query_as().fetch_all(pool).await?)
 }
 
-/// The `ORDER BY` of the members table: the chosen column, then the
-/// user id, both in one direction so one index serves each order.
-/// A missing date counts as the oldest (never signed in, not yet
-/// joined). Roles sort by rank, which is reverse alphabetical.
-pub(super) fn push_member_order(query: &mut sqlx::QueryBuilder<'_, Db>, view: &domain::MemberView) {
-    // (column, whether its natural order is the reverse of the view's)
-    let (column, reversed) = match view.sort {
+/// The column a sort orders by, and whether its natural order is the
+/// reverse of the view's (roles sort by rank, reverse alphabetical).
+fn sort_column(sort: domain::MemberSort) -> (&'static str, bool) {
+    match sort {
         domain::MemberSort::Name => ("m.name_key", false),
         domain::MemberSort::Email => ("m.email", false),
         domain::MemberSort::Role => ("m.role", true),
         domain::MemberSort::Status => ("m.status", false),
         domain::MemberSort::Joined => ("m.joined_at", false),
         domain::MemberSort::LastSignIn => ("m.last_sign_in_at", false),
-    };
-    let descending = view.descending != reversed;
+    }
+}
+
+/// Whether the view's rows come in descending order of their sort column.
+fn goes_down(view: &domain::MemberView) -> bool {
+    view.descending != sort_column(view.sort).1
+}
+
+/// The `ORDER BY` of the members table: the chosen column, then the
+/// user id, both in one direction so one index serves each order.
+/// A missing date counts as the oldest (never signed in, not yet
+/// joined). Roles sort by rank, which is reverse alphabetical.
+pub(super) fn push_member_order(query: &mut sqlx::QueryBuilder<'_, Db>, view: &domain::MemberView) {
+    let (column, _) = sort_column(view.sort);
+    let descending = goes_down(view);
     let direction = if descending { "DESC" } else { "ASC" };
     // Spelled out for PostgreSQL, which otherwise puts NULL last going up.
     let nulls = match (view.sort, descending) {
@@ -269,4 +279,78 @@ pub(super) fn push_member_order(query: &mut sqlx::QueryBuilder<'_, Db>, view: &d
         _ => "",
     };
     query.push(format_args!(" ORDER BY {column} {direction}{nulls}, m.user_id {direction}"));
+}
+
+/// ` AND …`: the rows after `cursor` in the view's order ([`push_member_order`]),
+/// compared on the sort column's value and then the user id, so a row
+/// inserted meanwhile moves no other row between pages.
+pub(super) fn push_after(
+    query: &mut sqlx::QueryBuilder<'_, Db>,
+    view: &domain::MemberView,
+    cursor: &crate::MemberCursor,
+) {
+    let (column, _) = sort_column(view.sort);
+    let (beyond, id_beyond) = if goes_down(view) { ("<", "<") } else { (">", ">") };
+    let descending = goes_down(view);
+    match &cursor.key {
+        crate::MemberKey::Text(value) => {
+            query
+                .push(format_args!(" AND ({column} {beyond} "))
+                .push_bind(value.clone())
+                .push(format_args!(" OR ({column} = "))
+                .push_bind(value.clone())
+                .push(format_args!(" AND m.user_id {id_beyond} "))
+                .push_bind(cursor.user_id)
+                .push("))");
+        }
+        // Missing dates come first going up, last going down.
+        crate::MemberKey::Time(None) => {
+            query
+                .push(format_args!(" AND (({column} IS NULL AND m.user_id {id_beyond} "))
+                .push_bind(cursor.user_id)
+                .push(")");
+            if !descending {
+                query.push(format_args!(" OR {column} IS NOT NULL"));
+            }
+            query.push(")");
+        }
+        crate::MemberKey::Time(Some(value)) => {
+            query
+                .push(format_args!(" AND ({column} {beyond} "))
+                .push_bind(*value)
+                .push(format_args!(" OR ({column} = "))
+                .push_bind(*value)
+                .push(format_args!(" AND m.user_id {id_beyond} "))
+                .push_bind(cursor.user_id)
+                .push(")");
+            if descending {
+                query.push(format_args!(" OR {column} IS NULL"));
+            }
+            query.push(")");
+        }
+    }
+}
+
+/// A row of a keyed page with the sort key its cursor needs.
+#[derive(sqlx::FromRow)]
+pub(super) struct KeyedRow {
+    #[sqlx(flatten)]
+    pub(super) row: MemberRow,
+    pub(super) name_key: String,
+}
+
+impl KeyedRow {
+    /// Where a page ending with this row ends, in `view`'s order.
+    pub(super) fn cursor(&self, view: &domain::MemberView) -> crate::MemberCursor {
+        use crate::MemberKey::{Text, Time};
+        let key = match view.sort {
+            domain::MemberSort::Name => Text(self.name_key.clone()),
+            domain::MemberSort::Email => Text(self.row.email.clone()),
+            domain::MemberSort::Role => Text(self.row.role.as_str().to_owned()),
+            domain::MemberSort::Status => Text(self.row.status.as_str().to_owned()),
+            domain::MemberSort::Joined => Time(self.row.joined_at),
+            domain::MemberSort::LastSignIn => Time(self.row.last_sign_in_at),
+        };
+        crate::MemberCursor { key, user_id: self.row.user_id }
+    }
 }

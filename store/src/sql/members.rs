@@ -8,7 +8,9 @@ use super::{
     Conn, Db, DbStore,
     audit::{audit, audit_with_details, reason_details},
     grants::{GrantsOf, Notify, end_grants},
-    member_list::{Rows, count_members, member_page, plan_search, push_member_filters, push_member_order},
+    member_list::{
+        self, Rows, count_members, member_page, plan_search, push_member_filters, push_member_order,
+    },
     sessions::revoke_sessions,
 };
 use crate::{
@@ -292,6 +294,35 @@ impl MemberStore for DbStore {
         let window = crate::paging::PageWindow::new(total, page, page_size);
         let items = member_page(&self.pool, organization_id, view, now, window, plan.page).await?;
         Ok(MemberPage { items, total, page })
+    }
+
+    async fn list_members_after(
+        &self,
+        organization_id: i64,
+        view: &domain::MemberView,
+        after: Option<&crate::MemberCursor>,
+        limit: i64,
+        now: DateTime<Utc>,
+    ) -> Result<crate::MemberSlice> {
+        let limit = limit.max(1);
+        let plan = plan_search(&self.pool, view).await?;
+        let mut query = sqlx::QueryBuilder::<Db>::new(concat!(
+            "SELECT ",
+            member_columns!(),
+            ", m.name_key FROM organization_members m JOIN users u ON u.id = m.user_id"
+        ));
+        push_member_filters(&mut query, organization_id, view, now, plan.page);
+        if let Some(cursor) = after {
+            member_list::push_after(&mut query, view, cursor);
+        }
+        push_member_order(&mut query, view);
+        // One more than asked: whether there is a next slice.
+        query.push(" LIMIT ").push_bind(limit + 1);
+        let mut rows: Vec<member_list::KeyedRow> = query.build_query_as().fetch_all(&self.pool).await?;
+        let more = rows.len() as i64 > limit;
+        rows.truncate(limit as usize);
+        let next = if more { rows.last().map(|row| row.cursor(view)) } else { None };
+        Ok(crate::MemberSlice { items: rows.into_iter().map(|keyed| keyed.row).collect(), next })
     }
 
     async fn count_members(

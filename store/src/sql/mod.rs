@@ -73,6 +73,7 @@ macro_rules! outbox_columns {
 
 mod accounts;
 mod activity;
+mod api_keys;
 mod apps;
 mod audit;
 mod grants;

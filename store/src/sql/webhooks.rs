@@ -145,6 +145,14 @@ async fn event_payload(
         }
         None => json!({ "type": "system" }),
     };
+    // A change made through the management API names the key it used, as the audit log does.
+    if let Some(key_id) = by.api_key_id {
+        let key: Option<String> = sqlx::query_scalar("SELECT name FROM api_keys WHERE id = $1")
+            .bind(key_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+        actor["api_key"] = json!({ "id": key_id, "name": key });
+    }
     let (before, after) = changes(event, details);
     let mut data = json!({
         "user": user,
