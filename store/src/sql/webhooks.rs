@@ -135,7 +135,7 @@ async fn event_payload(
         }
         _ => Value::Null,
     };
-    let actor = match by.user_id {
+    let mut actor = match by.user_id {
         Some(id) => {
             let mut actor = person(conn, id).await?;
             if let Value::Object(fields) = &mut actor {
