@@ -33,11 +33,11 @@ use crate::{
         OrganizationPage, OrganizationsPage, OutboxPage, OwnAccountPage, ResetPasswordPage, SetupPage,
         SignInPage, SignedInLayout,
     },
-    pages::{InstallationWebhooksPage, OrganizationWebhooksPage, WebhookPage},
     pages::{
         AppPage, AppsPage, InstallationApiKeysPage, LogoutsPage, NewAppPage, OrganizationApiKeysPage,
         OrganizationPickerPage,
     },
+    pages::{InstallationWebhooksPage, OrganizationWebhooksPage, WebhookPage},
 };
 
 /// The HTML document around the app, rendered on the server only.

@@ -14,8 +14,8 @@ mod seed;
 mod site;
 mod super_admin;
 pub mod telemetry;
-pub mod webhooks;
 pub mod v1;
+pub mod webhooks;
 
 use std::{net::SocketAddr, sync::Arc};
 
