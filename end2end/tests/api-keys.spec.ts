@@ -12,6 +12,7 @@ async function listMembers(key: string) {
 
 test('an org admin creates an API key, a script uses it, and once revoked it is refused', async ({ page }) => {
   await signIn(page, demo.admin, demo.password);
+  await page.goto(`/orgs/${demo.slug}`);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API keys' }).click();
   await expect(page.getByRole('heading', { name: 'API keys', level: 1 })).toBeVisible();
   await hydrated(page);

@@ -51,11 +51,16 @@ test('every navigation entry is reached by keyboard and marks its page as curren
     [demo.organization, 'Members', members],
     [demo.organization, 'Invitations', `${overview}/invitations`],
     [demo.organization, 'Audit log', `${overview}/audit`],
+    [demo.organization, 'Webhooks', `${overview}/webhooks`],
+    [demo.organization, 'API keys', `${overview}/api-keys`],
     ['Installation', 'Overview', '/'],
     ['Installation', 'Organizations', '/orgs'],
     ['Installation', 'All users', '/users'],
     ['Installation', 'Audit log', '/audit'],
     ['Installation', 'Email outbox', '/outbox'],
+    ['Installation', 'Applications', '/apps'],
+    ['Installation', 'Webhooks', '/webhooks'],
+    ['Installation', 'API keys', '/api-keys'],
   ];
   for (const [group, label, path] of entries) {
     // Each time from an organization's page, where both groups show.
@@ -74,11 +79,20 @@ test('every navigation entry is reached by keyboard and marks its page as curren
   await signIn(page, demo.admin, demo.password);
   await page.goto(overview);
   const nav = page.getByRole('navigation', { name: 'Main' });
-  await expect(nav.getByRole('link')).toHaveText(['Overview', 'Members', 'Invitations', 'Audit log']);
+  await expect(nav.getByRole('link')).toHaveText([
+    'Overview',
+    'Members',
+    'Invitations',
+    'Audit log',
+    'Webhooks',
+    'API keys',
+  ]);
   for (const [label, path] of [
     ['Members', members],
     ['Invitations', `${overview}/invitations`],
     ['Audit log', `${overview}/audit`],
+    ['Webhooks', `${overview}/webhooks`],
+    ['API keys', `${overview}/api-keys`],
     ['Overview', overview],
   ]) {
     await followByKeyboard(page, demo.organization, label);
@@ -221,7 +235,9 @@ for (const mode of modes) {
       `${overview}/invitations?show=expired`,
       `${overview}/audit`,
       `${overview}/webhooks`,
+      `${overview}/api-keys`,
       '/webhooks',
+      '/api-keys',
       '/apps',
       '/apps/new',
     ]) {

@@ -27,6 +27,7 @@ test('an org admin registers a webhook, a role change in the UI reaches it signe
 }) => {
   const hook = await receiver();
   await signIn(page, demo.admin, demo.password);
+  await page.goto(`/orgs/${demo.slug}`);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Webhooks' }).click();
   await expect(page.getByRole('heading', { name: 'Webhooks', level: 1 })).toBeVisible();
   await hydrated(page);

@@ -104,10 +104,12 @@ fn PersonPage(org: Memo<Option<String>>, user_id: Memo<Option<i64>>) -> impl Int
                             }
                             None => vec![("All users".to_owned(), "/users".to_owned())],
                         };
+                        // Someone invited who has not joined yet has no name: their address is who they are.
+                        let called = if person.name.is_empty() { person.email.clone() } else { person.name.clone() };
                         view! {
-                            <Title text=person.name.clone() />
-                            <Breadcrumbs trail current=person.name.clone() />
-                            <h1>{person.name.clone()}</h1>
+                            <Title text=called.clone() />
+                            <Breadcrumbs trail current=called.clone() />
+                            <h1>{called}</h1>
                             <Profile person=person.clone() />
                             <Memberships person=person.clone() />
                             <SignIns person=person.clone() />
