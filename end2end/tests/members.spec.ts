@@ -256,7 +256,7 @@ test('a long bulk change says how far it is, then what it did', async ({ page })
   await bar.getByRole('button', { name: 'Select all 300 matching members' }).click();
   await bar.getByLabel('Change').selectOption('role:editor');
   await bar.getByRole('button', { name: 'Apply to selected' }).click();
-  await page.getByRole('dialog', { name: 'Change members' }).getByRole('button', { name: 'Change role' }).click();
+  await page.getByRole('dialog', { name: 'Change members' }).getByRole('button', { name: 'Make editor' }).click();
   // Made in batches: the page counts them as they are done.
   const status = page.getByRole('status').filter({ hasText: 'members done' });
   await expect(status).toContainText(/Working on it: [\d,]+ of 300 members done/);
