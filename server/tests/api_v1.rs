@@ -602,6 +602,28 @@ async fn bad_input_gets_a_problem_naming_its_field_and_changes_nothing(db: &Test
 }
 on_both_databases!(bad_input_gets_a_problem_naming_its_field_and_changes_nothing);
 
+/// Runs end2end/support/validate-openapi.cjs (npm's swagger-parser) on a
+/// document: the operations it read, or its complaint.
+fn validate_openapi(document: &Value) -> Result<Vec<String>, String> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../end2end/support/validate-openapi.cjs");
+    let mut child = Command::new("node")
+        .arg(&script)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("node runs (scripts/prerequisites --test installs end2end's packages)");
+    child.stdin.take().unwrap().write_all(document.to_string().as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    if !output.status.success() {
+        return Err(String::from_utf8_lossy(&output.stderr).into_owned());
+    }
+    Ok(serde_json::from_slice(&output.stdout).unwrap())
+}
+
 async fn the_openapi_document_describes_every_route_and_only_those(db: &TestDatabase) {
     let app = TestApp::spawn(db).await;
     let reply = call(&app, None, Method::GET, "/v1/openapi.json", None).await;
@@ -614,25 +636,77 @@ async fn the_openapi_document_describes_every_route_and_only_those(db: &TestData
         document["openapi"]
     );
     assert_eq!(document["components"]["securitySchemes"]["api_key"]["scheme"], json!("bearer"));
+    // An independent validator (npm's swagger-parser) accepts the document
+    // and reads the same operations from it.
+    let validated =
+        validate_openapi(&document).unwrap_or_else(|error| panic!("invalid OpenAPI document: {error}"));
     let paths = document["paths"].as_object().unwrap();
-    let mut operations = 0;
+    let mut operations = Vec::new();
     for (path, item) in paths {
+        let concrete = path.replace("{slug}", "org-a").replace("{user_id}", "1");
         for (method, operation) in item.as_object().unwrap() {
-            operations += 1;
+            operations.push(format!("{} {path}", method.to_uppercase()));
             // Every documented operation exists: it answers something other
             // than the API's "no such route" or 405, even without a key.
-            let concrete = path.replace("{slug}", "org-a").replace("{user_id}", "1");
             let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
             let answer = call(&app, None, method.clone(), &concrete, None).await;
             let protected = operation.get("security").is_some();
             let expected = if protected { StatusCode::UNAUTHORIZED } else { StatusCode::OK };
             assert_eq!(answer.status, expected, "{method} {path}");
         }
+        // And no undocumented method answers on a documented path. (Routes
+        // are only added through utoipa's `routes!`, which documents each.)
+        for method in [Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE] {
+            if item.get(method.as_str().to_lowercase()).is_none() {
+                let answer = call(&app, None, method.clone(), &concrete, None).await;
+                assert_eq!(answer.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+            }
+        }
     }
-    assert_eq!(operations, 23, "{:?}", paths.keys().collect::<Vec<_>>());
+    assert_eq!(validated.len(), operations.len(), "{validated:?}");
+    assert_eq!(operations.len(), 23, "{:?}", paths.keys().collect::<Vec<_>>());
+    // A path nobody documented is the API's "no such route".
+    let absent = call(&app, None, Method::GET, "/v1/nothing-here", None).await;
+    assert_eq!(absent.status, StatusCode::NOT_FOUND);
     app.stop().await;
 }
 on_both_databases!(the_openapi_document_describes_every_route_and_only_those);
+
+async fn the_reference_page_is_vendored_and_keeps_its_own_policy(db: &TestDatabase) {
+    let app = TestApp::spawn(db).await;
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let get = |path: &str| client.get(format!("{}{path}", app.base)).send();
+    let bare = get("/docs/api").await.unwrap();
+    assert!(bare.status().is_redirection(), "{}", bare.status());
+    assert_eq!(bare.headers()[header::LOCATION], "/docs/api/");
+
+    let page = get("/docs/api/").await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let policy = page.headers()[header::CONTENT_SECURITY_POLICY].to_str().unwrap().to_owned();
+    assert!(policy.contains("script-src 'self';") && !policy.contains("unsafe"), "{policy}");
+    assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+    let html = page.text().await.unwrap();
+    // Every script is a file of this origin: nothing inline, nothing from a CDN.
+    assert!(html.contains("swagger-initializer.js"), "{html}");
+    assert!(!html.contains("http://") && !html.contains("https://"), "{html}");
+    assert!(!html.contains("<script>"), "{html}");
+
+    let initializer = get("/docs/api/swagger-initializer.js").await.unwrap();
+    assert_eq!(initializer.status(), StatusCode::OK);
+    let initializer = initializer.text().await.unwrap();
+    assert!(initializer.contains("/v1/openapi.json"), "{initializer}");
+    assert!(initializer.contains(r#""validatorUrl": "none""#), "{initializer}");
+
+    let bundle = get("/docs/api/swagger-ui-bundle.js").await.unwrap();
+    assert_eq!(bundle.status(), StatusCode::OK);
+    assert!(bundle.headers()[header::CONTENT_TYPE].to_str().unwrap().contains("javascript"));
+    assert!(bundle.bytes().await.unwrap().len() > 100_000);
+
+    assert_eq!(get("/docs/api/no-such-file.js").await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(get("/docs/api/..%2F..%2FCargo.toml").await.unwrap().status(), StatusCode::NOT_FOUND);
+    app.stop().await;
+}
+on_both_databases!(the_reference_page_is_vendored_and_keeps_its_own_policy);
 
 async fn the_api_keys_pages_list_each_scopes_keys_to_whoever_manages_it(db: &TestDatabase) {
     let app = TestApp::spawn(db).await;
