@@ -13,7 +13,7 @@ use crate::{audit_export, export, health, middleware, oidc, v1};
 
 /// Every route Roster answers: health checks, the pages, the server
 /// functions (`/api/…`), the OpenID Connect provider, the management API
-/// (`/v1/…`) and the compiled assets (`/pkg/…`).
+/// (`/v1/…`) with its reference page (`/docs/api/`) and the compiled assets (`/pkg/…`).
 pub fn build(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let context = {
@@ -46,6 +46,7 @@ pub fn build(state: AppState) -> Router {
         .route("/audit.csv", get(audit_export::global_csv))
         .merge(oidc::router(oidc::Provider::new(state.clone())))
         .merge(v1::router())
+        .merge(v1::reference::router())
         .leptos_routes_with_context(&state, routes, context.clone(), page)
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(from_fn_with_state(state.clone(), middleware::session::authenticate))

@@ -52,7 +52,8 @@ fn ApiKeys(slug: Signal<String>) -> impl IntoView {
                         <p>
                             {explanation()}
                             " Send it as "<code>"Authorization: Bearer roster_…"</code>
-                            " to the management API (its "<a href="/v1/openapi.json">"OpenAPI description"</a>
+                            " to the management API (its "<a href="/docs/api/" rel="external">"reference"</a>
+                            " and "<a href="/v1/openapi.json" rel="external">"OpenAPI description"</a>
                             "). Every change made with it is in the audit log under its name."
                         </p>
                         <CreateForm slug create />

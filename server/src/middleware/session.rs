@@ -108,7 +108,13 @@ fn needs_sign_in(path: &str) -> bool {
     // except the organization picker, which is a page of Roster's.
     let protocol =
         (path.starts_with("/oauth2/") && path != "/oauth2/organization") || path.starts_with("/.well-known/");
-    !(PUBLIC.contains(&path) || protocol || path.starts_with("/api/") || path.starts_with("/pkg/"))
+    // The API's reference is as public as the document it reads (`/v1/openapi.json`).
+    let reference = path == "/docs/api" || path.starts_with("/docs/api/");
+    !(PUBLIC.contains(&path)
+        || protocol
+        || reference
+        || path.starts_with("/api/")
+        || path.starts_with("/pkg/"))
 }
 
 /// Whether a sign-in page asks someone already signed in to prove who they
@@ -150,6 +156,8 @@ mod tests {
             "/invite",
             "/healthz",
             "/api/sign_in",
+            "/docs/api/",
+            "/docs/api/swagger-ui.css",
         ] {
             assert!(!needs_sign_in(path), "{path}");
         }

@@ -9,7 +9,8 @@
 //! ([`problem`]); out of scope reads exactly as absent (404). POSTs honour
 //! `Idempotency-Key` ([`idempotency`]); lists are cursor-paged ([`cursor`]).
 //! The OpenAPI 3.1 document is generated from the handlers and their wire
-//! types (utoipa), served at `/v1/openapi.json`.
+//! types (utoipa), served at `/v1/openapi.json` and read by the reference
+//! page at `/docs/api/` ([`reference`]).
 
 mod accounts;
 mod audit;
@@ -22,6 +23,7 @@ mod members;
 mod organizations;
 mod path;
 mod problem;
+pub mod reference;
 
 use std::sync::Arc;
 
