@@ -62,6 +62,14 @@ pub enum ApiKeyScope {
     Organization(i64),
 }
 
+/// How long a request's answer is replayed to retries with its idempotency key.
+pub const IDEMPOTENCY_KEPT: chrono::Duration = chrono::Duration::hours(24);
+
+/// How long a claim with no answer holds its idempotency key. Requests
+/// answer in seconds; a claim this old belongs to an instance that died
+/// between the change and recording its answer.
+pub const IDEMPOTENCY_CLAIM_LAPSES: chrono::Duration = chrono::Duration::minutes(10);
+
 /// What a request made with an `Idempotency-Key` answered.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct IdempotentResponse {
@@ -97,7 +105,10 @@ pub trait ApiKeyStore: Send + Sync {
     /// Claims `idempotency_key` for a request of key `api_key_id`: `None`
     /// when this is its first use (the claim is then held until
     /// [`Self::finish_idempotent`] or [`Self::release_idempotent`]),
-    /// otherwise what was recorded for it.
+    /// otherwise what was recorded for it. Answers older than
+    /// [`IDEMPOTENCY_KEPT`] are forgotten first, and so is a claim older
+    /// than [`IDEMPOTENCY_CLAIM_LAPSES`] that was never answered (the
+    /// instance answering it died), so such a key can be used again.
     async fn claim_idempotent(
         &self,
         api_key_id: i64,

@@ -48,7 +48,10 @@ pub use activity::{
     ActivityStore, AuditEntry, AuditQuery, AuditStream, LinkRecord, LiveSession, NewSignInAttempt,
     SignInAttempt,
 };
-pub use api_keys::{ApiKeyRecord, ApiKeyScope, ApiKeyState, ApiKeyStore, IdempotentResponse, NewApiKey};
+pub use api_keys::{
+    ApiKeyRecord, ApiKeyScope, ApiKeyState, ApiKeyStore, IDEMPOTENCY_CLAIM_LAPSES, IDEMPOTENCY_KEPT,
+    IdempotentResponse, NewApiKey,
+};
 pub use apps::{AppRecord, AppStore, NewApp, UriList};
 pub use error::{StoreError, TokenProblem};
 pub use grants::{AppSessionRecord, GrantMembership, GrantRecord, GrantStore, NewAppSignIn, RedeemedCode};

@@ -155,5 +155,23 @@ async fn an_idempotency_key_is_claimed_once_and_replays_its_answer(db: &TestData
         None,
         "released, runs again"
     );
+
+    // A claim never answered (its instance died) lapses; a recent one holds.
+    let later = now + store::IDEMPOTENCY_CLAIM_LAPSES - Duration::seconds(1);
+    assert_eq!(store.claim_idempotent(key.id, "req-3", "fp-a", now).await.unwrap(), None);
+    assert!(store.claim_idempotent(key.id, "req-3", "fp-a", later).await.unwrap().is_some(), "still held");
+    let lapsed = now + store::IDEMPOTENCY_CLAIM_LAPSES + Duration::seconds(1);
+    assert_eq!(store.claim_idempotent(key.id, "req-3", "fp-a", lapsed).await.unwrap(), None, "lapsed");
+    // An answered one stays answered that long and longer, until kept no more.
+    assert_eq!(store.claim_idempotent(key.id, "req-1", "fp-a", lapsed).await.unwrap().unwrap().status, 201);
+    let forgotten = now + store::IDEMPOTENCY_KEPT + Duration::seconds(1);
+    assert_eq!(store.claim_idempotent(key.id, "req-1", "fp-a", forgotten).await.unwrap(), None, "forgotten");
+    // Claiming prunes the key's old answers, not other keys'.
+    store.finish_idempotent(other.id, "req-1", 200, "{}").await.unwrap();
+    assert_eq!(store.claim_idempotent(key.id, "req-9", "fp-a", forgotten).await.unwrap(), None);
+    assert!(
+        store.claim_idempotent(other.id, "req-1", "fp-a", now).await.unwrap().is_some(),
+        "another key's answer stays"
+    );
 }
 on_both_databases!(an_idempotency_key_is_claimed_once_and_replays_its_answer);

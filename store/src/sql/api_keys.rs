@@ -6,7 +6,9 @@ use chrono::{DateTime, Utc};
 use super::{DbStore, audit::audit_with_details};
 use crate::{
     ApiKeyStore, Result, StoreError,
-    api_keys::{ApiKeyRecord, ApiKeyScope, IdempotentResponse, NewApiKey},
+    api_keys::{
+        ApiKeyRecord, ApiKeyScope, IDEMPOTENCY_CLAIM_LAPSES, IDEMPOTENCY_KEPT, IdempotentResponse, NewApiKey,
+    },
     dialect::Dialect,
     records::{Actor, action},
 };
@@ -137,6 +139,22 @@ impl ApiKeyStore for DbStore {
         at: DateTime<Utc>,
     ) -> Result<Option<IdempotentResponse>> {
         let mut tx = self.write().await?;
+        // Two statements, each answered by an index: the key's answers past
+        // keeping, then this idempotency key's claim if it lapsed.
+        sqlx::query("DELETE FROM api_idempotency WHERE api_key_id = $1 AND created_at < $2")
+            .bind(api_key_id)
+            .bind(at - IDEMPOTENCY_KEPT)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "DELETE FROM api_idempotency
+             WHERE api_key_id = $1 AND idempotency_key = $2 AND status = 0 AND created_at < $3",
+        )
+        .bind(api_key_id)
+        .bind(idempotency_key)
+        .bind(at - IDEMPOTENCY_CLAIM_LAPSES)
+        .execute(&mut *tx)
+        .await?;
         // Two retries at once: the second waits here, then finds the claim.
         let claimed = sqlx::query(
             "INSERT INTO api_idempotency (api_key_id, idempotency_key, fingerprint, status, body, created_at)
