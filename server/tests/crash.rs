@@ -1,21 +1,29 @@
 //! `kill -9` in the middle of a bulk invitation, on PostgreSQL.
 //!
 //! Each address of an invitation request is its own transaction (membership,
-//! token, outbox email, audit event: DESIGN invariants 4 and 5), so a crash
-//! may leave a request half done, but never an invitation half made; and
-//! every invitation that was committed has its email delivered once a
-//! restarted instance's worker runs.
+//! token, outbox email, audit event and webhook delivery: DESIGN invariants
+//! 4 and 5), so a crash may leave a request half done, but never an
+//! invitation half made; and every invitation that was committed has its
+//! email and its webhook event delivered once a restarted instance's
+//! workers run.
 
 mod support;
 
-use std::{collections::HashMap, time::Duration};
+use std::{
+    collections::{HashMap, HashSet},
+    time::Duration,
+};
 
+use chrono::Utc;
+use domain::WebhookSettings;
 use reqwest::{StatusCode, header};
 use serde_json::Value;
 use sqlx::{PgPool, postgres::PgPoolOptions};
+use store::{Actor, NewWebhookEndpoint};
 use support::{
     SUPPORT_PASSWORD, create_organization, create_user,
     processes::{Mail, Maildev, RosterProcess, database_url, wait_until},
+    webhooks::{Receiver, verified},
 };
 use testkit::{Backend, TestDatabase};
 
@@ -132,6 +140,58 @@ async fn assert_each_invitation_delivered_once(pool: &PgPool, maildev: &Maildev)
     }
 }
 
+/// Every committed invitation has exactly one webhook delivery, queued in
+/// its transaction, which names that person and organization; no delivery
+/// exists without its invitation.
+async fn assert_one_webhook_event_per_invitation(pool: &PgPool) {
+    let about = "CAST(d.payload AS jsonb) -> 'data'";
+    let checks = [
+        (
+            "invitation audit events without exactly one webhook delivery",
+            format!(
+                "SELECT COUNT(*) FROM audit_events a WHERE a.action = 'member.invited' AND
+                   (SELECT COUNT(*) FROM webhook_deliveries d WHERE d.event_type = 'member.invited'
+                      AND {about} -> 'user' ->> 'id' = CAST(a.target_user_id AS TEXT)
+                      AND {about} -> 'organization' ->> 'id' = CAST(a.organization_id AS TEXT)) <> 1"
+            ),
+        ),
+        (
+            "webhook deliveries without an invitation",
+            format!(
+                "SELECT COUNT(*) FROM webhook_deliveries d WHERE NOT EXISTS
+                   (SELECT 1 FROM organization_members m WHERE m.status = 'invited'
+                      AND {about} -> 'user' ->> 'id' = CAST(m.user_id AS TEXT)
+                      AND {about} -> 'organization' ->> 'id' = CAST(m.organization_id AS TEXT))"
+            ),
+        ),
+    ];
+    for (what, sql) in checks {
+        assert_eq!(count(pool, &sql).await, 0, "{what}");
+    }
+}
+
+/// Waits until every webhook delivery is delivered, then checks that the
+/// receiver got each message id, signed (verified by npm's
+/// `standardwebhooks`). A worker killed between posting and recording may
+/// post a message again once its lease ends: the receiver then sees the
+/// same `webhook-id` twice, which Standard Webhooks receivers deduplicate.
+async fn assert_each_webhook_event_delivered(pool: &PgPool, receiver: &Receiver, secret: &str) {
+    wait_until(Duration::from_secs(120), "the webhook deliveries to be delivered", || async {
+        count(pool, "SELECT COUNT(*) FROM webhook_deliveries WHERE delivered_at IS NULL").await == 0
+    })
+    .await;
+    let stored: HashSet<String> = sqlx::query_scalar("SELECT id FROM webhook_deliveries")
+        .fetch_all(pool)
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
+    let accepted = receiver.accepted();
+    let received: HashSet<String> = accepted.iter().map(|r| r.headers["webhook-id"].clone()).collect();
+    assert_eq!(received, stored, "each queued event reached the receiver");
+    assert_eq!(verified(secret, &accepted).len(), accepted.len());
+}
+
 /// Sends the invitation requests for every organization at once, each
 /// carrying [`INVITEES`] addresses, as `session` (a raw client: the server
 /// may die under them).
@@ -182,6 +242,17 @@ async fn killed_mid_invitation_leaves_whole_invitations_and_loses_no_email() {
     .unwrap();
     let maildev = Maildev::start().await;
     let total = (ORGANIZATIONS.len() * INVITEES) as i64;
+    // An installation-wide webhook endpoint hears every invitation; it is up
+    // throughout, so the first instance delivers some events before it dies.
+    let receiver = Receiver::start().await;
+    let secret = app::ssr::webhooks::new_secret();
+    let endpoint = NewWebhookEndpoint {
+        organization_id: None,
+        settings: WebhookSettings::parse(&receiver.url, "Crash test", &["member.invited".to_owned()])
+            .unwrap(),
+        secret: secret.clone(),
+    };
+    store.create_webhook(endpoint, Actor::system(), Utc::now()).await.unwrap();
 
     // The first instance has no SMTP: the crash is meant to land in the
     // invitations' transactions. (A worker killed after sending but before
@@ -223,10 +294,13 @@ async fn killed_mid_invitation_leaves_whole_invitations_and_loses_no_email() {
     eprintln!("killed with {committed} of {total} invitations committed");
     assert!(KILL_AFTER <= committed && committed < total, "killed mid-way: {committed} of {total}");
     assert_no_half_made_invitation(&pool).await;
+    assert_one_webhook_event_per_invitation(&pool).await;
 
-    // The restarted instance delivers every committed invitation, once.
+    // The restarted instance delivers every committed invitation, once, and
+    // every webhook event.
     let second = RosterProcess::start(&db, Some(&maildev.smtp_url)).await;
     assert_each_invitation_delivered_once(&pool, &maildev).await;
+    assert_each_webhook_event_delivered(&pool, &receiver, &secret).await;
 
     // The admin's session survived the crash (it lives in the database);
     // sending the same requests again invites exactly the rest.
@@ -243,7 +317,9 @@ async fn killed_mid_invitation_leaves_whole_invitations_and_loses_no_email() {
     assert_eq!(repeated as i64, committed, "the committed invitations were recognised");
     assert_eq!(invited(&pool).await, total);
     assert_no_half_made_invitation(&pool).await;
+    assert_one_webhook_event_per_invitation(&pool).await;
     assert_each_invitation_delivered_once(&pool, &maildev).await;
+    assert_each_webhook_event_delivered(&pool, &receiver, &secret).await;
 
     drop(second);
     pool.close().await;

@@ -15,6 +15,7 @@ use tokio::{net::TcpListener, task::JoinHandle};
 pub mod oidc;
 pub mod processes;
 pub mod snapshot;
+pub mod webhooks;
 
 /// The password of accounts made by [`TestApp::signed_in`].
 pub const SUPPORT_PASSWORD: &str = "test password for everyone";
