@@ -2,6 +2,7 @@
 //! it and measures it over HTTP, the way a browser uses it. Prints one
 //! Markdown table row per measurement. See `scripts/bench`.
 
+mod api;
 mod browser;
 mod database;
 mod figures;
@@ -49,6 +50,11 @@ struct Args {
     /// token refreshes per second.
     #[arg(long)]
     oidc: bool,
+    /// Also measure the management API: the members list through `/v1`
+    /// (first slices, and the whole list walked by cursor) and webhook
+    /// deliveries per second.
+    #[arg(long)]
+    api: bool,
     /// Also measure navigation to interactive in headless Chromium (needs
     /// `scripts/prerequisites --test`: Chromium and the end-to-end packages).
     #[arg(long)]
@@ -157,6 +163,24 @@ async fn measure(args: &Args, label: &str, roster: &Roster) -> Result<(Vec<Strin
             "{label}: {sign_ins:.1} authorization-code sign-ins per second (authorize + token)"
         ));
         facts.push(format!("{label}: {refreshes:.1} token refreshes per second"));
+    }
+    if args.api {
+        let (first, deep) = api::members_list(&client, &roster.base, args.members).await?;
+        rows.push(Figures::row(
+            label,
+            args.members,
+            "/v1 members, first slice of 50, every search × filter × order",
+            &first,
+        ));
+        rows.push(Figures::row(
+            label,
+            args.members,
+            "/v1 members, the whole list walked by cursor, 500 a slice",
+            &deep,
+        ));
+        let (rate, latency) = api::webhook_deliveries(&client, &roster.base, 1_000).await?;
+        rows.push(Figures::row(label, args.members, "webhook event, queued to received", &latency));
+        facts.push(format!("{label}: {rate:.1} webhook deliveries per second (one endpoint, one worker)"));
     }
     let megabytes =
         |kib: Option<u64>| kib.map_or("?".to_owned(), |kib| format!("{:.1} MB", kib as f64 / 1024.0));
