@@ -44,3 +44,28 @@ test('an org admin creates an API key, a script uses it, and once revoked it is 
   await expect(page.getByRole('row').filter({ hasText: 'warehouse' })).toContainText('Revoked');
   expect((await listMembers(key)).status).toBe(401);
 });
+
+test('the API reference renders the OpenAPI document under its own policy, with nothing blocked', async ({ page }) => {
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(error.message));
+  page.on('requestfailed', (request) => problems.push(`${request.url()}: ${request.failure()?.errorText}`));
+  // Reached from the API keys page, as an admin finds it.
+  await signIn(page, demo.admin, demo.password);
+  await page.goto(`/orgs/${demo.slug}/api-keys`);
+  await hydrated(page);
+  await page.getByRole('link', { name: 'reference' }).click();
+  await expect(page).toHaveURL(/\/docs\/api\/$/);
+  await expect(page.getByRole('heading', { name: /Roster management API/ })).toBeVisible();
+  // Every operation of the document is listed, grouped by tag.
+  const document = (await (await page.request.get('/v1/openapi.json')).json()) as {
+    paths: Record<string, Record<string, unknown>>;
+  };
+  const operations = Object.values(document.paths).reduce((n, item) => n + Object.keys(item).length, 0);
+  await expect(page.locator('.opblock')).toHaveCount(operations);
+  await expect(page.locator('.opblock-summary-path', { hasText: '/v1/organizations/{slug}/members' }).first()).toBeVisible();
+  // Its scripts and styles came from Roster itself, and the policy blocked nothing.
+  expect(problems, problems.join('\n')).toEqual([]);
+});
