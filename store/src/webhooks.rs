@@ -192,4 +192,9 @@ pub trait WebhookStore: Send + Sync {
         attempt: WebhookAttempt,
         disable_after: chrono::Duration,
     ) -> Result<bool>;
+
+    /// Forgets deliveries finished (delivered or given up) before `before`,
+    /// with their attempts: payloads name people, and are kept no longer
+    /// than the delivery log needs them. Answers how many went.
+    async fn prune_webhook_deliveries(&self, before: DateTime<Utc>) -> Result<u64>;
 }

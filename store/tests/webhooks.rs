@@ -340,3 +340,37 @@ async fn deliveries_are_claimed_once_retried_resent_and_a_failing_endpoint_disab
     assert_eq!(claimed[0].secrets, ["whsec_new".to_owned(), format!("whsec_{}", "A".repeat(43))]);
 }
 on_both_databases!(deliveries_are_claimed_once_retried_resent_and_a_failing_endpoint_disabled);
+
+async fn finished_deliveries_are_forgotten_after_their_keeping_time(db: &TestDatabase) {
+    let store = db.store().await;
+    let root = user(&store, "root@example.com").await;
+    let hook = endpoint(&store, None, "https://hooks.example/all", &["member.joined"], root).await;
+    let (delivered, given_up, pending) = (
+        store.send_test_webhook(hook.id, by(root), Utc::now()).await.unwrap(),
+        store.send_test_webhook(hook.id, by(root), Utc::now()).await.unwrap(),
+        store.send_test_webhook(hook.id, by(root), Utc::now()).await.unwrap(),
+    );
+    let now = Utc::now();
+    store.claim_due_webhooks(now, now + Duration::minutes(1), 10).await.unwrap();
+    let mut ok = failed(&delivered, hook.id, now, AttemptNext::Delivered);
+    ok.status_code = Some(204);
+    store.record_webhook_attempt(ok, Duration::hours(24)).await.unwrap();
+    store
+        .record_webhook_attempt(failed(&given_up, hook.id, now, AttemptNext::GiveUp), Duration::hours(24))
+        .await
+        .unwrap();
+    store
+        .record_webhook_attempt(
+            failed(&pending, hook.id, now, AttemptNext::RetryAt(now)),
+            Duration::hours(24),
+        )
+        .await
+        .unwrap();
+
+    assert_eq!(store.prune_webhook_deliveries(now - Duration::seconds(1)).await.unwrap(), 0, "too recent");
+    assert_eq!(deliveries(&store, hook.id).await.len(), 3);
+    assert_eq!(store.prune_webhook_deliveries(now + Duration::seconds(1)).await.unwrap(), 2);
+    let left: Vec<String> = deliveries(&store, hook.id).await.into_iter().map(|d| d.id).collect();
+    assert_eq!(left, [pending], "a delivery still being retried stays");
+}
+on_both_databases!(finished_deliveries_are_forgotten_after_their_keeping_time);

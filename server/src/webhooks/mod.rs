@@ -33,6 +33,11 @@ pub const RETRY_SCHEDULE: [chrono::Duration; 7] = [
 ];
 /// An endpoint failing every attempt this long is disabled.
 pub const DISABLE_AFTER: chrono::Duration = chrono::Duration::hours(24);
+/// How long a finished delivery (and its payload, which names people) stays
+/// in the delivery log.
+pub const KEEP_DELIVERIES: chrono::Duration = chrono::Duration::days(30);
+/// How often each instance forgets older ones.
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 /// One attempt's limit, connection included.
 const TIMEOUT: Duration = Duration::from_secs(15);
 /// Longer than an attempt can take.
@@ -164,7 +169,16 @@ impl Deliverer {
 
     /// Runs until the process ends, polling every `poll`.
     pub async fn run(self, poll: Duration) {
+        let mut pruned_at = std::time::Instant::now() - PRUNE_EVERY;
         loop {
+            if pruned_at.elapsed() >= PRUNE_EVERY {
+                pruned_at = std::time::Instant::now();
+                match self.store.prune_webhook_deliveries(Utc::now() - KEEP_DELIVERIES).await {
+                    Ok(0) => {}
+                    Ok(pruned) => tracing::info!(pruned, "old webhook deliveries forgotten"),
+                    Err(error) => tracing::error!(%error, "webhook deliveries could not be pruned"),
+                }
+            }
             match self.deliver_due().await {
                 Ok(taken) if taken as i64 == BATCH => continue,
                 Ok(_) => {}

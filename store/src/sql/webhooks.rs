@@ -685,4 +685,23 @@ impl WebhookStore for DbStore {
         tx.commit().await?;
         Ok(disabled.is_some())
     }
+
+    async fn prune_webhook_deliveries(&self, before: DateTime<Utc>) -> Result<u64> {
+        let mut tx = self.write().await?;
+        // Attempts first: SQLite enforces the cascade only with foreign keys on.
+        sqlx::query(
+            "DELETE FROM webhook_attempts WHERE delivery_id IN
+               (SELECT id FROM webhook_deliveries WHERE COALESCE(delivered_at, given_up_at) < $1)",
+        )
+        .bind(before)
+        .execute(&mut *tx)
+        .await?;
+        let pruned =
+            sqlx::query("DELETE FROM webhook_deliveries WHERE COALESCE(delivered_at, given_up_at) < $1")
+                .bind(before)
+                .execute(&mut *tx)
+                .await?;
+        tx.commit().await?;
+        Ok(pruned.rows_affected())
+    }
 }
