@@ -578,6 +578,17 @@ async fn bad_input_gets_a_problem_naming_its_field_and_changes_nothing(db: &Test
         (Method::GET, "/v1/audit-log?from=yesterday".into(), None, "from"),
         (Method::GET, "/v1/audit-log?action=nothing.happened".into(), None, "action"),
         (Method::GET, "/v1/audit-log?cursor=AAAA".into(), None, "cursor"),
+        (Method::GET, "/v1/organizations/org-a/members/abc".into(), None, "user_id"),
+        (Method::DELETE, "/v1/organizations/org-a/members/abc".into(), None, "user_id"),
+        (Method::POST, member("password-reset"), Some(json!({"to": "else@example.com"})), "to"),
+        (Method::POST, "/v1/organizations/org-a/suspend".into(), Some(json!({"reason": long})), "reason"),
+        (Method::POST, "/v1/organizations/org-a/reactivate".into(), Some(json!({"now": 1})), "now"),
+        (Method::POST, format!("/v1/accounts/{vic}/reactivate"), Some(json!({"now": 1})), "now"),
+        (Method::POST, "/v1/accounts/abc/suspend".into(), Some(json!({})), "user_id"),
+        (Method::POST, "/v1/organizations/org-a/invitations/abc/resend".into(), None, "user_id"),
+        (Method::DELETE, "/v1/organizations/org-a/invitations/abc".into(), None, "user_id"),
+        (Method::GET, "/v1/organizations/org-a/audit-log?from=yesterday".into(), None, "from"),
+        (Method::GET, "/v1/organizations/org-a/audit-log?cursor=AAAA".into(), None, "cursor"),
     ];
     let snapshots = Snapshots::of(db).await;
     let before = snapshots.take().await;

@@ -33,6 +33,15 @@ where
                             names.and_then(|names| names.iter().nth(*index).map(|(name, _)| name.to_owned()));
                         name.unwrap_or_else(|| "path".to_owned())
                     }
+                    // A single parameter (`Path<i64>`): it is the path's only one.
+                    ErrorKind::ParseError { .. } => {
+                        let names = RawPathParams::from_request_parts(parts, state).await.ok();
+                        let only = names.and_then(|names| {
+                            let mut names = names.iter().map(|(name, _)| name.to_owned());
+                            names.next().filter(|_| names.next().is_none())
+                        });
+                        only.unwrap_or_else(|| "path".to_owned())
+                    }
                     _ => "path".to_owned(),
                 };
                 Err(Problem::invalid(&field, format!("The path is not understood: {}.", error.body_text())))
