@@ -46,16 +46,18 @@ test('an org admin creates an API key, a script uses it, and once revoked it is 
 });
 
 test('the API reference renders the OpenAPI document under its own policy, with nothing blocked', async ({ page }) => {
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text());
-  });
-  page.on('pageerror', (error) => problems.push(error.message));
-  page.on('requestfailed', (request) => problems.push(`${request.url()}: ${request.failure()?.errorText}`));
   // Reached from the API keys page, as an admin finds it.
   await signIn(page, demo.admin, demo.password);
   await page.goto(`/orgs/${demo.slug}/api-keys`);
   await hydrated(page);
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`${page.url()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(error.message));
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`${response.url()}: ${response.status()}`);
+  });
   await page.getByRole('link', { name: 'reference' }).click();
   await expect(page).toHaveURL(/\/docs\/api\/$/);
   await expect(page.getByRole('heading', { name: /Roster management API/ })).toBeVisible();
