@@ -616,23 +616,8 @@ on_both_databases!(bad_input_gets_a_problem_naming_its_field_and_changes_nothing
 /// Runs end2end/support/validate-openapi.cjs (npm's swagger-parser) on a
 /// document: the operations it read, or its complaint.
 fn validate_openapi(document: &Value) -> Result<Vec<String>, String> {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let script =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../end2end/support/validate-openapi.cjs");
-    let mut child = Command::new("node")
-        .arg(&script)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("node runs (scripts/prerequisites --test installs end2end's packages)");
-    child.stdin.take().unwrap().write_all(document.to_string().as_bytes()).unwrap();
-    let output = child.wait_with_output().unwrap();
-    if !output.status.success() {
-        return Err(String::from_utf8_lossy(&output.stderr).into_owned());
-    }
-    Ok(serde_json::from_slice(&output.stdout).unwrap())
+    let operations = support::run_node_script("validate-openapi.cjs", document)?;
+    Ok(serde_json::from_value(operations).unwrap())
 }
 
 async fn the_openapi_document_describes_every_route_and_only_those(db: &TestDatabase) {

@@ -239,3 +239,25 @@ impl Browser {
         user.map(|u| u["email"].as_str().unwrap().to_owned())
     }
 }
+
+/// Runs one of end2end/support's Node scripts (independent implementations
+/// the tests check Roster against) with `input` as JSON on stdin: its JSON
+/// answer, or what it wrote on stderr when it refused.
+pub fn run_node_script(script: &str, input: &serde_json::Value) -> Result<serde_json::Value, String> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../end2end/support").join(script);
+    let mut child = Command::new("node")
+        .arg(&script)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("node runs (scripts/prerequisites --test installs end2end's packages)");
+    child.stdin.take().unwrap().write_all(input.to_string().as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    if !output.status.success() {
+        return Err(String::from_utf8_lossy(&output.stderr).into_owned());
+    }
+    Ok(serde_json::from_slice(&output.stdout).unwrap())
+}

@@ -3,9 +3,6 @@
 
 use std::{
     collections::HashMap,
-    io::Write,
-    path::Path,
-    process::{Command, Stdio},
     sync::{
         Arc, Mutex,
         atomic::{AtomicBool, Ordering},
@@ -70,22 +67,10 @@ pub fn verified(secret: &str, deliveries: &[Received]) -> Vec<Value> {
 }
 
 pub fn verify(secret: &str, deliveries: &[Received]) -> Result<Vec<Value>, String> {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../end2end/support/verify-webhooks.cjs");
     let input: Vec<Value> = deliveries
         .iter()
         .map(|d| json!({ "secret": secret, "headers": d.headers, "body": d.body }))
         .collect();
-    let mut child = Command::new("node")
-        .arg(&script)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("node runs (scripts/prerequisites --test installs end2end's packages)");
-    child.stdin.take().unwrap().write_all(serde_json::to_string(&input).unwrap().as_bytes()).unwrap();
-    let output = child.wait_with_output().unwrap();
-    if !output.status.success() {
-        return Err(String::from_utf8_lossy(&output.stderr).into_owned());
-    }
-    Ok(serde_json::from_slice(&output.stdout).unwrap())
+    let verified = super::run_node_script("verify-webhooks.cjs", &Value::Array(input))?;
+    Ok(serde_json::from_value(verified).unwrap())
 }
