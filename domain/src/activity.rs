@@ -8,6 +8,8 @@ use strum::{Display, EnumString, IntoStaticStr};
 /// never changes once released.
 pub mod action {
     pub const USER_CREATED: &str = "user.created";
+    /// An account's sign-in address changed (by the organization's directory, over SCIM).
+    pub const EMAIL_CHANGED: &str = "account.email_changed";
     pub const USER_RENAMED: &str = "user.renamed";
     /// A first-run setup link printed (by `roster` at start, until setup is done).
     pub const SETUP_LINK_ISSUED: &str = "setup.link_issued";
@@ -64,10 +66,15 @@ pub mod action {
     /// A key for the management API (`/v1`) made, of the installation or an organization.
     pub const API_KEY_CREATED: &str = "api_key.created";
     pub const API_KEY_REVOKED: &str = "api_key.revoked";
+    /// A bearer token for the organization's SCIM service provider (`/scim/v2`).
+    pub const SCIM_TOKEN_CREATED: &str = "scim_token.created";
+    pub const SCIM_TOKEN_REVOKED: &str = "scim_token.revoked";
+    /// The display name of a role's SCIM group, or whether SCIM sends welcome emails.
+    pub const SCIM_SETTINGS_CHANGED: &str = "scim.settings_changed";
 }
 
 /// Every action with its label, in the order the audit log's filter lists them.
-pub const ACTIONS: [(&str, &str); 49] = [
+pub const ACTIONS: [(&str, &str); 53] = [
     (action::SIGNED_IN, "Signed in"),
     (action::SIGNED_OUT, "Signed out"),
     (action::SESSION_ENDED, "Session ended"),
@@ -89,6 +96,7 @@ pub const ACTIONS: [(&str, &str); 49] = [
     (action::ACCOUNT_DELETED, "Account deleted"),
     (action::USER_CREATED, "Account created"),
     (action::USER_RENAMED, "Name changed"),
+    (action::EMAIL_CHANGED, "Email address changed"),
     (action::SETUP_LINK_ISSUED, "Setup link issued"),
     (action::SETUP_COMPLETED, "First-run setup completed"),
     (action::ORGANIZATION_CREATED, "Organization created"),
@@ -117,6 +125,9 @@ pub const ACTIONS: [(&str, &str); 49] = [
     (action::WEBHOOK_RESENT, "Webhook delivery resent"),
     (action::API_KEY_CREATED, "API key created"),
     (action::API_KEY_REVOKED, "API key revoked"),
+    (action::SCIM_TOKEN_CREATED, "SCIM token created"),
+    (action::SCIM_TOKEN_REVOKED, "SCIM token revoked"),
+    (action::SCIM_SETTINGS_CHANGED, "Provisioning settings changed"),
 ];
 
 /// What a person reads for an action; an unknown name (from a newer

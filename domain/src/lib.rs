@@ -22,6 +22,7 @@ pub mod policy;
 pub mod query;
 mod reason;
 mod role;
+pub mod scim_filter;
 mod webhook;
 
 pub use account::{AccountStatus, MembershipStatus, OrganizationStatus, Standing};

@@ -100,10 +100,13 @@ pub enum Action {
     /// Create, list and revoke keys of the management API: an
     /// organization's keys, or (on [`Target::Everything`]) the installation's.
     ManageApiKeys,
+    /// Create and revoke an organization's SCIM tokens, and read its
+    /// provisioning settings and requests.
+    ManageScim,
 }
 
 impl Action {
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 22] = [
         Action::ViewOrganization,
         Action::ListMembers,
         Action::ManageMembers,
@@ -125,6 +128,7 @@ impl Action {
         Action::ManageWebhooks,
         Action::SignInToApp,
         Action::ManageApiKeys,
+        Action::ManageScim,
     ];
 }
 
@@ -278,6 +282,7 @@ fn check(actor: &Actor, action: Action, target: &Target) -> Result<(), Refusal> 
         (SignInToApp, Target::Organization(org)) => in_scope(actor.belongs_to(*org)),
         (ManageApiKeys, Target::Organization(org)) => in_scope(actor.manages(*org)),
         (ManageApiKeys, Target::Everything) => in_scope(actor.is_super_admin),
+        (ManageScim, Target::Organization(org)) => in_scope(actor.manages(*org)),
         // Any other pairing is a programming error; deny it.
         _ => Err(Refusal::OutOfScope),
     }
@@ -320,6 +325,31 @@ pub fn key_actor(creator: &Actor, creator_account_active: bool, scope: KeyScope)
             memberships: vec![Membership { organization_id: org, role: Role::Admin, usable: true }],
         }),
     }
+}
+
+/// The user id of the actor a SCIM token acts as: nobody's, so that no rule
+/// about "oneself" spares the token's creator (a directory deprovisions the
+/// admin who connected it like anyone else).
+pub const DIRECTORY_USER_ID: i64 = 0;
+
+/// Whom a SCIM token acts as: the organization's directory, an admin of that
+/// one organization and nothing more, whoever made the token and whatever
+/// became of them (the token belongs to the organization, and revoking it
+/// is how it is stopped). `None` while the organization is suspended.
+pub fn directory_actor(organization_id: i64, organization_active: bool) -> Option<Actor> {
+    organization_active.then(|| Actor {
+        user_id: DIRECTORY_USER_ID,
+        is_super_admin: false,
+        memberships: vec![Membership { organization_id, role: Role::Admin, usable: true }],
+    })
+}
+
+/// Whether an organization's directory may change a person's account
+/// itself (its address and name), not only their membership: only when the
+/// account belongs to that organization alone and is not a super admin's.
+/// Another organization's member keeps the address they sign in with.
+pub fn directory_owns(subject: &Subject, organization_id: i64) -> bool {
+    !subject.is_super_admin && subject.organization_ids == [organization_id]
 }
 
 fn in_scope(allowed: bool) -> Result<(), Refusal> {
@@ -471,6 +501,7 @@ mod tests {
             (SignInToApp, Target::Organization(org)) => belongs(who, *org),
             (ManageApiKeys, Target::Organization(org)) => superadmin || admins(who, *org),
             (ManageApiKeys, Target::Everything) => superadmin,
+            (ManageScim, Target::Organization(org)) => superadmin || admins(who, *org),
             _ => false,
         }
     }
@@ -500,7 +531,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, 10 * 21 * 33);
+        assert_eq!(checked, 10 * 22 * 33);
     }
 
     // The rows of DESIGN §2 one by one, as readable examples.
@@ -730,6 +761,28 @@ mod tests {
             key_actor(&actor(Who::SuperAdmin), true, KeyScope::Installation),
             Some(actor(Who::SuperAdmin))
         );
+    }
+
+    #[test]
+    fn a_directory_is_an_admin_of_its_organization_that_spares_nobody() {
+        let directory = directory_actor(ORG_A, true).unwrap();
+        let admin_a = member(ORG_A, Who::AdminA);
+        assert!(decide(&directory, Action::SetMembershipStatus, &admin_a).is_allowed());
+        assert!(decide(&directory, Action::ChangeRole, &admin_a).is_allowed());
+        assert!(decide(&directory, Action::RemoveMember, &admin_a).is_allowed());
+        assert!(!decide(&directory, Action::ListMembers, &Target::Organization(ORG_B)).is_allowed());
+        // A super admin who is a member is still only a super admin's to suspend.
+        let super_admin = member(ORG_A, Who::SuperAdmin);
+        assert_eq!(
+            decide(&directory, Action::SetMembershipStatus, &super_admin),
+            Decision::Deny(Refusal::SuperAdminMember)
+        );
+        assert_eq!(directory_actor(ORG_A, false), None);
+        let own = Subject { user_id: 9, is_super_admin: false, organization_ids: vec![ORG_A] };
+        assert!(directory_owns(&own, ORG_A));
+        assert!(!directory_owns(&own, ORG_B));
+        assert!(!directory_owns(&Subject { organization_ids: vec![ORG_A, ORG_B], ..own.clone() }, ORG_A));
+        assert!(!directory_owns(&Subject { is_super_admin: true, ..own }, ORG_A));
     }
 
     #[test]
