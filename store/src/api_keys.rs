@@ -16,6 +16,8 @@ pub struct ApiKeyRecord {
     pub organization_id: Option<i64>,
     pub organization_slug: Option<String>,
     pub name: String,
+    #[sqlx(try_from = "String")]
+    pub purpose: KeyPurpose,
     /// The secret's first characters, to tell keys apart (`roster_` + this + `…`).
     pub prefix: String,
     /// The person the key acts as; `None` once their account was deleted.
@@ -25,6 +27,35 @@ pub struct ApiKeyRecord {
     pub expires_at: Option<DateTime<Utc>>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// What a key opens: the management API, or (an organization's token for
+/// its identity provider) the SCIM service provider. Neither opens the other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyPurpose {
+    Management,
+    Scim,
+}
+
+impl KeyPurpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Management => "management",
+            Self::Scim => "scim",
+        }
+    }
+}
+
+impl TryFrom<String> for KeyPurpose {
+    type Error = String;
+
+    fn try_from(value: String) -> std::result::Result<Self, String> {
+        match value.as_str() {
+            "management" => Ok(Self::Management),
+            "scim" => Ok(Self::Scim),
+            _ => Err(format!("unknown key purpose {value:?}")),
+        }
+    }
 }
 
 /// Whether a key can be used.
@@ -49,6 +80,8 @@ impl ApiKeyRecord {
 
 pub struct NewApiKey {
     pub organization_id: Option<i64>,
+    /// A SCIM token always has an organization.
+    pub purpose: KeyPurpose,
     pub name: String,
     pub prefix: String,
     pub secret_hash: String,
@@ -60,6 +93,8 @@ pub struct NewApiKey {
 pub enum ApiKeyScope {
     Installation,
     Organization(i64),
+    /// An organization's SCIM tokens.
+    Scim(i64),
 }
 
 /// How long a request's answer is replayed to retries with its idempotency key.

@@ -25,6 +25,9 @@ pub enum StoreError {
     LastAdmin,
     #[error("this person is already a member of the organization")]
     AlreadyMember,
+    /// Another member of the organization has this SCIM `externalId`.
+    #[error("another member has this external id")]
+    ExternalIdTaken,
     /// An invitation tried to set a password on an account that has one.
     #[error("the account already exists; sign in to accept")]
     AccountExists,

@@ -32,6 +32,7 @@ mod paging;
 mod postgres;
 mod rate_limits;
 mod records;
+mod scim;
 mod sessions;
 mod signing_keys;
 mod sqlite;
@@ -50,7 +51,7 @@ pub use activity::{
 };
 pub use api_keys::{
     ApiKeyRecord, ApiKeyScope, ApiKeyState, ApiKeyStore, IDEMPOTENCY_CLAIM_LAPSES, IDEMPOTENCY_KEPT,
-    IdempotentResponse, NewApiKey,
+    IdempotentResponse, KeyPurpose, NewApiKey,
 };
 pub use apps::{AppRecord, AppStore, NewApp, UriList};
 pub use error::{StoreError, TokenProblem};
@@ -68,6 +69,10 @@ pub use records::{
     NewCredentials, NewEmail, NewInvitation, NewPasswordReset, NewSession, NewUser, OrganizationRecord,
     OrganizationSummary, OutboxCounts, OutboxRecord, OutboxStatus, Page, PendingInvitation, SeedMember,
     SessionRecord, SignInRecord, SubjectRecord, UserRecord, action,
+};
+pub use scim::{
+    NewScimMember, NewScimRequest, SCIM_REQUESTS_KEPT, ScimIdentityChange, ScimMemberRecord,
+    ScimRequestRecord, ScimSettings, ScimStore, WelcomeLink,
 };
 pub use sessions::SessionStore;
 pub use signing_keys::{NewSigningKey, SigningKeyRecord, SigningKeyStore};
@@ -108,6 +113,7 @@ pub trait Store:
     + LogoutStore
     + WebhookStore
     + ApiKeyStore
+    + ScimStore
     + Send
     + Sync
     + 'static

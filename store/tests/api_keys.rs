@@ -36,6 +36,7 @@ fn new_key(organization_id: Option<i64>, name: &str, hash: &str) -> NewApiKey {
         prefix: hash[..8].into(),
         secret_hash: hash.into(),
         expires_at: None,
+        purpose: store::KeyPurpose::Management,
     }
 }
 

@@ -7,7 +7,8 @@ use super::{DbStore, audit::audit_with_details};
 use crate::{
     ApiKeyStore, Result, StoreError,
     api_keys::{
-        ApiKeyRecord, ApiKeyScope, IDEMPOTENCY_CLAIM_LAPSES, IDEMPOTENCY_KEPT, IdempotentResponse, NewApiKey,
+        ApiKeyRecord, ApiKeyScope, IDEMPOTENCY_CLAIM_LAPSES, IDEMPOTENCY_KEPT, IdempotentResponse,
+        KeyPurpose, NewApiKey,
     },
     dialect::Dialect,
     records::{Actor, action},
@@ -16,11 +17,19 @@ use crate::{
 /// An [`ApiKeyRecord`] from `api_keys k`; the caller adds `WHERE` and `ORDER BY`.
 macro_rules! api_key_select {
     () => {
-        "SELECT k.id, k.organization_id, o.slug AS organization_slug, k.name, k.prefix, k.created_by,
+        "SELECT k.id, k.organization_id, o.slug AS organization_slug, k.name, k.purpose, k.prefix, k.created_by,
                 u.name AS created_by_name, k.created_at, k.expires_at, k.last_used_at, k.revoked_at
          FROM api_keys k LEFT JOIN users u ON u.id = k.created_by
               LEFT JOIN organizations o ON o.id = k.organization_id"
     };
+}
+
+/// The audit actions of making and revoking a key of `purpose`.
+fn actions(purpose: KeyPurpose) -> (&'static str, &'static str) {
+    match purpose {
+        KeyPurpose::Management => (action::API_KEY_CREATED, action::API_KEY_REVOKED),
+        KeyPurpose::Scim => (action::SCIM_TOKEN_CREATED, action::SCIM_TOKEN_REVOKED),
+    }
 }
 
 fn details(record: &ApiKeyRecord) -> serde_json::Value {
@@ -32,11 +41,12 @@ impl ApiKeyStore for DbStore {
     async fn create_api_key(&self, key: NewApiKey, by: Actor, at: DateTime<Utc>) -> Result<ApiKeyRecord> {
         let mut tx = self.write().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO api_keys (organization_id, name, prefix, secret_hash, created_by, created_at, expires_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            "INSERT INTO api_keys (organization_id, name, purpose, prefix, secret_hash, created_by, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(key.organization_id)
         .bind(&key.name)
+        .bind(key.purpose.as_str())
         .bind(&key.prefix)
         .bind(&key.secret_hash)
         .bind(by.user_id)
@@ -52,7 +62,7 @@ impl ApiKeyStore for DbStore {
             &mut tx,
             &by,
             at,
-            action::API_KEY_CREATED,
+            actions(key.purpose).0,
             key.organization_id,
             None,
             &details(&record),
@@ -68,10 +78,16 @@ impl ApiKeyStore for DbStore {
                 api_key_select!(),
                 " WHERE k.organization_id IS NULL ORDER BY k.id DESC"
             )),
-            ApiKeyScope::Organization(id) => {
-                sqlx::query_as(concat!(api_key_select!(), " WHERE k.organization_id = $1 ORDER BY k.id DESC"))
-                    .bind(id)
-            }
+            ApiKeyScope::Organization(id) => sqlx::query_as(concat!(
+                api_key_select!(),
+                " WHERE k.organization_id = $1 AND k.purpose = 'management' ORDER BY k.id DESC"
+            ))
+            .bind(id),
+            ApiKeyScope::Scim(id) => sqlx::query_as(concat!(
+                api_key_select!(),
+                " WHERE k.organization_id = $1 AND k.purpose = 'scim' ORDER BY k.id DESC"
+            ))
+            .bind(id),
         };
         Ok(query.fetch_all(&self.pool).await?)
     }
@@ -108,7 +124,7 @@ impl ApiKeyStore for DbStore {
             &mut tx,
             &by,
             at,
-            action::API_KEY_REVOKED,
+            actions(record.purpose).1,
             record.organization_id,
             None,
             &details(&record),

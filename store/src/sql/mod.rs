@@ -84,6 +84,7 @@ mod members;
 mod organizations;
 mod outbox;
 mod rate_limits;
+mod scim;
 mod sessions;
 mod signing_keys;
 mod tokens;
