@@ -117,6 +117,8 @@ pub struct AuditEntryView {
     pub had_actor: bool,
     /// The name of the API key the actor made the change with.
     pub api_key: Option<String>,
+    /// Whether that key is a SCIM token (the organization's directory).
+    pub by_scim: bool,
     pub actor_ip: Option<String>,
     pub organization_name: Option<String>,
     pub target: Option<PersonRef>,

@@ -13,6 +13,7 @@ mod organizations;
 mod outbox;
 mod overview;
 mod password_resets;
+mod scim;
 mod setup;
 mod webhooks;
 
@@ -27,5 +28,6 @@ pub use organizations::*;
 pub use outbox::*;
 pub use overview::*;
 pub use password_resets::*;
+pub use scim::*;
 pub use setup::*;
 pub use webhooks::*;

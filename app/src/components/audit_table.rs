@@ -49,7 +49,7 @@ pub fn AuditTable(
                             <time datetime=entry.at.to_rfc3339()>{entry.at.format("%Y-%m-%d %H:%M:%S").to_string()}</time>
                         </td>
                         <td>{domain::action_label(&entry.action).to_owned()}</td>
-                        <td>{key_of(entry.api_key)}{person(entry.actor, entry.had_actor)}<span class="muted">{from}</span></td>
+                        <td>{key_of(entry.api_key, entry.by_scim)}{person(entry.actor, entry.had_actor)}<span class="muted">{from}</span></td>
                         <td>{about}</td>
                         <td>{entry.organization_name}</td>
                         <td>{entry.details}</td>

@@ -26,7 +26,7 @@ pub fn LatestEvents(events: Vec<AuditEntryView>, audit_href: String) -> impl Int
                                 <time datetime=entry.at.to_rfc3339()>{entry.at.format("%Y-%m-%d %H:%M").to_string()}</time>
                             </td>
                             <td>{domain::action_label(&entry.action).to_owned()}</td>
-                            <td>{key_of(entry.api_key)}{person(entry.actor, entry.had_actor)}</td>
+                            <td>{key_of(entry.api_key, entry.by_scim)}{person(entry.actor, entry.had_actor)}</td>
                             <td>{about}</td>
                         </tr>
                     }

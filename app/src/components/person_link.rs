@@ -11,8 +11,10 @@ pub fn PersonLink(href: String, name: String) -> impl IntoView {
     }
 }
 
-/// "API key 'billing' created by" before the person an audit event names,
+/// "API key 'billing' created by" (or "SCIM token 'Okta' created by", for
+/// the organization's directory) before the person an audit event names,
 /// for a change made with one of their keys.
-pub fn key_of(api_key: Option<String>) -> impl IntoView {
-    api_key.map(|name| view! { <span class="api-key">{format!("API key '{name}' created by ")}</span> })
+pub fn key_of(api_key: Option<String>, scim: bool) -> impl IntoView {
+    let kind = if scim { "SCIM token" } else { "API key" };
+    api_key.map(|name| view! { <span class="api-key">{format!("{kind} '{name}' created by ")}</span> })
 }

@@ -271,6 +271,7 @@ pub fn entry_view(entry: AuditEntry) -> AuditEntryView {
         had_actor: entry.actor_user_id.is_some() || entry.actor_ip.is_some(),
         actor: person(entry.actor_user_id, entry.actor_name, entry.actor_email),
         api_key: entry.api_key_id.map(|_| entry.api_key_name.unwrap_or_default()),
+        by_scim: entry.api_key_purpose.as_deref() == Some(store::KeyPurpose::Scim.as_str()),
         actor_ip: entry.actor_ip,
         organization_name: entry.organization_name,
         had_target: entry.target_user_id.is_some(),

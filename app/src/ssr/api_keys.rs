@@ -6,7 +6,7 @@ use domain::{
     ApiKeyName,
     policy::{Action, KeyScope},
 };
-use store::{ApiKeyRecord, ApiKeyScope, ApiKeyState, NewApiKey};
+use store::{ApiKeyRecord, ApiKeyScope, ApiKeyState, KeyPurpose, NewApiKey};
 
 use super::{AppState, access::Caller, tokens};
 use crate::{AppError, api::ApiKeyRow};
@@ -87,6 +87,7 @@ pub async fn create(
     let issued = issue();
     let key = NewApiKey {
         organization_id: organization_of(scope),
+        purpose: KeyPurpose::Management,
         name: name.as_str().to_owned(),
         prefix: issued.prefix,
         secret_hash: issued.hash,
@@ -136,6 +137,10 @@ pub async fn authenticate(
     let Some(key) = state.store.find_api_key_by_hash(&tokens::hash(presented)).await? else {
         return Ok(Err(KeyRefusal::Unknown));
     };
+    // A SCIM token opens the SCIM service provider alone.
+    if key.purpose != KeyPurpose::Management {
+        return Ok(Err(KeyRefusal::Unknown));
+    }
     match key.state(now) {
         ApiKeyState::Active => {}
         ApiKeyState::Revoked => return Ok(Err(KeyRefusal::Revoked)),

@@ -20,6 +20,7 @@ pub mod members;
 pub mod organizations;
 pub mod overview;
 pub mod password_resets;
+pub mod scim;
 pub mod setup;
 pub mod webhooks;
 

@@ -27,6 +27,9 @@ impl From<StoreError> for AppError {
                     .to_owned(),
             ),
             StoreError::AlreadyMember => AppError::Conflict("This person is already a member.".to_owned()),
+            StoreError::ExternalIdTaken => {
+                AppError::Conflict("Another member has this external id.".to_owned())
+            }
             StoreError::AccountExists => AppError::Conflict(
                 "This address already has an account: sign in to accept the invitation.".to_owned(),
             ),
