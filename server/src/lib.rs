@@ -10,6 +10,7 @@ pub mod mailer;
 mod middleware;
 pub mod oidc;
 mod router;
+pub mod scim;
 mod seed;
 mod site;
 mod super_admin;

@@ -9,11 +9,12 @@ use tower_http::{
 };
 use tracing::Level;
 
-use crate::{audit_export, export, health, middleware, oidc, v1};
+use crate::{audit_export, export, health, middleware, oidc, scim, v1};
 
 /// Every route Roster answers: health checks, the pages, the server
 /// functions (`/api/…`), the OpenID Connect provider, the management API
-/// (`/v1/…`) with its reference page (`/docs/api/`) and the compiled assets (`/pkg/…`).
+/// (`/v1/…`) with its reference page (`/docs/api/`), the SCIM service provider
+/// (`/scim/v2/…`) and the compiled assets (`/pkg/…`).
 pub fn build(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let context = {
@@ -47,6 +48,7 @@ pub fn build(state: AppState) -> Router {
         .merge(oidc::router(oidc::Provider::new(state.clone())))
         .merge(v1::router())
         .merge(v1::reference::router())
+        .merge(scim::router(state.clone()))
         .leptos_routes_with_context(&state, routes, context.clone(), page)
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(from_fn_with_state(state.clone(), middleware::session::authenticate))

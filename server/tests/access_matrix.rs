@@ -696,6 +696,7 @@ async fn every_server_function_answers_every_actor_as_designed(db: &TestDatabase
         prefix: "abcdefgh".to_owned(),
         secret_hash: "stand-in-hash".to_owned(),
         expires_at: None,
+        purpose: store::KeyPurpose::Management,
     };
     let key = app.store.create_api_key(key, store::Actor::system(), chrono::Utc::now()).await.unwrap();
     let cases = cases(&Ids {

@@ -324,6 +324,7 @@ async fn a_key_stops_working_once_revoked_expired_or_its_creator_lost_the_scope(
         prefix: "an-expir".into(),
         secret_hash: app::ssr::tokens::hash(secret),
         expires_at: Some(Utc::now() - Duration::minutes(1)),
+        purpose: store::KeyPurpose::Management,
     };
     let by = Actor { user_id: Some(w.alice_id), ..Actor::system() };
     app.store.create_api_key(expired, by, Utc::now() - Duration::days(1)).await.unwrap();

@@ -12,10 +12,12 @@ use axum::{
 /// Apps' servers call the OpenID Connect token, revocation and
 /// introspection endpoints, which authenticate by client credentials and
 /// never read the cookie, and the management API (`/v1`), which
-/// authenticates by API key alone: those are let through.
+/// authenticates by API key alone, and the SCIM service provider
+/// (`/scim/v2`), which authenticates by SCIM token alone: those are let through.
 pub async fn refuse(request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    let server_to_server = crate::oidc::SERVER_TO_SERVER.contains(&path) || crate::v1::is_v1(path);
+    let server_to_server =
+        crate::oidc::SERVER_TO_SERVER.contains(&path) || crate::v1::is_v1(path) || crate::scim::is_scim(path);
     if !is_safe_method(request.method()) && !server_to_server && is_cross_site(request.headers()) {
         tracing::warn!(path = request.uri().path(), "refused a cross-site request");
         return (StatusCode::FORBIDDEN, "Cross-site request refused.").into_response();

@@ -15,10 +15,11 @@ const MAX_USER_AGENT: usize = 512;
 /// status on every request), hands it to the pages and server functions,
 /// and sends signed-out visitors of protected pages to sign in.
 ///
-/// The management API (`/v1`) authenticates by API key alone: its requests
+/// The management API (`/v1`) and the SCIM service provider (`/scim/v2`)
+/// authenticate by their tokens alone: their requests
 /// are never signed in by a cookie, nor redirected, nor told to drop one.
 pub async fn authenticate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    if crate::v1::is_v1(request.uri().path()) {
+    if crate::v1::is_v1(request.uri().path()) || crate::scim::is_scim(request.uri().path()) {
         let context = RequestContext { session: None, ip: peer_ip(&request), user_agent: None };
         request.extensions_mut().insert(context);
         return next.run(request).await;
