@@ -128,6 +128,8 @@ pub struct AuditEntry {
     /// The API key the change was made with, on behalf of the actor (its creator).
     pub api_key_id: Option<i64>,
     pub api_key_name: Option<String>,
+    /// `management` or `scim` (a SCIM token), see [`crate::KeyPurpose`].
+    pub api_key_purpose: Option<String>,
 }
 
 /// Audit entries delivered one by one, see [`ActivityStore::stream_audit_log`].

@@ -20,7 +20,7 @@ macro_rules! audit_entry_columns {
         "e.id, e.at, e.action, e.actor_user_id, a.name AS actor_name, a.email AS actor_email, e.actor_ip,
          e.organization_id, o.name AS organization_name,
          e.target_user_id, t.name AS target_name, t.email AS target_email, e.details,
-         e.api_key_id, k.name AS api_key_name"
+         e.api_key_id, k.name AS api_key_name, k.purpose AS api_key_purpose"
     };
 }
 
