@@ -37,7 +37,7 @@ use crate::{
         AppPage, AppsPage, InstallationApiKeysPage, LogoutsPage, NewAppPage, OrganizationApiKeysPage,
         OrganizationPickerPage,
     },
-    pages::{InstallationWebhooksPage, OrganizationWebhooksPage, WebhookPage},
+    pages::{InstallationWebhooksPage, OrganizationWebhooksPage, ProvisioningPage, WebhookPage},
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -138,6 +138,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/webhooks") view=InstallationWebhooksPage />
                     <Route path=path!("/webhooks/:id") view=WebhookPage />
                     <Route path=path!("/orgs/:slug/api-keys") view=OrganizationApiKeysPage />
+                    <Route path=path!("/orgs/:slug/provisioning") view=ProvisioningPage />
                     <Route path=path!("/outbox") view=OutboxPage />
                     <Route path=path!("/apps") view=AppsPage />
                     <Route path=path!("/apps/new") view=NewAppPage />

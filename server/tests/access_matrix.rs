@@ -107,6 +107,8 @@ struct Ids {
     hook_all: String,
     /// An API key of Org A.
     api_key: String,
+    /// A SCIM token of Org A.
+    scim_token: String,
 }
 
 /// Every call but the [`LAST`] ones, with the status each actor must get.
@@ -115,7 +117,7 @@ fn cases(ids: &Ids) -> Vec<Case> {
     let (app, client_id) = (ids.app.as_str(), ids.client_id.as_str());
     let (hook_a, hook_all) = (ids.hook_a.as_str(), ids.hook_all.as_str());
     let receiver = "http://127.0.0.1:9/hooks";
-    let api_key = ids.api_key.as_str();
+    let (api_key, scim_token) = (ids.api_key.as_str(), ids.scim_token.as_str());
     //                                                  super  adminA  editorA viewerA adminB  signed out
     vec![
         case("current_user", &[], [OK, OK, OK, OK, OK, OK]),
@@ -657,11 +659,75 @@ fn cases(ids: &Ids) -> Vec<Case> {
             &[("slug", "org-a"), ("id", api_key)],
             [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
         ),
+        // SCIM provisioning: an organization's admins, and super admins.
+        case(
+            "scim_provisioning",
+            &[("slug", "org-a")],
+            [OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "scim_provisioning",
+            &[("slug", "no-such-org")],
+            [NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "create_scim_token",
+            &[("slug", "org-a"), ("name", "Okta")],
+            [OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "create_scim_token",
+            &[("slug", "org-b"), ("name", "")],
+            [BAD, NOT_FOUND, NOT_FOUND, NOT_FOUND, BAD, UNAUTHENTICATED],
+        ),
+        case(
+            "set_scim_welcome_email",
+            &[("slug", "org-a"), ("on", "false")],
+            [OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "rename_scim_group",
+            &[("slug", "org-a"), ("role", "admin"), ("display_name", "Roster admins")],
+            [OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "rename_scim_group",
+            &[("slug", "org-a"), ("role", "owner"), ("display_name", "Owners")],
+            [BAD, BAD, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        // Org A's token is not Org B's to revoke, nor an API key's page's.
+        case(
+            "revoke_scim_token",
+            &[("slug", "org-b"), ("id", scim_token)],
+            [NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "revoke_api_key",
+            &[("slug", "org-a"), ("id", scim_token)],
+            [NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "revoke_scim_token",
+            &[("slug", "org-a"), ("id", scim_token)],
+            [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
         // One's own account: everyone signed in, about themselves only.
         case("end_other_sessions", &[], [OK, OK, OK, OK, OK, UNAUTHENTICATED]),
         case("rename_self", &[("name", "")], [BAD, BAD, BAD, BAD, BAD, UNAUTHENTICATED]),
         case("change_password", &[("current", ""), ("new", "x")], [BAD, BAD, BAD, BAD, BAD, UNAUTHENTICATED]),
     ]
+}
+
+/// A management key of `organization_id`, made directly in the store.
+fn key_of(organization_id: i64) -> store::NewApiKey {
+    store::NewApiKey {
+        organization_id: Some(organization_id),
+        name: "billing".to_owned(),
+        prefix: "abcdefgh".to_owned(),
+        secret_hash: "stand-in-hash".to_owned(),
+        expires_at: None,
+        purpose: store::KeyPurpose::Management,
+    }
 }
 
 async fn every_server_function_answers_every_actor_as_designed(db: &TestDatabase) {
@@ -690,15 +756,16 @@ async fn every_server_function_answers_every_actor_as_designed(db: &TestDatabase
             app.store.create_webhook(endpoint, store::Actor::system(), chrono::Utc::now()).await.unwrap().id,
         );
     }
-    let key = store::NewApiKey {
-        organization_id: Some(org_a.id),
-        name: "billing".to_owned(),
-        prefix: "abcdefgh".to_owned(),
-        secret_hash: "stand-in-hash".to_owned(),
-        expires_at: None,
-        purpose: store::KeyPurpose::Management,
-    };
+    let key = key_of(org_a.id);
     let key = app.store.create_api_key(key, store::Actor::system(), chrono::Utc::now()).await.unwrap();
+    let token = store::NewApiKey {
+        name: "Okta".to_owned(),
+        prefix: "ijklmnop".to_owned(),
+        secret_hash: "another-stand-in-hash".to_owned(),
+        purpose: store::KeyPurpose::Scim,
+        ..key_of(org_a.id)
+    };
+    let token = app.store.create_api_key(token, store::Actor::system(), chrono::Utc::now()).await.unwrap();
     let cases = cases(&Ids {
         viewer_a: viewer_a.clone(),
         admin_b: admin_b.clone(),
@@ -707,6 +774,7 @@ async fn every_server_function_answers_every_actor_as_designed(db: &TestDatabase
         hook_a: hooks[0].to_string(),
         hook_all: hooks[1].to_string(),
         api_key: key.id.to_string(),
+        scim_token: token.id.to_string(),
     });
 
     let mut failures = Vec::new();
@@ -783,6 +851,7 @@ fn listed_cases() -> Vec<Case> {
         hook_a: "4".to_owned(),
         hook_all: "5".to_owned(),
         api_key: "4".to_owned(),
+        scim_token: "6".to_owned(),
     })
 }
 

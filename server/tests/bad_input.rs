@@ -218,6 +218,10 @@ async fn world(app: &TestApp) -> World {
     assert_eq!(key.status, StatusCode::OK, "{}", key.body);
     let key: serde_json::Value = serde_json::from_str(&key.body).unwrap();
     let key_id = key["key"]["id"].as_i64().unwrap();
+    let token = super_admin.call("create_scim_token", &[("slug", "acme"), ("name", "Okta")]).await;
+    assert_eq!(token.status, StatusCode::OK, "{}", token.body);
+    let token: serde_json::Value = serde_json::from_str(&token.body).unwrap();
+    let token_id = token["key"]["id"].as_i64().unwrap();
 
     use Kind::*;
     use Who::*;
@@ -461,6 +465,31 @@ async fn world(app: &TestApp) -> World {
         ),
         changes("revoke_api_key", SuperAdmin, vec![field("slug", Lookup, "acme"), field("id", Id, key_id)]),
         reads("list_api_keys", vec![field("slug", Lookup, "acme")]),
+        reads("scim_provisioning", vec![field("slug", Lookup, "acme")]),
+        changes(
+            "create_scim_token",
+            SuperAdmin,
+            vec![field("slug", Lookup, "acme"), field("name", Name, "Entra")],
+        ),
+        changes(
+            "revoke_scim_token",
+            SuperAdmin,
+            vec![field("slug", Lookup, "acme"), field("id", Id, token_id)],
+        ),
+        changes(
+            "set_scim_welcome_email",
+            SuperAdmin,
+            vec![field("slug", Lookup, "acme"), field("on", Bool, false)],
+        ),
+        changes(
+            "rename_scim_group",
+            SuperAdmin,
+            vec![
+                field("slug", Lookup, "acme"),
+                field("role", Choice, "admin"),
+                field("display_name", Name, "Roster admins"),
+            ],
+        ),
         reads("app_details", vec![field("id", Id, app_id)]),
         reads("list_logouts", vec![field("page", Page, 1)]),
         reads("app_sign_in_name", vec![field("client_id", Lookup, &client_id)]),

@@ -54,8 +54,7 @@ impl Entry {
 }
 
 /// The sections of an organization: every member sees its overview, those
-/// who manage its members the rest. Later pages (apps, API keys, webhooks,
-/// provisioning) are added here.
+/// who manage its members the rest.
 fn organization_entries(organization: &OrganizationNav) -> Vec<Entry> {
     let base = format!("/orgs/{}", organization.slug);
     let mut entries = vec![Entry { label: "Overview", href: base.clone(), section: false }];
@@ -66,6 +65,7 @@ fn organization_entries(organization: &OrganizationNav) -> Vec<Entry> {
             Entry { label: "Audit log", href: format!("{base}/audit"), section: true },
             Entry { label: "Webhooks", href: format!("{base}/webhooks"), section: true },
             Entry { label: "API keys", href: format!("{base}/api-keys"), section: false },
+            Entry { label: "Provisioning", href: format!("{base}/provisioning"), section: false },
         ]);
     }
     entries

@@ -101,7 +101,8 @@ pub async fn create(
 pub async fn revoke(state: &AppState, caller: &Caller, scope: KeyScope, id: i64) -> Result<(), AppError> {
     caller.require(Action::ManageApiKeys, &scope.target())?;
     let key = state.store.find_api_key(id).await?.ok_or(AppError::NotFound)?;
-    if key.organization_id != organization_of(scope) {
+    // A SCIM token is revoked on the Provisioning page, not here.
+    if key.organization_id != organization_of(scope) || key.purpose != store::KeyPurpose::Management {
         return Err(AppError::NotFound);
     }
     Ok(state.store.revoke_api_key(id, caller.actor(), Utc::now()).await?)
