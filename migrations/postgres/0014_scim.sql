@@ -11,6 +11,14 @@ ALTER TABLE api_keys ADD COLUMN purpose TEXT NOT NULL DEFAULT 'management'
 ALTER TABLE organization_members ADD COLUMN external_id TEXT;
 ALTER TABLE organization_members ADD COLUMN user_name TEXT;
 ALTER TABLE organization_members ADD COLUMN provisioned_at TIMESTAMPTZ;
+-- What the directory said of the person beyond what Roster keeps whole:
+-- the parts of their name and the type of their address, returned as it
+-- sent them. NULL: it never said (the parts are read from the name, the
+-- address is a primary work address); '' for a part: it said none.
+ALTER TABLE organization_members ADD COLUMN given_name TEXT;
+ALTER TABLE organization_members ADD COLUMN family_name TEXT;
+ALTER TABLE organization_members ADD COLUMN email_type TEXT;
+ALTER TABLE organization_members ADD COLUMN email_primary BOOLEAN;
 CREATE UNIQUE INDEX organization_members_by_external_id
     ON organization_members (organization_id, external_id) WHERE external_id IS NOT NULL;
 -- `userName` compares without case (RFC 7643).

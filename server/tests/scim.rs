@@ -596,3 +596,50 @@ async fn bad_input_is_refused_and_changes_nothing(db: &TestDatabase) {
     app.stop().await;
 }
 on_both_databases!(bad_input_is_refused_and_changes_nothing);
+
+/// scim2-tester, an independent SCIM 2.0 checker, runs every check it has
+/// (discovery, then creating, reading, filtering, replacing, patching and
+/// deleting users and groups) against Org A's service provider. A check it
+/// fails on a MUST of the RFCs fails this test.
+async fn an_independent_checker_finds_no_violation(db: &TestDatabase) {
+    let app = TestApp::spawn(db).await;
+    let w = world(&app).await;
+    let base = format!("{}/scim/v2/orgs/org-a", app.base);
+    let results = run_scim_checker(&json!({ "base": base, "token": w.okta })).expect("scim2-tester runs");
+    let results = results.as_array().expect("a list of checks");
+    let ran = results.iter().filter(|r| r["status"] != json!("SKIPPED")).count();
+    assert!(ran >= 20, "scim2-tester ran only {ran} checks: {results:#?}");
+    let mut statuses = std::collections::BTreeMap::<String, usize>::new();
+    for result in results {
+        *statuses.entry(result["status"].as_str().unwrap_or_default().to_owned()).or_default() += 1;
+    }
+    eprintln!("scim2-tester: {statuses:?}");
+    let violations: Vec<&Value> = results
+        .iter()
+        .filter(|r| r["status"] == json!("ERROR") || r["status"] == json!("CRITICAL"))
+        .collect();
+    assert!(violations.is_empty(), "{} of {ran} checks failed: {violations:#?}", violations.len());
+    app.stop().await;
+}
+on_both_databases!(an_independent_checker_finds_no_violation);
+
+/// Runs end2end/support/scim_conformance.py with tools/venv's Python
+/// (installed by `scripts/prerequisites --test`).
+fn run_scim_checker(input: &Value) -> Result<Value, String> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut child = Command::new(root.join("tools/venv/bin/python"))
+        .arg(root.join("end2end/support/scim_conformance.py"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("tools/venv/bin/python runs (scripts/prerequisites --test installs it)");
+    child.stdin.take().unwrap().write_all(input.to_string().as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    if !output.status.success() {
+        return Err(String::from_utf8_lossy(&output.stderr).into_owned());
+    }
+    serde_json::from_slice(&output.stdout).map_err(|e| e.to_string())
+}

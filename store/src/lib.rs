@@ -71,8 +71,8 @@ pub use records::{
     SessionRecord, SignInRecord, SubjectRecord, UserRecord, action,
 };
 pub use scim::{
-    NewScimMember, NewScimRequest, SCIM_REQUESTS_KEPT, ScimIdentityChange, ScimMemberRecord,
-    ScimRequestRecord, ScimSettings, ScimStore, WelcomeLink,
+    DirectoryDetails, NewScimMember, NewScimRequest, SCIM_REQUESTS_KEPT, ScimIdentityChange,
+    ScimMemberRecord, ScimRequestRecord, ScimSettings, ScimStore, WelcomeLink,
 };
 pub use sessions::SessionStore;
 pub use signing_keys::{NewSigningKey, SigningKeyRecord, SigningKeyStore};

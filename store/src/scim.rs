@@ -30,6 +30,20 @@ pub struct ScimMemberRecord {
     pub external_id: Option<String>,
     /// When the membership was made.
     pub created_at: DateTime<Utc>,
+    #[sqlx(flatten)]
+    pub details: DirectoryDetails,
+}
+
+/// What the directory said of a member beyond what Roster keeps whole:
+/// the parts of their name and the type of their address, given back as it
+/// sent them. `None`: it never said; `Some("")` for a part: it said none.
+#[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct DirectoryDetails {
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    pub email_type: Option<String>,
+    /// Meaningful once `email_type` is known.
+    pub email_primary: Option<bool>,
 }
 
 /// The email that lets a person SCIM created choose a password.
@@ -48,6 +62,7 @@ pub struct NewScimMember {
     /// The name a new account gets; an existing account keeps its own.
     pub name: String,
     pub external_id: Option<String>,
+    pub details: DirectoryDetails,
     pub role: Role,
     /// `false` makes the membership suspended.
     pub active: bool,
@@ -65,6 +80,7 @@ pub struct ScimIdentityChange {
     pub name: Option<String>,
     /// `Some(None)` clears it.
     pub external_id: Option<Option<String>>,
+    pub details: Option<DirectoryDetails>,
 }
 
 /// An organization's provisioning settings.

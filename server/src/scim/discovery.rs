@@ -105,11 +105,17 @@ fn with(mut attribute: Value, changes: Value) -> Value {
 
 fn user_schema() -> Value {
     let name = with(
-        attribute("name", "complex", false, "readWrite", "The person's name, kept whole."),
+        attribute(
+            "name",
+            "complex",
+            false,
+            "readWrite",
+            "The person's name: formatted is the account's name.",
+        ),
         json!({ "subAttributes": [
             attribute("formatted", "string", false, "readWrite", "The whole name."),
-            attribute("givenName", "string", false, "readWrite", "The words of the name before the last."),
-            attribute("familyName", "string", false, "readWrite", "The last word of the name."),
+            attribute("givenName", "string", false, "readWrite", "Kept as sent; else the words of the name before the last."),
+            attribute("familyName", "string", false, "readWrite", "Kept as sent; else the last word of the name."),
         ]}),
     );
     let emails = with(
@@ -122,8 +128,8 @@ fn user_schema() -> Value {
         ),
         json!({ "multiValued": true, "subAttributes": [
             attribute("value", "string", true, "readWrite", "The address."),
-            attribute("type", "string", false, "readWrite", "Kept as work."),
-            attribute("primary", "boolean", false, "readWrite", "The address kept is primary."),
+            attribute("type", "string", false, "readWrite", "Kept as sent for the address; else work."),
+            attribute("primary", "boolean", false, "readWrite", "Kept as sent for the address; else true."),
         ]}),
     );
     let groups = with(
@@ -150,7 +156,7 @@ fn user_schema() -> Value {
             name,
             attribute("displayName", "string", false, "readWrite", "The name, as name.formatted."),
             emails,
-            attribute("active", "boolean", false, "readWrite", "false suspends the membership; true reactivates it."),
+            attribute("active", "boolean", true, "readWrite", "false suspends the membership; true reactivates it (true when left out)."),
             with(
                 attribute("externalId", "string", false, "readWrite", "The directory's id for the person."),
                 json!({ "caseExact": true }),

@@ -29,7 +29,7 @@ pub fn user(member: &ScimMemberRecord, group_name: &str, base: &str) -> Value {
         "id": member.user_id.to_string(),
         "userName": member.user_name.as_deref().unwrap_or(&member.email),
         "active": member.status == MembershipStatus::Active,
-        "emails": [{ "value": member.email }],
+        "emails": [email(member)],
         "groups": [{
             "value": member.role.as_str(),
             "display": group_name,
@@ -42,19 +42,51 @@ pub fn user(member: &ScimMemberRecord, group_name: &str, base: &str) -> Value {
             "location": location,
         },
     });
+    // Parts the directory never described are read from the name.
+    let (split_given, split_family) = split_name(&member.name);
+    let details = &member.details;
+    let mut name = Map::new();
     if !member.name.is_empty() {
-        let (given, family) = split_name(&member.name);
         user["displayName"] = member.name.clone().into();
-        let mut name = json!({ "formatted": member.name, "givenName": given });
-        if !family.is_empty() {
-            name["familyName"] = family.into();
+        name.insert("formatted".into(), member.name.clone().into());
+    }
+    for (key, part, split) in
+        [("givenName", &details.given_name, split_given), ("familyName", &details.family_name, split_family)]
+    {
+        let part = part.as_deref().unwrap_or(split);
+        if !part.is_empty() {
+            name.insert(key.into(), part.into());
         }
-        user["name"] = name;
+    }
+    if !name.is_empty() {
+        user["name"] = Value::Object(name);
     }
     if let Some(external_id) = &member.external_id {
         user["externalId"] = external_id.clone().into();
     }
     user
+}
+
+/// A member's address as an `emails` entry: a primary work address,
+/// unless the directory described it otherwise.
+pub fn email(member: &ScimMemberRecord) -> Value {
+    let details = &member.details;
+    let mut email = json!({ "value": member.email });
+    match details.email_type.as_deref() {
+        None => {
+            email["type"] = "work".into();
+            email["primary"] = true.into();
+        }
+        Some(kind) => {
+            if !kind.is_empty() {
+                email["type"] = kind.into();
+            }
+            if let Some(primary) = details.email_primary {
+                email["primary"] = primary.into();
+            }
+        }
+    }
+    email
 }
 
 /// A role's group with its members (`(user id, address)`), unless they are left out.

@@ -14,8 +14,10 @@ use domain::{
     policy::{self, Action, Target},
     scim_filter::{Filter, Resource},
 };
-use serde_json::{Map, Value, json};
-use store::{AccountDeletion, NewScimMember, ScimIdentityChange, ScimMemberRecord, ScimSettings};
+use serde_json::{Map, Value};
+use store::{
+    AccountDeletion, DirectoryDetails, NewScimMember, ScimIdentityChange, ScimMemberRecord, ScimSettings,
+};
 
 use super::{
     auth::Directory,
@@ -153,6 +155,7 @@ pub async fn create(
         user_name: wanted.user_name.clone(),
         name: wanted.name.clone().unwrap_or_default(),
         external_id: wanted.external_id.clone(),
+        details: wanted.details.clone(),
         role: Role::Viewer,
         active: wanted.active,
         welcome,
@@ -254,6 +257,10 @@ async fn update(
         change.name = Some(name);
         changed.push("name");
     }
+    // Not named in the outcome: the directory's own description of the person.
+    if wanted.details != current.details {
+        change.details = Some(wanted.details.clone());
+    }
     if wanted.external_id != current.external_id {
         change.external_id = Some(wanted.external_id.clone());
         changed.push("externalId");
@@ -273,7 +280,7 @@ async fn update(
         directory.require(Action::SetMembershipStatus, &target)?;
     }
     let now = Utc::now();
-    if !changed.is_empty() {
+    if !changed.is_empty() || change.details.is_some() {
         state
             .store
             .update_scim_identity(organization_id, current.user_id, change, directory.actor(), now)
@@ -303,6 +310,10 @@ struct Draft {
     user_name: Option<String>,
     /// `None`: not given (the account keeps its name).
     name: Option<String>,
+    /// The parts of the name as the directory sent them (see
+    /// [`DirectoryDetails`]); the account's name is `name`.
+    given: Option<String>,
+    family: Option<String>,
     emails: Vec<Map<String, Value>>,
     external_id: Option<String>,
     active: Option<bool>,
@@ -316,6 +327,7 @@ struct Wanted {
     name: Option<String>,
     external_id: Option<String>,
     active: bool,
+    details: DirectoryDetails,
 }
 
 impl Draft {
@@ -323,11 +335,13 @@ impl Draft {
     /// primary, work address, which is what Entra's
     /// `emails[type eq "work"].value` names.
     fn of(member: &ScimMemberRecord) -> Self {
-        let email = json!({ "value": member.email, "type": "work", "primary": true });
+        let email = resource::email(member).as_object().cloned().unwrap_or_default();
         Self {
             user_name: Some(member.user_name.clone().unwrap_or_else(|| member.email.clone())),
             name: Some(member.name.clone()),
-            emails: vec![email.as_object().cloned().unwrap_or_default()],
+            given: member.details.given_name.clone(),
+            family: member.details.family_name.clone(),
+            emails: vec![email],
             external_id: member.external_id.clone(),
             active: Some(member.status == MembershipStatus::Active),
         }
@@ -351,6 +365,11 @@ impl Draft {
         }
         if let Some(display_name) = body::text(object, "displayName")? {
             draft.name = Some(display_name.to_owned());
+        }
+        // A name sent whole says which parts it has: those it leaves out are none.
+        if body::field(object, "name").is_some_and(Value::is_object) {
+            draft.given.get_or_insert_default();
+            draft.family.get_or_insert_default();
         }
         Ok(draft)
     }
@@ -394,12 +413,11 @@ impl Draft {
         Ok(())
     }
 
-    /// `name` is kept whole, as `formatted`; its parts are the words before
-    /// and after the last space, and changing one keeps the other.
+    /// `name.formatted` is the account's name; its parts are kept as the
+    /// directory sent them. A name sent without `formatted` is its parts
+    /// joined; changing one part later leaves the account's name alone
+    /// (directories send `displayName` with it), unless it has none.
     fn apply_name(&mut self, op: Op, sub: Option<&str>, value: &Value) -> Result<(), ScimError> {
-        let current = self.name.clone().unwrap_or_default();
-        let (given, family) = resource::split_name(&current);
-        let (given, family) = (given.to_owned(), family.to_owned());
         let part = |value: &Value| -> Result<String, ScimError> {
             match (op, value) {
                 (Op::Remove, _) => Ok(String::new()),
@@ -407,29 +425,43 @@ impl Draft {
                 _ => Err(ScimError::invalid_value("A part of name must be a string.")),
             }
         };
-        let join = |given: &str, family: &str| {
-            [given, family].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" ")
-        };
         match sub {
-            None if op == Op::Remove => self.name = Some(String::new()),
+            None if op == Op::Remove => {
+                self.name = Some(String::new());
+                self.given = Some(String::new());
+                self.family = Some(String::new());
+            }
             None => {
                 let Value::Object(name) = value else {
                     return Err(ScimError::invalid_value("name must be an object."));
                 };
-                if let Some(formatted) = body::text(name, "formatted")? {
-                    self.name = Some(formatted.trim().to_owned());
-                } else {
-                    let given = body::text(name, "givenName")?.map_or(given, str::to_owned);
-                    let family = body::text(name, "familyName")?.map_or(family, str::to_owned);
-                    self.name = Some(join(given.trim(), family.trim()));
+                // RFC 7644 §3.5.2: the parts a complex value leaves out stay.
+                if let Some(given) = body::text(name, "givenName")? {
+                    self.given = Some(given.trim().to_owned());
+                }
+                if let Some(family) = body::text(name, "familyName")? {
+                    self.family = Some(family.trim().to_owned());
+                }
+                match body::text(name, "formatted")? {
+                    Some(formatted) => self.name = Some(formatted.trim().to_owned()),
+                    None if self.given.is_some() || self.family.is_some() => self.name = Some(self.joined()),
+                    None => {}
                 }
             }
             Some("formatted") => self.name = Some(part(value)?),
-            Some("givenname") => self.name = Some(join(&part(value)?, &family)),
-            Some("familyname") => self.name = Some(join(&given, &part(value)?)),
+            Some("givenname") => self.given = Some(part(value)?),
+            Some("familyname") => self.family = Some(part(value)?),
             Some(_) => {}
         }
+        if matches!(sub, Some("givenname" | "familyname")) && self.name.as_deref().is_none_or(str::is_empty) {
+            self.name = Some(self.joined());
+        }
         Ok(())
+    }
+
+    fn joined(&self) -> String {
+        let parts = [self.given.as_deref().unwrap_or_default(), self.family.as_deref().unwrap_or_default()];
+        parts.iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" ")
     }
 
     fn apply_emails(&mut self, op: Op, path: &patch::Path, value: &Value) -> Result<(), ScimError> {
@@ -517,6 +549,13 @@ impl Draft {
             }
             Ok(Some(text))
         };
+        // A part may be empty: the directory said there is none.
+        let part = |text: Option<String>, name: &str| -> Result<Option<String>, ScimError> {
+            match text {
+                Some(text) if text.trim().is_empty() => Ok(Some(String::new())),
+                text => identifier(text, name),
+            }
+        };
         let user_name = identifier(self.user_name, "userName")?
             .ok_or_else(|| ScimError::invalid_value("userName is required."))?;
         let primary = self
@@ -524,6 +563,12 @@ impl Draft {
             .iter()
             .find(|e| body::field(e, "primary").is_some_and(|p| body::boolean(p, "primary").unwrap_or(false)))
             .or_else(|| self.emails.first());
+        let email_type =
+            primary.map(|e| body::text(e, "type")).transpose()?.map(|t| t.unwrap_or_default().trim());
+        let email_primary = primary
+            .and_then(|e| body::field(e, "primary"))
+            .map(|p| body::boolean(p, "primary"))
+            .transpose()?;
         let address = match primary.map(|e| body::text(e, "value")).transpose()?.flatten() {
             Some(address) => address.to_owned(),
             None => user_name.clone(),
@@ -549,12 +594,20 @@ impl Draft {
             name,
             external_id: identifier(self.external_id, "externalId")?,
             active: self.active.unwrap_or(true),
+            details: DirectoryDetails {
+                given_name: part(self.given, "name.givenName")?,
+                family_name: part(self.family, "name.familyName")?,
+                email_type: part(email_type.map(str::to_owned), "emails.type")?,
+                email_primary,
+            },
         })
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
     fn draft(body: Value) -> Result<Wanted, ScimError> {
@@ -571,6 +624,7 @@ mod tests {
             status: MembershipStatus::Active,
             external_id: Some("00u1".into()),
             created_at: Utc::now(),
+            details: DirectoryDetails::default(),
         }
     }
 

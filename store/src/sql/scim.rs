@@ -21,7 +21,8 @@ use crate::{
 /// A [`ScimMemberRecord`] from `organization_members m JOIN users u`.
 macro_rules! scim_member_select {
     () => {
-        "SELECT m.user_id, u.email, m.user_name, u.name, m.role, m.status, m.external_id, m.created_at
+        "SELECT m.user_id, u.email, m.user_name, u.name, m.role, m.status, m.external_id, m.created_at,
+                m.given_name, m.family_name, m.email_type, m.email_primary
          FROM organization_members m JOIN users u ON u.id = m.user_id"
     };
 }
@@ -215,8 +216,8 @@ impl ScimStore for DbStore {
         sqlx::query(
             "INSERT INTO organization_members
                  (organization_id, user_id, role, status, created_at, joined_at, external_id, user_name,
-                  provisioned_at)
-             VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $5)",
+                  provisioned_at, given_name, family_name, email_type, email_primary)
+             VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $5, $8, $9, $10, $11)",
         )
         .bind(organization_id)
         .bind(user_id)
@@ -225,6 +226,10 @@ impl ScimStore for DbStore {
         .bind(at)
         .bind(&member.external_id)
         .bind(&member.user_name)
+        .bind(&member.details.given_name)
+        .bind(&member.details.family_name)
+        .bind(&member.details.email_type)
+        .bind(member.details.email_primary)
         .execute(&mut *tx)
         .await
         .map_err(membership_taken)?;
@@ -343,6 +348,20 @@ impl ScimStore for DbStore {
             .execute(&mut *tx)
             .await
             .map_err(membership_taken)?;
+        }
+        if let Some(details) = &change.details {
+            sqlx::query(
+                "UPDATE organization_members SET given_name = $1, family_name = $2, email_type = $3, email_primary = $4
+                 WHERE organization_id = $5 AND user_id = $6",
+            )
+            .bind(&details.given_name)
+            .bind(&details.family_name)
+            .bind(&details.email_type)
+            .bind(details.email_primary)
+            .bind(organization_id)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
         }
         if let Some(email) = &change.email {
             let old: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
