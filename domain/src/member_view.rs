@@ -97,6 +97,8 @@ pub struct MemberView {
     pub role: Option<Role>,
     pub status: Option<MembershipStatus>,
     pub sign_in: Option<SignInFilter>,
+    /// Only the members a SCIM token provisioned (`source=scim`).
+    pub provisioned: bool,
     pub sort: MemberSort,
     pub descending: bool,
     /// 1-based.
@@ -111,6 +113,7 @@ impl Default for MemberView {
             role: None,
             status: None,
             sign_in: None,
+            provisioned: false,
             sort: MemberSort::Name,
             descending: false,
             page: 1,
@@ -134,6 +137,7 @@ impl MemberView {
             role: get("role").and_then(|r| r.parse().ok()),
             status: get("status").and_then(|s| s.parse().ok()),
             sign_in: get("signin").and_then(|s| SignInFilter::from_key(&s)),
+            provisioned: get("source").is_some_and(|s| s == "scim"),
             sort: get("sort").and_then(|s| s.parse().ok()).unwrap_or(defaults.sort),
             descending: get("dir").is_some_and(|d| d == "desc"),
             page: Paging::requested(get("page")),
@@ -194,6 +198,9 @@ impl MemberView {
         }
         if let Some(sign_in) = self.sign_in {
             pairs.push(("signin", sign_in.key()));
+        }
+        if self.provisioned {
+            pairs.push(("source", "scim".to_owned()));
         }
         if self.sort != defaults.sort {
             pairs.push(("sort", self.sort.key().to_owned()));
@@ -264,6 +271,7 @@ mod tests {
             role: Some(Role::Editor),
             status: Some(MembershipStatus::Invited),
             sign_in: Some(SignInFilter::InactiveDays(90)),
+            provisioned: true,
             sort: MemberSort::LastSignIn,
             descending: true,
             page: 7,
@@ -284,6 +292,7 @@ mod tests {
             ("role", "owner"),
             ("status", "deleted"),
             ("signin", "yesterday"),
+            ("source", "ldap"),
         ]);
         assert_eq!(view, MemberView::default());
         assert_eq!(parse(&[("page", "-3")]).page, 1);

@@ -272,6 +272,16 @@ async fn entra_provisions_in_its_own_dialect(db: &TestDatabase) {
         on.body
     );
 
+    // Deprovisioning takes effect at once: Sam, signed in, belongs to Org A
+    // alone, so his suspension ends his sessions.
+    let (sam, mut sam_browser) = app.signed_in("sam@a.example", false).await;
+    app.add_member(w.org_a, sam.id, Role::Editor).await;
+    assert_eq!(sam_browser.whoami().await.as_deref(), Some("sam@a.example"));
+    let off = json!({ "schemas": [PATCH], "Operations": [{ "op": "Replace", "path": "active", "value": "False" }] });
+    let off = scim(&app, &w.okta, Method::PATCH, &format!("{base}/Users/{}", sam.id), Some(off)).await;
+    assert_eq!(off.status, StatusCode::OK, "{}", off.body);
+    assert_eq!(sam_browser.whoami().await, None, "signed out by the suspension");
+
     // Carol belongs to Org B too: Org A's directory suspends and removes her
     // membership, but her address and name are not its to change.
     let carol = app.create_user("carol@b.example", support::SUPPORT_PASSWORD, false).await;

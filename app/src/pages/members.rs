@@ -157,6 +157,13 @@ fn MemberFilters(view: Memo<MemberView>, show: Callback<(MemberView, bool)>) -> 
                         .collect_view()}
                 </select>
             </div>
+            <div class="field">
+                <label for="member-source">"Source"</label>
+                <select id="member-source" name="source" on:change=choose(|v, value| v.provisioned = value == "scim")>
+                    <option value="">"Everyone"</option>
+                    <option value="scim" selected=current.provisioned>"Provisioned by SCIM"</option>
+                </select>
+            </div>
             <input type="hidden" name="sort" value=current.sort.key() />
             <input type="hidden" name="dir" value=if current.descending { "desc" } else { "asc" } />
             <input type="hidden" name="size" value=current.page_size.to_string() />

@@ -108,6 +108,9 @@ pub(super) fn push_member_filters(
     if let Some(cutoff) = view.sign_in.and_then(|filter| filter.inactive_cutoff(now)) {
         query.push(" AND m.last_sign_in_at < ").push_bind(cutoff);
     }
+    if view.provisioned {
+        query.push(" AND m.provisioned_at IS NOT NULL");
+    }
 }
 
 /// How many members a view finds. Without a search, the tallies kept
@@ -123,6 +126,11 @@ pub(super) async fn count_members(
     rows: Rows,
 ) -> Result<i64> {
     let term = crate::search_term(&view.search);
+    // The tallies do not count who was provisioned (a SCIM directory's
+    // members are few enough to count by its partial index).
+    if view.provisioned {
+        return count_rows(pool, organization_id, view, now, rows).await;
+    }
     let tallies = match view.sign_in.and_then(|filter| filter.inactive_cutoff(now)) {
         Some(cutoff) => {
             if DbStore::SIGN_IN_DAY_TALLIES && term.is_empty() {
