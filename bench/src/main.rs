@@ -7,6 +7,7 @@ mod browser;
 mod database;
 mod figures;
 mod oidc;
+mod scim;
 mod server;
 mod workload;
 
@@ -55,6 +56,10 @@ struct Args {
     /// deliveries per second.
     #[arg(long)]
     api: bool,
+    /// Also measure the SCIM service provider: users created per second and
+    /// filtered lookups at the organization's size.
+    #[arg(long)]
+    scim: bool,
     /// Also measure navigation to interactive in headless Chromium (needs
     /// `scripts/prerequisites --test`: Chromium and the end-to-end packages).
     #[arg(long)]
@@ -181,6 +186,22 @@ async fn measure(args: &Args, label: &str, roster: &Roster) -> Result<(Vec<Strin
         let (rate, latency) = api::webhook_deliveries(&client, &roster.base, 1_000).await?;
         rows.push(Figures::row(label, args.members, "webhook event, queued to received", &latency));
         facts.push(format!("{label}: {rate:.1} webhook deliveries per second (one endpoint, one worker)"));
+    }
+    if args.scim {
+        let (rate, created) = scim::creations(&client, &roster.base, 1_000).await?;
+        rows.push(Figures::row(label, args.members, "SCIM POST /Users, 8 at a time", &created));
+        facts.push(format!("{label}: {rate:.1} SCIM user creations per second (8 in flight)"));
+        let lookups = scim::filtered_gets(&client, &roster.base, args.members).await?;
+        for (filter, figures) in
+            lookups.split_by(|what| what.split(' ').take(2).collect::<Vec<_>>().join(" "))
+        {
+            rows.push(Figures::row(
+                label,
+                args.members,
+                &format!("SCIM GET /Users?filter={filter} …"),
+                &figures,
+            ));
+        }
     }
     let megabytes =
         |kib: Option<u64>| kib.map_or("?".to_owned(), |kib| format!("{:.1} MB", kib as f64 / 1024.0));
