@@ -301,20 +301,14 @@ fn member_view() -> impl Strategy<Value = MemberView> {
             MembershipStatus::Suspended,
         ])),
         proptest::option::of(proptest::sample::select(SignInFilter::CHOICES.to_vec())),
+        any::<bool>(),
         proptest::sample::select(MemberSort::ALL.to_vec()),
         any::<bool>(),
         prop_oneof![1..5u32, 1..=u32::MAX],
         proptest::sample::select(PAGE_SIZES.to_vec()),
     )
-        .prop_map(|(search, role, status, sign_in, sort, descending, page, page_size)| MemberView {
-            search,
-            role,
-            status,
-            sign_in,
-            sort,
-            descending,
-            page,
-            page_size,
+        .prop_map(|(search, role, status, sign_in, provisioned, sort, descending, page, page_size)| {
+            MemberView { search, role, status, sign_in, provisioned, sort, descending, page, page_size }
         })
 }
 
@@ -325,7 +319,7 @@ fn assert_canonical_shape(query: &str) -> Result<(), TestCaseError> {
         let (key, value) =
             pair.split_once('=').ok_or_else(|| TestCaseError::fail(format!("no '=' in {pair:?}")))?;
         prop_assert!(
-            ["q", "role", "status", "signin", "sort", "dir", "size", "page"].contains(&key),
+            ["q", "role", "status", "signin", "source", "sort", "dir", "size", "page"].contains(&key),
             "{}",
             key
         );

@@ -98,6 +98,40 @@ fn article(role: Role) -> &'static str {
     if role.as_str().starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
 }
 
+/// The email a person an identity provider added (over SCIM) gets, to
+/// choose the password their new account does not have yet.
+pub struct Welcome<'a> {
+    pub recipient: &'a str,
+    pub organization: &'a str,
+    pub link: &'a str,
+    pub expires_at: DateTime<Utc>,
+}
+
+pub fn welcome(welcome: &Welcome) -> NewEmail {
+    let Welcome { recipient, organization, link, expires_at } = welcome;
+    let expires = expires_at.format("%-d %B %Y at %H:%M UTC").to_string();
+    let body_text = format!(
+        "{organization} added you to Roster.\n\n\
+         Choose a password for your account:\n{link}\n\n\
+         The link works once and expires on {expires}. If it has expired, ask an admin of {organization} to send you a password link.\n",
+    );
+    let body_html = format!(
+        "<!DOCTYPE html><html><body style=\"font-family: sans-serif; line-height: 1.5\">\
+         <p>{organization} added you to Roster.</p>\
+         <p><a href=\"{link}\">Choose a password</a></p>\
+         <p>The link works once and expires on {expires}. If it has expired, ask an admin of {organization} to send you a password link.</p>\
+         </body></html>",
+        organization = escape(organization),
+        link = html_escape::encode_double_quoted_attribute(link),
+    );
+    NewEmail {
+        recipient: (*recipient).to_owned(),
+        subject: format!("{organization} added you to Roster"),
+        body_text,
+        body_html,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,39 +191,5 @@ mod tests {
         assert!(!mail.body_html.contains("<script>"));
         assert!(mail.body_html.contains("&lt;script&gt;"));
         assert!(mail.body_text.contains("<script>"), "plain text is shown as text");
-    }
-}
-
-/// The email a person an identity provider added (over SCIM) gets, to
-/// choose the password their new account does not have yet.
-pub struct Welcome<'a> {
-    pub recipient: &'a str,
-    pub organization: &'a str,
-    pub link: &'a str,
-    pub expires_at: DateTime<Utc>,
-}
-
-pub fn welcome(welcome: &Welcome) -> NewEmail {
-    let Welcome { recipient, organization, link, expires_at } = welcome;
-    let expires = expires_at.format("%-d %B %Y at %H:%M UTC").to_string();
-    let body_text = format!(
-        "{organization} added you to Roster.\n\n\
-         Choose a password for your account:\n{link}\n\n\
-         The link works once and expires on {expires}. If it has expired, ask an admin of {organization} to send you a password link.\n",
-    );
-    let body_html = format!(
-        "<!DOCTYPE html><html><body style=\"font-family: sans-serif; line-height: 1.5\">\
-         <p>{organization} added you to Roster.</p>\
-         <p><a href=\"{link}\">Choose a password</a></p>\
-         <p>The link works once and expires on {expires}. If it has expired, ask an admin of {organization} to send you a password link.</p>\
-         </body></html>",
-        organization = escape(organization),
-        link = html_escape::encode_double_quoted_attribute(link),
-    );
-    NewEmail {
-        recipient: (*recipient).to_owned(),
-        subject: format!("{organization} added you to Roster"),
-        body_text,
-        body_html,
     }
 }
