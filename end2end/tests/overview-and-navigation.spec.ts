@@ -53,6 +53,7 @@ test('every navigation entry is reached by keyboard and marks its page as curren
     [demo.organization, 'Audit log', `${overview}/audit`],
     [demo.organization, 'Webhooks', `${overview}/webhooks`],
     [demo.organization, 'API keys', `${overview}/api-keys`],
+    [demo.organization, 'Provisioning', `${overview}/provisioning`],
     ['Installation', 'Overview', '/'],
     ['Installation', 'Organizations', '/orgs'],
     ['Installation', 'All users', '/users'],
@@ -86,6 +87,7 @@ test('every navigation entry is reached by keyboard and marks its page as curren
     'Audit log',
     'Webhooks',
     'API keys',
+    'Provisioning',
   ]);
   for (const [label, path] of [
     ['Members', members],
@@ -93,6 +95,7 @@ test('every navigation entry is reached by keyboard and marks its page as curren
     ['Audit log', `${overview}/audit`],
     ['Webhooks', `${overview}/webhooks`],
     ['API keys', `${overview}/api-keys`],
+    ['Provisioning', `${overview}/provisioning`],
     ['Overview', overview],
   ]) {
     await followByKeyboard(page, demo.organization, label);
@@ -236,6 +239,7 @@ for (const mode of modes) {
       `${overview}/audit`,
       `${overview}/webhooks`,
       `${overview}/api-keys`,
+      `${overview}/provisioning`,
       '/webhooks',
       '/api-keys',
       '/apps',
