@@ -46,19 +46,19 @@ fn escape_like(text: &str) -> String {
 
 /// Appends `filter` as a condition on `organization_members m`, whose
 /// `email` and `name_key` are kept lower-cased (migration 0002).
-fn push_filter(query: &mut sqlx::QueryBuilder<'_, Db>, filter: &Filter) {
+fn push_filter(query: &mut sqlx::QueryBuilder<'_, Db>, organization_id: i64, filter: &Filter) {
     match filter {
         Filter::And(a, b) | Filter::Or(a, b) => {
             let joiner = if matches!(filter, Filter::And(..)) { " AND " } else { " OR " };
             query.push("(");
-            push_filter(query, a);
+            push_filter(query, organization_id, a);
             query.push(joiner);
-            push_filter(query, b);
+            push_filter(query, organization_id, b);
             query.push(")");
         }
         Filter::Not(a) => {
             query.push("NOT (");
-            push_filter(query, a);
+            push_filter(query, organization_id, a);
             query.push(")");
         }
         Filter::Present(attribute) => {
@@ -69,12 +69,15 @@ fn push_filter(query: &mut sqlx::QueryBuilder<'_, Db>, filter: &Filter) {
                 Attribute::Id | Attribute::Active | Attribute::EmailType | Attribute::EmailPrimary => "1 = 1",
             });
         }
-        Filter::Compare(attribute, operator, value) => push_comparison(query, *attribute, *operator, value),
+        Filter::Compare(attribute, operator, value) => {
+            push_comparison(query, organization_id, *attribute, *operator, value)
+        }
     }
 }
 
 fn push_comparison(
     query: &mut sqlx::QueryBuilder<'_, Db>,
+    organization_id: i64,
     attribute: Attribute,
     operator: Operator,
     value: &Value,
@@ -153,13 +156,19 @@ fn push_comparison(
         (column, escape_like(&text))
     };
     match operator {
-        // Written so that each side can use its index.
+        // Every identity provider looks people up so, one by one: written
+        // as two lookups, each by its own index (an `OR` of the two scans
+        // the organization on SQLite).
         Operator::Eq if attribute == Attribute::UserName => query
-            .push("(lower(m.user_name) = ")
+            .push("m.user_id IN (SELECT user_id FROM organization_members WHERE organization_id = ")
+            .push_bind(organization_id)
+            .push(" AND user_name IS NOT NULL AND lower(user_name) = ")
             .push_bind(text.clone())
-            .push(" OR (m.user_name IS NULL AND m.email = ")
+            .push(" UNION ALL SELECT user_id FROM organization_members WHERE organization_id = ")
+            .push_bind(organization_id)
+            .push(" AND email = ")
             .push_bind(text)
-            .push("))"),
+            .push(" AND user_name IS NULL)"),
         Operator::Eq => query.push(format!("{} = ", exact(attribute, column))).push_bind(text),
         Operator::Ne => {
             let exact = exact(attribute, column);
@@ -287,9 +296,9 @@ impl ScimStore for DbStore {
         page.push_bind(organization_id);
         if let Some(filter) = filter {
             count.push(" AND ");
-            push_filter(&mut count, filter);
+            push_filter(&mut count, organization_id, filter);
             page.push(" AND ");
-            push_filter(&mut page, filter);
+            push_filter(&mut page, organization_id, filter);
         }
         page.push(" ORDER BY m.user_id LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
         let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
