@@ -17,7 +17,7 @@ use chrono::Utc;
 use domain::{
     Role,
     policy::{Action, Target},
-    scim_filter::{self, Attribute, Filter, Resource},
+    scim_filter::{self, Attribute, Resource},
 };
 use serde_json::Value;
 use store::ScimSettings;
@@ -59,12 +59,7 @@ pub async fn list(
 ) -> Result<Scim, ScimError> {
     directory.require(Action::ListMembers, &Target::Organization(directory.organization.id))?;
     let query = ListQuery::read(query)?;
-    let filter = query
-        .filter
-        .as_deref()
-        .map(|text| Filter::parse(text, Resource::Group))
-        .transpose()
-        .map_err(|e| ScimError::bad("invalidFilter", e.to_string()))?;
+    let filter = query.filter(Resource::Group)?;
     let settings = state.store.scim_settings(directory.organization.id).await?;
     let matching: Vec<Role> = GROUP_ROLES
         .into_iter()
@@ -80,7 +75,7 @@ pub async fn list(
             })
         })
         .collect();
-    let projection = Projection::new(query.attributes.as_deref(), query.excluded.as_deref(), GROUP_SCHEMA);
+    let projection = query.projection(GROUP_SCHEMA);
     let mut resources = Vec::new();
     let skip = usize::try_from(query.start_index - 1).unwrap_or(usize::MAX);
     let take = usize::try_from(query.count).unwrap_or(0);
@@ -100,7 +95,7 @@ pub async fn get(
     let query = ListQuery::read(query)?;
     let role = role_of(&id)?;
     let settings = state.store.scim_settings(directory.organization.id).await?;
-    let projection = Projection::new(query.attributes.as_deref(), query.excluded.as_deref(), GROUP_SCHEMA);
+    let projection = query.projection(GROUP_SCHEMA);
     Ok(Scim::ok(group(&state, &directory, &settings, role, &projection).await?))
 }
 

@@ -76,7 +76,16 @@ impl ListQuery {
         })
     }
 
-    fn projection(&self, schema: &str) -> Projection {
+    /// The `filter`, parsed for `resource`'s attributes.
+    pub fn filter(&self, resource: Resource) -> Result<Option<Filter>, ScimError> {
+        self.filter
+            .as_deref()
+            .map(|text| Filter::parse(text, resource))
+            .transpose()
+            .map_err(|e| ScimError::bad("invalidFilter", e.to_string()))
+    }
+
+    pub fn projection(&self, schema: &str) -> Projection {
         Projection::new(self.attributes.as_deref(), self.excluded.as_deref(), schema)
     }
 }
@@ -89,12 +98,7 @@ pub async fn list(
     let organization_id = directory.organization.id;
     directory.require(Action::ListMembers, &Target::Organization(organization_id))?;
     let query = ListQuery::read(query)?;
-    let filter = query
-        .filter
-        .as_deref()
-        .map(|text| Filter::parse(text, Resource::User))
-        .transpose()
-        .map_err(|e| ScimError::bad("invalidFilter", e.to_string()))?;
+    let filter = query.filter(Resource::User)?;
     let (total, members) = state
         .store
         .scim_members(organization_id, filter.as_ref(), query.start_index - 1, query.count)
