@@ -31,6 +31,13 @@ pub enum AppError {
     WrongCredentials,
     #[error("This account is suspended. Contact your administrator to restore access.")]
     AccountSuspended,
+    /// Someone who must use a second factor has not enrolled one yet.
+    #[error("Set up a second factor to continue: your organization requires one.")]
+    EnrollmentRequired,
+    /// A sensitive action, and the session's last second factor is older
+    /// than 15 minutes.
+    #[error("Confirm it is you: enter a code from your authenticator app or a recovery code.")]
+    SecondFactorRequired,
     #[error("{}", link_message(*.0))]
     Link(LinkProblem),
     #[error("{0}")]
@@ -67,7 +74,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             Self::Unauthenticated | Self::WrongCredentials => 401,
-            Self::AccountSuspended => 403,
+            Self::AccountSuspended | Self::EnrollmentRequired | Self::SecondFactorRequired => 403,
             Self::NotFound => 404,
             Self::Conflict(_) => 409,
             Self::RateLimited | Self::QuotaExceeded(_) => 429,

@@ -31,7 +31,7 @@ use crate::{
         AcceptInvitationPage, AccountActivityPage, AccountsPage, ForgotPasswordPage, GlobalAuditPage,
         HomePage, InvitationsPage, MemberActivityPage, MembersPage, NotFoundPage, OrganizationAuditPage,
         OrganizationPage, OrganizationsPage, OutboxPage, OwnAccountPage, ResetPasswordPage, SetupPage,
-        SignInPage, SignedInLayout,
+        SecondStepPage, SignInPage, SignedInLayout, TwoFactorSetupPage,
     },
     pages::{
         AppPage, AppsPage, InstallationApiKeysPage, LogoutsPage, NewAppPage, OrganizationApiKeysPage,
@@ -120,6 +120,8 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
+                <Route path=path!("/sign-in/verify") view=SecondStepPage ssr=SsrMode::Async />
+                <Route path=path!("/two-factor/setup") view=TwoFactorSetupPage ssr=SsrMode::Async />
                 <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async />
                 <Route path=path!("/invite") view=AcceptInvitationPage ssr=SsrMode::Async />
                 <Route path=path!("/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async />

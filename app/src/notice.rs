@@ -18,10 +18,11 @@ pub enum Notice {
     InvitationResent,
     InvitationRevoked,
     SessionEnded,
+    TwoFactorReset,
 }
 
 impl Notice {
-    pub const ALL: [Notice; 9] = [
+    pub const ALL: [Notice; 10] = [
         Self::NameSaved,
         Self::PasswordChanged,
         Self::OtherSessionsEnded,
@@ -31,6 +32,7 @@ impl Notice {
         Self::InvitationResent,
         Self::InvitationRevoked,
         Self::SessionEnded,
+        Self::TwoFactorReset,
     ];
 
     pub fn key(self) -> &'static str {
@@ -44,6 +46,7 @@ impl Notice {
             Self::InvitationResent => "invitation-resent",
             Self::InvitationRevoked => "invitation-revoked",
             Self::SessionEnded => "session-ended",
+            Self::TwoFactorReset => "two-factor-reset",
         }
     }
 
@@ -63,6 +66,7 @@ impl Notice {
             Self::InvitationResent => "The invitation is sent again.",
             Self::InvitationRevoked => "The invitation is revoked.",
             Self::SessionEnded => "The session is ended.",
+            Self::TwoFactorReset => "Their second factors are removed and they are signed out. They will set up a new one.",
         }
     }
 }

@@ -71,10 +71,18 @@ pub mod action {
     pub const SCIM_TOKEN_REVOKED: &str = "scim_token.revoked";
     /// The display name of a role's SCIM group, or whether SCIM sends welcome emails.
     pub const SCIM_SETTINGS_CHANGED: &str = "scim.settings_changed";
+    /// An authenticator app or passkey added, or one removed by its owner.
+    pub const TWO_FACTOR_ADDED: &str = "two_factor.added";
+    pub const TWO_FACTOR_REMOVED: &str = "two_factor.removed";
+    pub const RECOVERY_CODES_GENERATED: &str = "two_factor.recovery_codes_generated";
+    /// An admin removed every second factor of someone who was locked out.
+    pub const TWO_FACTOR_RESET: &str = "two_factor.reset";
+    /// Who must use a second factor, for an organization or for super admins.
+    pub const TWO_FACTOR_POLICY_CHANGED: &str = "two_factor.policy_changed";
 }
 
 /// Every action with its label, in the order the audit log's filter lists them.
-pub const ACTIONS: [(&str, &str); 53] = [
+pub const ACTIONS: [(&str, &str); 58] = [
     (action::SIGNED_IN, "Signed in"),
     (action::SIGNED_OUT, "Signed out"),
     (action::SESSION_ENDED, "Session ended"),
@@ -128,6 +136,11 @@ pub const ACTIONS: [(&str, &str); 53] = [
     (action::SCIM_TOKEN_CREATED, "SCIM token created"),
     (action::SCIM_TOKEN_REVOKED, "SCIM token revoked"),
     (action::SCIM_SETTINGS_CHANGED, "Provisioning settings changed"),
+    (action::TWO_FACTOR_ADDED, "Second factor added"),
+    (action::TWO_FACTOR_REMOVED, "Second factor removed"),
+    (action::RECOVERY_CODES_GENERATED, "Recovery codes generated"),
+    (action::TWO_FACTOR_RESET, "Two-factor reset"),
+    (action::TWO_FACTOR_POLICY_CHANGED, "Two-factor requirement changed"),
 ];
 
 /// What a person reads for an action; an unknown name (from a newer
@@ -150,6 +163,8 @@ pub enum SignInOutcome {
     Suspended,
     /// Refused before the password was checked: too many recent attempts.
     RateLimited,
+    /// The right password, then a wrong code or passkey at the second step.
+    WrongCode,
 }
 
 impl SignInOutcome {
@@ -164,6 +179,7 @@ impl SignInOutcome {
             Self::NoPassword => "No password set yet",
             Self::Suspended => "Refused: suspended",
             Self::RateLimited => "Refused: too many attempts",
+            Self::WrongCode => "Wrong second factor",
         }
     }
 }
@@ -201,6 +217,7 @@ mod tests {
             SignInOutcome::NoPassword,
             SignInOutcome::Suspended,
             SignInOutcome::RateLimited,
+            SignInOutcome::WrongCode,
         ] {
             assert_eq!(outcome.as_str().parse::<SignInOutcome>(), Ok(outcome));
         }

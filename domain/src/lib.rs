@@ -23,6 +23,7 @@ pub mod query;
 mod reason;
 mod role;
 pub mod scim_filter;
+mod two_factor;
 mod webhook;
 
 pub use account::{AccountStatus, MembershipStatus, OrganizationStatus, Standing};
@@ -44,6 +45,10 @@ pub use paging::Paging;
 pub use password::{NewPassword, PasswordError};
 pub use reason::{Reason, ReasonError};
 pub use role::Role;
+pub use two_factor::{
+    ACR_MFA, ACR_PASSWORD, Amr, FactorKind, MAX_FACTOR_NAME_CHARS, SecondStep, TwoFactorRequirement, factor_name,
+    totp_code,
+};
 pub use webhook::{
     MAX_DESCRIPTION_CHARS, MAX_URL_CHARS, TEST_EVENT, WebhookEvent, WebhookSettings, WebhookSettingsError,
     is_public_address,

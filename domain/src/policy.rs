@@ -103,10 +103,17 @@ pub enum Action {
     /// Create and revoke an organization's SCIM tokens, and read its
     /// provisioning settings and requests.
     ManageScim,
+    /// Remove every second factor of someone locked out of theirs: an org
+    /// admin for their members (never a super admin), a super admin for
+    /// anyone; nobody for themselves (they manage their own factors).
+    ResetTwoFactor,
+    /// Whom an organization requires to use a second factor, or (on
+    /// [`Target::Everything`]) whether super admins must.
+    SetTwoFactorPolicy,
 }
 
 impl Action {
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 24] = [
         Action::ViewOrganization,
         Action::ListMembers,
         Action::ManageMembers,
@@ -129,6 +136,8 @@ impl Action {
         Action::SignInToApp,
         Action::ManageApiKeys,
         Action::ManageScim,
+        Action::ResetTwoFactor,
+        Action::SetTwoFactorPolicy,
     ];
 }
 
@@ -283,6 +292,17 @@ fn check(actor: &Actor, action: Action, target: &Target) -> Result<(), Refusal> 
         (ManageApiKeys, Target::Organization(org)) => in_scope(actor.manages(*org)),
         (ManageApiKeys, Target::Everything) => in_scope(actor.is_super_admin),
         (ManageScim, Target::Organization(org)) => in_scope(actor.manages(*org)),
+        (ResetTwoFactor, Target::Member { organization_id, subject }) => {
+            in_scope(actor.manages(*organization_id))?;
+            refuse_if(is_self(subject), Refusal::OwnAccount)?;
+            refuse_if(!actor.is_super_admin && subject.is_super_admin, Refusal::SuperAdminMember)
+        }
+        (ResetTwoFactor, Target::Account(subject)) => {
+            in_scope(actor.is_super_admin)?;
+            refuse_if(is_self(subject), Refusal::OwnAccount)
+        }
+        (SetTwoFactorPolicy, Target::Organization(org)) => in_scope(actor.manages(*org)),
+        (SetTwoFactorPolicy, Target::Everything) => in_scope(actor.is_super_admin),
         // Any other pairing is a programming error; deny it.
         _ => Err(Refusal::OutOfScope),
     }
@@ -502,6 +522,13 @@ mod tests {
             (ManageApiKeys, Target::Organization(org)) => superadmin || admins(who, *org),
             (ManageApiKeys, Target::Everything) => superadmin,
             (ManageScim, Target::Organization(org)) => superadmin || admins(who, *org),
+            (ResetTwoFactor, Target::Member { organization_id, subject }) => {
+                subject.user_id != me
+                    && (superadmin || (admins(who, *organization_id) && !subject.is_super_admin))
+            }
+            (ResetTwoFactor, Target::Account(subject)) => superadmin && subject.user_id != me,
+            (SetTwoFactorPolicy, Target::Organization(org)) => superadmin || admins(who, *org),
+            (SetTwoFactorPolicy, Target::Everything) => superadmin,
             _ => false,
         }
     }
@@ -531,7 +558,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, 10 * 22 * 33);
+        assert_eq!(checked, 10 * 24 * 33);
     }
 
     // The rows of DESIGN §2 one by one, as readable examples.

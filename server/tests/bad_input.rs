@@ -568,6 +568,7 @@ async fn app_session(app: &TestApp, app_id: i64, user_id: i64, organization_id: 
         sid: "bad-input-sid".into(),
         scope: "openid".into(),
         auth_time: now,
+        amr: domain::Amr::password(),
         grant_expires_at: now + chrono::Duration::days(1),
         code_hash: "bad-input-code".into(),
         redirect_uri: "https://billing.example/cb".into(),

@@ -17,6 +17,8 @@ pub struct NewSignInAttempt {
     pub outcome: SignInOutcome,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
+    /// The second step tried ([`SignInOutcome::WrongCode`]).
+    pub factor: Option<domain::SecondStep>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -29,6 +31,21 @@ pub struct SignInAttempt {
     pub user_agent: Option<String>,
     /// The application's name, for a sign-in to an app (as it was named then).
     pub app: Option<String>,
+    /// The second factor given (or tried, for a wrong one).
+    #[sqlx(try_from = "OptionalStep")]
+    pub factor: Option<domain::SecondStep>,
+}
+
+/// The stored name of an optional second step, decoded.
+#[derive(sqlx::Type)]
+#[sqlx(transparent)]
+pub struct OptionalStep(Option<String>);
+
+impl TryFrom<OptionalStep> for Option<domain::SecondStep> {
+    type Error = String;
+    fn try_from(value: OptionalStep) -> Result<Self, Self::Error> {
+        value.0.map(|name| name.parse()).transpose()
+    }
 }
 
 /// A session that can still be used.

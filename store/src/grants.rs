@@ -16,6 +16,8 @@ pub struct GrantRecord {
     pub sid: String,
     pub scope: String,
     pub auth_time: DateTime<Utc>,
+    /// How the person signed in (`amr`), space separated.
+    pub amr: String,
     pub expires_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
     /// The Roster session the app sign-in was made from.
@@ -98,6 +100,8 @@ pub struct NewAppSignIn {
     pub sid: String,
     pub scope: String,
     pub auth_time: DateTime<Utc>,
+    /// How the session it was made from was signed in.
+    pub amr: domain::Amr,
     pub grant_expires_at: DateTime<Utc>,
     pub code_hash: String,
     pub redirect_uri: String,

@@ -6,7 +6,8 @@
 //! [`OutboxStore`], [`RateLimitStore`], [`ActivityStore`], and for signing
 //! people in to other applications [`AppStore`], [`SigningKeyStore`],
 //! [`GrantStore`], [`LogoutStore`], for signed webhooks [`WebhookStore`],
-//! and for the management API [`ApiKeyStore`]), implemented once
+//! for the management API [`ApiKeyStore`], and for second factors
+//! [`TwoFactorStore`]), implemented once
 //! in `sql/` and compiled for each backend ([`SqliteStore`], [`PgStore`]),
 //! each with its own migrations, chosen from the database URL at start-up.
 //! Each method that changes something is one transaction that also writes the
@@ -37,6 +38,7 @@ mod sessions;
 mod signing_keys;
 mod sqlite;
 mod tokens;
+mod two_factor;
 mod url;
 mod webhooks;
 
@@ -78,6 +80,10 @@ pub use sessions::SessionStore;
 pub use signing_keys::{NewSigningKey, SigningKeyRecord, SigningKeyStore};
 pub use sqlite::SqliteStore;
 pub use tokens::{TokenKind, TokenRecord};
+pub use two_factor::{
+    FactorRecord, NewFactor, NewFactorSecret, NewSignInChallenge, SignInChallengeRecord, TwoFactorReset,
+    TwoFactorStore,
+};
 pub use url::{DatabaseUrl, DatabaseUrlError};
 pub use webhooks::{
     AttemptNext, ClaimedWebhook, NewWebhookEndpoint, WebhookAttempt, WebhookAttemptRecord,
@@ -114,6 +120,7 @@ pub trait Store:
     + WebhookStore
     + ApiKeyStore
     + ScimStore
+    + TwoFactorStore
     + Send
     + Sync
     + 'static

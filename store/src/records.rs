@@ -85,6 +85,12 @@ pub struct NewSession {
     pub expires_at: DateTime<Utc>,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
+    /// How the person proved who they are (OpenID Connect `amr`).
+    pub amr: domain::Amr,
+    /// The second step given, for the sign-in history.
+    pub second_step: Option<domain::SecondStep>,
+    /// The person must enroll a second factor before doing anything else.
+    pub must_enroll: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -95,6 +101,12 @@ pub struct SessionRecord {
     pub expires_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
     pub user: UserRecord,
+    /// How the person signed in (OpenID Connect `amr`).
+    pub amr: domain::Amr,
+    /// When they last gave a second factor in this session.
+    pub factor_verified_at: Option<DateTime<Utc>>,
+    /// They must enroll a second factor before doing anything else.
+    pub must_enroll: bool,
 }
 
 /// The row shape of a session joined with its user; both stores decode into it.
@@ -105,6 +117,9 @@ pub(crate) struct SessionRow {
     last_seen_at: DateTime<Utc>,
     expires_at: DateTime<Utc>,
     revoked_at: Option<DateTime<Utc>>,
+    amr: String,
+    factor_verified_at: Option<DateTime<Utc>>,
+    must_enroll: bool,
     #[sqlx(flatten)]
     user: UserRecord,
 }
@@ -118,6 +133,9 @@ impl From<SessionRow> for SessionRecord {
             expires_at: row.expires_at,
             revoked_at: row.revoked_at,
             user: row.user,
+            amr: domain::Amr::parse(&row.amr),
+            factor_verified_at: row.factor_verified_at,
+            must_enroll: row.must_enroll,
         }
     }
 }

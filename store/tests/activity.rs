@@ -39,6 +39,9 @@ async fn sign_in(store: &Arc<dyn Store>, user_id: i64, token: &str, at: DateTime
         expires_at: at + Duration::days(30),
         ip: Some("203.0.113.7".into()),
         user_agent: Some("Test browser".into()),
+        amr: domain::Amr::password(),
+        second_step: None,
+        must_enroll: false,
     };
     store
         .record_sign_in(session, Actor { user_id: Some(user_id), ip: None, api_key_id: None })
@@ -72,6 +75,7 @@ async fn every_sign_in_attempt_is_kept_with_its_outcome(db: &TestDatabase) {
             outcome,
             ip: Some("192.0.2.1".into()),
             user_agent: Some("curl".into()),
+            factor: None,
         };
         store.record_failed_sign_in(attempt).await.unwrap();
     }

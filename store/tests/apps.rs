@@ -69,6 +69,7 @@ async fn sign_in_to(
         sid: sid.into(),
         scope: "openid organization".into(),
         auth_time: now,
+        amr: domain::Amr::password(),
         grant_expires_at: now + Duration::days(30),
         code_hash: format!("code-{sid}"),
         redirect_uri: "https://billing.example/callback".into(),

@@ -25,6 +25,9 @@ fn new_session(user_id: i64, token_hash: &str) -> NewSession {
         expires_at: now + Duration::days(30),
         ip: Some("127.0.0.1".to_owned()),
         user_agent: Some("contract test".to_owned()),
+        amr: domain::Amr::password(),
+        second_step: None,
+        must_enroll: false,
     }
 }
 

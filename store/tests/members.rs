@@ -52,6 +52,9 @@ async fn world(store: &Arc<dyn Store>) -> (i64, DateTime<Utc>) {
                 expires_at: at + Duration::days(30),
                 ip: None,
                 user_agent: None,
+                amr: domain::Amr::password(),
+                second_step: None,
+                must_enroll: false,
             };
             store.record_sign_in(session, Actor::system()).await.unwrap();
         }
@@ -366,6 +369,9 @@ async fn tallied_totals_follow_every_change_to_members(db: &TestDatabase) {
             expires_at: now + Duration::days(1),
             ip: None,
             user_agent: None,
+            amr: domain::Amr::password(),
+            second_step: None,
+            must_enroll: false,
         };
         store.record_sign_in(session, system()).await.unwrap();
         assert_tallies_agree(&store, org, now, &format!("a sign-in ({token})")).await;

@@ -294,6 +294,9 @@ async fn suspension_signs_out_only_someone_left_with_nowhere_to_go(db: &TestData
             expires_at: now + chrono::Duration::days(1),
             ip: None,
             user_agent: None,
+            amr: domain::Amr::password(),
+            second_step: None,
+            must_enroll: false,
         };
         store.record_sign_in(session, Actor::system()).await.unwrap();
     }

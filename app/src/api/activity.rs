@@ -28,6 +28,10 @@ pub struct PersonOverview {
     pub sessions: Vec<SessionView>,
     /// Whether the caller may end these sessions (and the app sessions).
     pub may_end_sessions: bool,
+    /// Their second factors (what and when, never a secret).
+    pub factors: Vec<super::FactorView>,
+    /// Whether the caller may remove every one of them ("Reset two-factor…").
+    pub may_reset_two_factor: bool,
     /// Apps they are signed in to (of the organization in view, if any).
     pub app_sessions: Vec<AppSessionView>,
     pub sign_ins: Vec<SignInView>,
@@ -86,15 +90,19 @@ pub struct SignInView {
     pub user_agent: Option<String>,
     /// The application signed in to, if it was a sign-in to an app.
     pub app: Option<String>,
+    /// The second factor given (or, for a wrong one, tried).
+    pub factor: Option<domain::SecondStep>,
 }
 
 impl SignInView {
     /// The outcome in words: "Signed in to Billing" for a sign-in to an app.
     pub fn result(&self) -> String {
+        let with = self.factor.map(|factor| format!(" with {}", factor.label())).unwrap_or_default();
         match (&self.app, self.outcome) {
-            (Some(app), SignInOutcome::Succeeded) => format!("Signed in to {app}"),
+            (Some(app), SignInOutcome::Succeeded) => format!("Signed in to {app}{with}"),
             (Some(app), outcome) => format!("{} (to {app})", outcome.label()),
-            (None, outcome) => outcome.label().to_owned(),
+            (None, SignInOutcome::WrongCode) => format!("Wrong {}", self.factor.map_or("second factor", |f| f.label())),
+            (None, outcome) => format!("{}{with}", outcome.label()),
         }
     }
 }

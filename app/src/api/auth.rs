@@ -28,9 +28,13 @@ pub async fn current_user() -> Result<Option<SignedInUser>, AppError> {
 #[server(endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     let state = ssr::state()?;
-    let token = ssr::auth::sign_in(&state, &ssr::request(), &email, password).await?;
-    ssr::context::set_session_cookie(&state, &token.clear);
-    leptos_axum::redirect(&ssr::auth::safe_next(next.as_deref()));
+    let signed_in = ssr::auth::sign_in(&state, &ssr::request(), &email, password).await?;
+    let next = ssr::auth::safe_next(next.as_deref());
+    if signed_in.hand_over(&state) {
+        leptos_axum::redirect(&ssr::auth::second_step_url(&next));
+    } else {
+        leptos_axum::redirect(&next);
+    }
     Ok(())
 }
 

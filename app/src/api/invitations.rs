@@ -125,8 +125,8 @@ pub async fn accept_invitation(
 ) -> Result<(), AppError> {
     let state = ssr::state()?;
     let accepted = ssr::invitations::accept(&state, &ssr::request(), &token, name, password).await?;
-    if let Some(session) = accepted.new_session {
-        ssr::context::set_session_cookie(&state, &session.clear);
+    if let Some(signed_in) = accepted.new_session {
+        signed_in.hand_over(&state);
     }
     leptos_axum::redirect(&format!("/orgs/{}", accepted.organization_slug));
     Ok(())

@@ -15,6 +15,7 @@ mod overview;
 mod password_resets;
 mod scim;
 mod setup;
+mod two_factor;
 mod webhooks;
 
 pub use accounts::*;
@@ -30,4 +31,5 @@ pub use overview::*;
 pub use password_resets::*;
 pub use scim::*;
 pub use setup::*;
+pub use two_factor::*;
 pub use webhooks::*;

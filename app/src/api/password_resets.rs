@@ -26,8 +26,9 @@ pub async fn check_reset_link(token: String) -> Result<(), AppError> {
 #[server(endpoint = "reset_password")]
 pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
     let state = ssr::state()?;
-    let session = ssr::password_resets::complete(&state, &ssr::request(), &token, password).await?;
-    ssr::context::set_session_cookie(&state, &session.clear);
-    leptos_axum::redirect("/");
+    let signed_in = ssr::password_resets::complete(&state, &ssr::request(), &token, password).await?;
+    // Someone with a second factor gives it before the new password signs them in.
+    let next = if signed_in.hand_over(&state) { ssr::auth::second_step_url("/") } else { "/".to_owned() };
+    leptos_axum::redirect(&next);
     Ok(())
 }

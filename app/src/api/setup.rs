@@ -22,8 +22,7 @@ pub async fn complete_setup(
 ) -> Result<(), AppError> {
     let state = ssr::state()?;
     let form = ssr::setup::SetupForm { token, email, name, password };
-    let session = ssr::setup::complete(&state, &ssr::request(), form).await?;
-    ssr::context::set_session_cookie(&state, &session.clear);
+    ssr::setup::complete(&state, &ssr::request(), form).await?.hand_over(&state);
     leptos_axum::redirect("/");
     Ok(())
 }

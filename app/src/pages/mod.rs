@@ -20,6 +20,7 @@ mod provisioning;
 mod setup;
 mod sign_in;
 mod signed_in_layout;
+mod two_factor;
 mod webhooks;
 
 pub use accept_invitation::AcceptInvitationPage;
@@ -42,4 +43,5 @@ pub use provisioning::ProvisioningPage;
 pub use setup::SetupPage;
 pub use sign_in::SignInPage;
 pub use signed_in_layout::SignedInLayout;
+pub use two_factor::{ConfirmFactorForm, SecondStepPage, TwoFactorSection, TwoFactorSetupPage};
 pub use webhooks::{InstallationWebhooksPage, OrganizationWebhooksPage, WebhookPage, webhooks_path};

@@ -15,7 +15,7 @@ use crate::{
 };
 
 /// The signed-in person's own account, at `/account`: profile, password,
-/// sessions and recent activity.
+/// second factors, sessions and recent activity.
 #[component]
 pub fn OwnAccountPage() -> impl IntoView {
     let rename = expect_context::<AuthActions>().rename_self;
@@ -58,6 +58,7 @@ pub fn OwnAccountPage() -> impl IntoView {
                         <Profile person=person.clone() />
                         <RenameForm rename name=person.name.clone() />
                         <PasswordForm change_password />
+                        <crate::pages::TwoFactorSection />
                         <Sessions person=person.clone() org=None end_session>
                             <OtherSessionsForm end_others />
                         </Sessions>

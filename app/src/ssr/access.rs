@@ -21,9 +21,14 @@ pub struct Caller {
 }
 
 impl Caller {
-    /// The caller of this request; [`AppError::Unauthenticated`] when signed out.
+    /// The caller of this request; [`AppError::Unauthenticated`] when signed
+    /// out, [`AppError::EnrollmentRequired`] while they must first enroll a
+    /// second factor (only their own account's functions serve them then).
     pub async fn of(state: &AppState, request: &RequestContext) -> Result<Self, AppError> {
         let session = request.require_session()?.clone();
+        if session.must_enroll {
+            return Err(AppError::EnrollmentRequired);
+        }
         let memberships = state.store.memberships_of(session.user.id).await?;
         let policy = policy_actor(&session.user, &memberships);
         Ok(Self {

@@ -98,6 +98,7 @@ impl Person {
                 ip: a.ip,
                 user_agent: a.user_agent,
                 app: a.app,
+                factor: a.factor,
             })
             .collect();
         let app_sessions = store
@@ -115,8 +116,11 @@ impl Person {
         let today = now.date_naive();
         let first_day = today - Duration::days(CHART_DAYS as i64 - 1);
         let times = store.sign_in_times(self.user.id, start_of(first_day)).await?;
+        let factors = store.second_factors(self.user.id).await?.iter().map(super::two_factor::factor_view).collect();
         Ok(PersonOverview {
             may_end_sessions: self.caller.may(Action::EndSessions, &self.target),
+            may_reset_two_factor: self.caller.may(Action::ResetTwoFactor, &self.target),
+            factors,
             user_id: self.user.id,
             name: self.user.name,
             email: self.user.email,
@@ -151,6 +155,21 @@ impl Person {
             .store
             .end_user_session(self.user.id, session_id, self.organization_id, by, Utc::now())
             .await?;
+        Ok(())
+    }
+
+    /// Removes every second factor of the person, ends their sessions and
+    /// app sign-ins, and emails them (one transaction, audited).
+    pub async fn reset_two_factor(self) -> Result<(), AppError> {
+        self.caller.require_explained(Action::ResetTwoFactor, &self.target)?;
+        let admin = self.caller.user.name.clone();
+        let email = super::emails::two_factor_reset(&super::emails::TwoFactorReset {
+            recipient: &self.user.email,
+            reset_by: &admin,
+            sign_in_link: &self.state.settings.link("/sign-in"),
+        });
+        let reset = store::TwoFactorReset { user_id: self.user.id, organization_id: self.organization_id, email };
+        self.state.store.reset_two_factor(reset, self.caller.actor(), Utc::now()).await?;
         Ok(())
     }
 
@@ -311,6 +330,7 @@ pub async fn change_password(
     if current.is_empty() {
         return Err(AppError::invalid("current", "Enter your current password."));
     }
+    super::two_factor::require_recent_factor(state, session).await?;
     let now = Utc::now();
     // Someone at an unlocked screen must not be able to guess the password
     // at leisure.

@@ -4,22 +4,56 @@ use chrono::Utc;
 use domain::{AccountStatus, Email, SignInOutcome};
 use store::{Actor, NewSession, NewSignInAttempt};
 
-use super::{AppState, RequestContext, passwords, tokens, tokens::IssuedToken};
+use super::{AppState, RequestContext, passwords, tokens, tokens::IssuedToken, two_factor};
 use crate::AppError;
 
 /// Long enough for any password a person would choose (and for the 128
 /// allowed at sign-up); longer input is refused before it reaches the hasher.
 const MAX_PASSWORD_BYTES: usize = 1024;
 
-/// Checks an email and password and starts a session. Every failure that
-/// could reveal whether an address is registered answers the same
-/// [`AppError::WrongCredentials`], after the same amount of hashing work.
+/// Where a proven password leads: a session, or the second step first.
+pub enum SignedIn {
+    Session(IssuedToken),
+    /// The person has a second factor: this token (in its own cookie)
+    /// carries the sign-in to `/sign-in/verify`.
+    SecondStepDue(IssuedToken),
+}
+
+impl SignedIn {
+    /// Hands the browser its cookie; `true` when the second step is due.
+    pub fn hand_over(self, state: &AppState) -> bool {
+        match self {
+            Self::Session(token) => {
+                super::context::set_session_cookie(state, &token.clear);
+                false
+            }
+            Self::SecondStepDue(token) => {
+                super::context::set_second_step_cookie(state, &token.clear);
+                true
+            }
+        }
+    }
+}
+
+/// Where the second step of a sign-in is, remembering where it goes next.
+pub fn second_step_url(next: &str) -> String {
+    if next == "/" {
+        return "/sign-in/verify".to_owned();
+    }
+    let next: String = url::form_urlencoded::byte_serialize(next.as_bytes()).collect();
+    format!("/sign-in/verify?next={next}")
+}
+
+/// Checks an email and password and starts a session (or its second step).
+/// Every failure that could reveal whether an address is registered answers
+/// the same [`AppError::WrongCredentials`], after the same amount of hashing
+/// work.
 pub async fn sign_in(
     state: &AppState,
     request: &RequestContext,
     email: &str,
     password: String,
-) -> Result<IssuedToken, AppError> {
+) -> Result<SignedIn, AppError> {
     if email.trim().is_empty() {
         return Err(AppError::invalid("email", "Enter your email address."));
     }
@@ -34,7 +68,13 @@ pub async fn sign_in(
     };
     // Refused before any hashing, alike for every address: the buckets are
     // named after what was typed, registered or not.
-    if buckets.exhausted(state, now).await? {
+    // A locked second step refuses the password step too, whether the
+    // password is right or not: the lockout must not confirm a guess.
+    let second_step_locked = match &account {
+        Some(account) => two_factor::locked_out(state, account.id, now).await?,
+        None => false,
+    };
+    if second_step_locked || buckets.exhausted(state, now).await? {
         if let Some(account) = &account {
             record_failure(state, request, account.id, SignInOutcome::RateLimited);
         }
@@ -66,7 +106,23 @@ pub async fn sign_in(
         record_failure(state, request, account.id, SignInOutcome::Suspended);
         return Err(AppError::AccountSuspended);
     }
-    start_session(state, request, account.id).await
+    password_proven(state, request, account.id).await
+}
+
+/// What follows a proven password (a sign-in, a password reset, a first
+/// password): the second step for someone with a second factor; otherwise
+/// a session, which must first enroll one if their organizations require it.
+pub async fn password_proven(
+    state: &AppState,
+    request: &RequestContext,
+    user_id: i64,
+) -> Result<SignedIn, AppError> {
+    if !state.store.second_factors(user_id).await?.is_empty() {
+        return Ok(SignedIn::SecondStepDue(two_factor::open_second_step(state, user_id).await?));
+    }
+    let must_enroll = state.store.two_factor_required(user_id).await?;
+    let token = start_session(state, request, user_id, domain::Amr::password(), None, must_enroll).await?;
+    Ok(SignedIn::Session(token))
 }
 
 /// Failed sign-ins allowed per typed address, and per IP address, in
@@ -131,6 +187,7 @@ fn record_failure(state: &AppState, request: &RequestContext, user_id: i64, outc
         outcome,
         ip: request.ip.clone(),
         user_agent: request.user_agent.clone(),
+        factor: None,
     };
     let store = state.store.clone();
     tokio::spawn(async move {
@@ -151,11 +208,14 @@ async fn suspended_everywhere(state: &AppState, user_id: i64) -> Result<bool, Ap
         && memberships.iter().all(|m| m.status == domain::MembershipStatus::Suspended))
 }
 
-/// Starts a session for a user who has just proved who they are.
+/// Starts a session for a user who has just proved who they are, as `amr` says.
 pub async fn start_session(
     state: &AppState,
     request: &RequestContext,
     user_id: i64,
+    amr: domain::Amr,
+    second_step: Option<domain::SecondStep>,
+    must_enroll: bool,
 ) -> Result<IssuedToken, AppError> {
     let token = tokens::issue();
     let now = Utc::now();
@@ -166,6 +226,9 @@ pub async fn start_session(
         expires_at: now + state.settings.sessions.absolute,
         ip: request.ip.clone(),
         user_agent: request.user_agent.clone(),
+        amr,
+        second_step,
+        must_enroll,
     };
     state
         .store

@@ -44,6 +44,40 @@ pub fn request() -> RequestContext {
         .unwrap_or_default()
 }
 
+/// The value of a cookie the request came with.
+pub fn request_cookie(name: &str) -> Option<String> {
+    let parts = use_context::<Parts>()?;
+    let headers = parts.headers.get_all(header::COOKIE);
+    headers
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|cookie| cookie.name() == name && !cookie.value().is_empty())
+        .map(|cookie| cookie.value().to_owned())
+}
+
+/// Hands the browser the cookie that carries a sign-in to its second step.
+pub fn set_second_step_cookie(state: &AppState, token: &str) {
+    let value = sessions::short_cookie(
+        super::two_factor::SECOND_STEP_COOKIE,
+        token,
+        super::two_factor::SECOND_STEP_LIFETIME,
+        state.settings.secure_cookies(),
+    );
+    append_set_cookie(&value);
+}
+
+pub fn clear_second_step_cookie(state: &AppState) {
+    let value = sessions::short_cookie(
+        super::two_factor::SECOND_STEP_COOKIE,
+        "",
+        chrono::Duration::zero(),
+        state.settings.secure_cookies(),
+    );
+    append_set_cookie(&value);
+}
+
 /// Hands the browser a session cookie.
 pub fn set_session_cookie(state: &AppState, token: &str) {
     let value = sessions::session_cookie(token, &state.settings.sessions, state.settings.secure_cookies());

@@ -98,6 +98,39 @@ fn article(role: Role) -> &'static str {
     if role.as_str().starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
 }
 
+/// The email telling someone an admin removed their second factors.
+pub struct TwoFactorReset<'a> {
+    pub recipient: &'a str,
+    pub reset_by: &'a str,
+    pub sign_in_link: &'a str,
+}
+
+pub fn two_factor_reset(reset: &TwoFactorReset) -> NewEmail {
+    let TwoFactorReset { recipient, reset_by, sign_in_link } = reset;
+    let body_text = format!(
+        "{reset_by} removed the authenticator apps, passkeys and recovery codes of your Roster account, \
+         and signed you out everywhere.\n\n\
+         Sign in with your password and set up a second factor again:\n{sign_in_link}\n\n\
+         If you did not ask for this, tell {reset_by} or your administrator at once.\n",
+    );
+    let body_html = format!(
+        "<!DOCTYPE html><html><body style=\"font-family: sans-serif; line-height: 1.5\">\
+         <p>{reset_by} removed the authenticator apps, passkeys and recovery codes of your Roster account, \
+         and signed you out everywhere.</p>\
+         <p><a href=\"{link}\">Sign in and set up a second factor again</a></p>\
+         <p>If you did not ask for this, tell {reset_by} or your administrator at once.</p>\
+         </body></html>",
+        reset_by = escape(reset_by),
+        link = html_escape::encode_double_quoted_attribute(sign_in_link),
+    );
+    NewEmail {
+        recipient: (*recipient).to_owned(),
+        subject: "Your second factors for Roster were reset".to_owned(),
+        body_text,
+        body_html,
+    }
+}
+
 /// The email a person an identity provider added (over SCIM) gets, to
 /// choose the password their new account does not have yet.
 pub struct Welcome<'a> {

@@ -214,7 +214,7 @@ pub async fn find_usable(state: &AppState, token: &str) -> Result<InvitationReco
 pub struct Accepted {
     pub organization_slug: String,
     /// A session for an invitee who has just created their account.
-    pub new_session: Option<IssuedToken>,
+    pub new_session: Option<auth::SignedIn>,
 }
 
 /// Redeems an invitation. An invitee without an account chooses a name and
@@ -247,6 +247,6 @@ pub async fn accept(
     let credentials = NewCredentials { name, password_hash };
     let accepted =
         state.store.accept_invitation(&token_hash, Some(credentials), request.actor(), Utc::now()).await?;
-    let session = auth::start_session(state, request, accepted.user_id).await?;
+    let session = auth::password_proven(state, request, accepted.user_id).await?;
     Ok(Accepted { organization_slug: accepted.organization_slug, new_session: Some(session) })
 }

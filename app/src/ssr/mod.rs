@@ -22,6 +22,7 @@ pub mod overview;
 pub mod password_resets;
 pub mod scim;
 pub mod setup;
+pub mod two_factor;
 pub mod webhooks;
 
 // Shared by the areas, and by the server crate.

@@ -107,7 +107,7 @@ pub async fn complete(
     request: &RequestContext,
     token: &str,
     password: String,
-) -> Result<IssuedToken, AppError> {
+) -> Result<auth::SignedIn, AppError> {
     let link = check_link(state, token).await?;
     let password = NewPassword::parse(password).map_err(|e| AppError::invalid("password", e))?;
     // The person's own address and name make poor passwords.
@@ -119,5 +119,5 @@ pub async fn complete(
     let password_hash = passwords::choose(password, context).await?;
     let user_id =
         state.store.reset_password(&tokens::hash(token), &password_hash, request.actor(), Utc::now()).await?;
-    auth::start_session(state, request, user_id).await
+    auth::password_proven(state, request, user_id).await
 }

@@ -34,6 +34,12 @@ pub struct CurrentSession {
     /// When the person typed their password for this session (`auth_time`
     /// in the tokens an app receives).
     pub signed_in_at: DateTime<Utc>,
+    /// How they proved it (OpenID Connect `amr`).
+    pub amr: domain::Amr,
+    /// When they last gave a second factor in this session.
+    pub factor_verified_at: Option<DateTime<Utc>>,
+    /// They must enroll a second factor before doing anything else.
+    pub must_enroll: bool,
 }
 
 /// Whether a stored session still signs its user in at `now`. The account's
@@ -62,7 +68,14 @@ pub async fn authenticate(
     if now - session.last_seen_at >= TOUCH_EVERY {
         store.touch_session(session.id, now).await?;
     }
-    Ok(Some(CurrentSession { id: session.id, user: session.user, signed_in_at: session.created_at }))
+    Ok(Some(CurrentSession {
+        id: session.id,
+        user: session.user,
+        signed_in_at: session.created_at,
+        amr: session.amr,
+        factor_verified_at: session.factor_verified_at,
+        must_enroll: session.must_enroll,
+    }))
 }
 
 /// The `Set-Cookie` value that hands a new session to the browser: HttpOnly
@@ -74,6 +87,19 @@ pub fn session_cookie(token: &str, policy: &SessionPolicy, secure: bool) -> Stri
         .same_site(SameSite::Lax)
         .secure(secure)
         .max_age(cookie::time::Duration::seconds(policy.absolute.num_seconds()))
+        .build()
+        .to_string()
+}
+
+/// A short-lived HttpOnly, SameSite=Lax cookie other than the session's
+/// (an expired one, with `max_age` zero, makes the browser forget it).
+pub fn short_cookie(name: &'static str, value: &str, max_age: Duration, secure: bool) -> String {
+    Cookie::build((name, value.to_owned()))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .max_age(cookie::time::Duration::seconds(max_age.num_seconds()))
         .build()
         .to_string()
 }
@@ -129,6 +155,9 @@ mod tests {
                 created_at: now,
                 last_sign_in_at: Some(now),
             },
+            amr: domain::Amr::password(),
+            factor_verified_at: None,
+            must_enroll: false,
         }
     }
 

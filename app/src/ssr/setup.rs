@@ -5,7 +5,7 @@ use chrono::Utc;
 use domain::{DisplayName, Email, NewPassword};
 use store::{NewUser, TokenKind};
 
-use super::{AppState, RequestContext, auth, passwords, tokens, tokens::IssuedToken};
+use super::{AppState, RequestContext, auth, passwords, tokens};
 use crate::AppError;
 
 /// Whether a setup link can still be used.
@@ -25,7 +25,7 @@ pub async fn complete(
     state: &AppState,
     request: &RequestContext,
     form: SetupForm,
-) -> Result<IssuedToken, AppError> {
+) -> Result<auth::SignedIn, AppError> {
     check_link(state, &form.token).await?;
     let email = Email::parse(&form.email).map_err(|e| AppError::invalid("email", e))?;
     let name = DisplayName::parse(&form.name).map_err(|e| AppError::invalid("name", e))?;
@@ -35,5 +35,5 @@ pub async fn complete(
     let user = NewUser { email, name, password_hash, is_super_admin: true };
     let created =
         state.store.complete_setup(&tokens::hash(&form.token), user, request.actor(), Utc::now()).await?;
-    auth::start_session(state, request, created.id).await
+    auth::password_proven(state, request, created.id).await
 }

@@ -53,6 +53,12 @@ pub async fn authenticate(State(state): State<AppState>, mut request: Request, n
     if is_page_view && signed_in && path == "/sign-in" && !is_reauthentication(request.uri().query()) {
         return Redirect::to("/").into_response();
     }
+    // Someone who must enroll a second factor does that first: every page
+    // (an app's authorization request too) leads to the enrollment page.
+    if is_page_view && session.as_ref().is_some_and(|s| s.must_enroll) && !open_while_enrolling(&path) {
+        let target = request.uri().path_and_query().map_or("/", |p| p.as_str());
+        return Redirect::to(&enrollment_url(target)).into_response();
+    }
 
     let context = RequestContext {
         session,
@@ -94,8 +100,9 @@ fn sets_session_cookie(response: &Response) -> bool {
 /// Every page needs a signed-in user except these. Server functions check
 /// the session themselves and answer "unauthenticated" in their own format.
 fn needs_sign_in(path: &str) -> bool {
-    const PUBLIC: [&str; 8] = [
+    const PUBLIC: [&str; 9] = [
         "/sign-in",
+        "/sign-in/verify",
         "/forgot-password",
         "/reset-password",
         "/setup",
@@ -116,6 +123,21 @@ fn needs_sign_in(path: &str) -> bool {
         || reference
         || path.starts_with("/api/")
         || path.starts_with("/pkg/"))
+}
+
+/// What someone who must enroll a second factor may still open.
+fn open_while_enrolling(path: &str) -> bool {
+    path == ENROLLMENT_PAGE || !needs_sign_in(path) && !path.starts_with("/oauth2/")
+}
+
+const ENROLLMENT_PAGE: &str = "/two-factor/setup";
+
+fn enrollment_url(target: &str) -> String {
+    if target == "/" || target.starts_with(ENROLLMENT_PAGE) {
+        return ENROLLMENT_PAGE.to_owned();
+    }
+    let next: String = url::form_urlencoded::byte_serialize(target.as_bytes()).collect();
+    format!("{ENROLLMENT_PAGE}?next={next}")
 }
 
 /// Whether a sign-in page asks someone already signed in to prove who they

@@ -270,6 +270,7 @@ async fn decide(
         sid: random_id(),
         scope: request.scope,
         auth_time: session.signed_in_at,
+        amr: session.amr.clone(),
         grant_expires_at: now + grant_lifetime,
         code_hash: code.hash,
         redirect_uri: params.get("redirect_uri").unwrap_or_default().to_owned(),

@@ -28,9 +28,10 @@ pub async fn configuration(Extension(provider): Extension<Provider>) -> impl Int
         "code_challenge_methods_supported": ["S256"],
         "prompt_values_supported": ["none", "login"],
         "claims_supported": [
-            "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "sid", "name", "email",
+            "sub", "iss", "aud", "exp", "iat", "auth_time", "amr", "acr", "nonce", "sid", "name", "email",
             "email_verified", "org_id", "org_slug", "org_name", "org_role"
         ],
+        "acr_values_supported": [domain::ACR_PASSWORD, domain::ACR_MFA],
         "claims_parameter_supported": false,
         "request_parameter_supported": false,
         "request_uri_parameter_supported": false,

@@ -78,6 +78,9 @@ pub struct IdTokenClaims {
     pub exp: i64,
     pub iat: i64,
     pub auth_time: i64,
+    /// How the person signed in (RFC 8176 values) and its level.
+    pub amr: Vec<String>,
+    pub acr: String,
     pub sid: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nonce: Option<String>,
@@ -166,6 +169,8 @@ impl Provider {
                 exp: (now + ID_TOKEN_LIFETIME).timestamp(),
                 iat: now.timestamp(),
                 auth_time: grant.auth_time.timestamp(),
+                amr: domain::Amr::parse(&grant.amr).values().to_vec(),
+                acr: domain::Amr::parse(&grant.amr).acr().to_owned(),
                 sid: grant.sid.clone(),
                 nonce,
                 at_hash: at_hash(&access_token),

@@ -53,7 +53,9 @@ impl From<AppError> for ScimError {
                 Self::new(StatusCode::TOO_MANY_REQUESTS, None, detail)
             }
             AppError::Unauthenticated | AppError::WrongCredentials => Self::unauthorized(detail),
-            AppError::AccountSuspended => Self::new(StatusCode::FORBIDDEN, None, detail),
+            AppError::AccountSuspended | AppError::EnrollmentRequired | AppError::SecondFactorRequired => {
+                Self::new(StatusCode::FORBIDDEN, None, detail)
+            }
             AppError::Link(_) | AppError::Unreachable | AppError::Internal => {
                 Self::new(StatusCode::INTERNAL_SERVER_ERROR, None, AppError::Internal.to_string())
             }

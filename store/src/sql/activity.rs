@@ -93,13 +93,15 @@ fn audit_select(audit: &crate::AuditQuery) -> sqlx::QueryBuilder<'static, Db> {
 impl ActivityStore for DbStore {
     async fn record_failed_sign_in(&self, attempt: crate::NewSignInAttempt) -> Result<()> {
         sqlx::query(
-            "INSERT INTO sign_in_attempts (user_id, at, outcome, ip, user_agent) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO sign_in_attempts (user_id, at, outcome, ip, user_agent, factor)
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(attempt.user_id)
         .bind(attempt.at)
         .bind(attempt.outcome.as_str())
         .bind(attempt.ip)
         .bind(attempt.user_agent)
+        .bind(attempt.factor.map(domain::SecondStep::as_str))
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -107,7 +109,7 @@ impl ActivityStore for DbStore {
 
     async fn sign_in_attempts(&self, user_id: i64, limit: i64) -> Result<Vec<crate::SignInAttempt>> {
         Ok(sqlx::query_as(
-            "SELECT id, at, outcome, ip, user_agent, app FROM sign_in_attempts
+            "SELECT id, at, outcome, ip, user_agent, app, factor FROM sign_in_attempts
              WHERE user_id = $1 ORDER BY at DESC, id DESC LIMIT $2",
         )
         .bind(user_id)

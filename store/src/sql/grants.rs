@@ -18,7 +18,7 @@ use crate::{
 /// A [`GrantRecord`] from `app_grants g`; the caller adds `WHERE`.
 macro_rules! grant_select {
     () => {
-        "SELECT g.id AS grant_id, g.sid, g.scope, g.auth_time, g.expires_at, g.revoked_at, g.session_id,
+        "SELECT g.id AS grant_id, g.sid, g.scope, g.auth_time, g.amr, g.expires_at, g.revoked_at, g.session_id,
                 a.id AS app_id, a.client_id, a.status AS app_status,
                 u.id AS user_id, COALESCE(u.public_id, '') AS subject, u.email, u.name,
                 u.status AS user_status, g.organization_id AS organization,
@@ -138,8 +138,8 @@ impl GrantStore for DbStore {
         }
         let grant_id: i64 = sqlx::query_scalar(
             "INSERT INTO app_grants (app_id, user_id, organization_id, session_id, sid, scope, auth_time,
-                                     created_at, last_used_at, expires_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) RETURNING id",
+                                     created_at, last_used_at, expires_at, amr)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10) RETURNING id",
         )
         .bind(sign_in.app_id)
         .bind(sign_in.user_id)
@@ -150,6 +150,7 @@ impl GrantStore for DbStore {
         .bind(sign_in.auth_time)
         .bind(at)
         .bind(sign_in.grant_expires_at)
+        .bind(sign_in.amr.stored())
         .fetch_one(&mut *tx)
         .await?;
         sqlx::query(

@@ -88,6 +88,7 @@ mod scim;
 mod sessions;
 mod signing_keys;
 mod tokens;
+mod two_factor;
 mod webhooks;
 
 #[async_trait]

@@ -33,8 +33,9 @@ impl SessionStore for DbStore {
     async fn record_sign_in(&self, session: NewSession, by: Actor) -> Result<()> {
         let mut tx = self.write().await?;
         sqlx::query(
-            "INSERT INTO sessions (user_id, token_hash, created_at, last_seen_at, expires_at, ip, user_agent)
-             VALUES ($1, $2, $3, $3, $4, $5, $6)",
+            "INSERT INTO sessions (user_id, token_hash, created_at, last_seen_at, expires_at, ip, user_agent,
+                                   amr, factor_verified_at, must_enroll)
+             VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(session.user_id)
         .bind(&session.token_hash)
@@ -42,6 +43,9 @@ impl SessionStore for DbStore {
         .bind(session.expires_at)
         .bind(session.ip.as_deref())
         .bind(session.user_agent.as_deref())
+        .bind(session.amr.stored())
+        .bind(session.second_step.map(|_| session.created_at))
+        .bind(session.must_enroll)
         .execute(&mut *tx)
         .await?;
         sqlx::query("UPDATE users SET last_sign_in_at = $1 WHERE id = $2")
@@ -50,13 +54,14 @@ impl SessionStore for DbStore {
             .execute(&mut *tx)
             .await?;
         sqlx::query(
-            "INSERT INTO sign_in_attempts (user_id, at, outcome, ip, user_agent)
-             VALUES ($1, $2, 'succeeded', $3, $4)",
+            "INSERT INTO sign_in_attempts (user_id, at, outcome, ip, user_agent, factor)
+             VALUES ($1, $2, 'succeeded', $3, $4, $5)",
         )
         .bind(session.user_id)
         .bind(session.created_at)
         .bind(session.ip.as_deref())
         .bind(session.user_agent.as_deref())
+        .bind(session.second_step.map(domain::SecondStep::as_str))
         .execute(&mut *tx)
         .await?;
         audit(&mut tx, &by, session.created_at, action::SIGNED_IN, None, Some(session.user_id)).await?;
@@ -67,7 +72,7 @@ impl SessionStore for DbStore {
     async fn find_session(&self, token_hash: &str) -> Result<Option<SessionRecord>> {
         let row: Option<SessionRow> = sqlx::query_as(
             "SELECT s.id AS session_id, s.created_at AS session_created_at, s.last_seen_at,
-                    s.expires_at, s.revoked_at,
+                    s.expires_at, s.revoked_at, s.amr, s.factor_verified_at, s.must_enroll,
                     u.id, u.email, u.name, u.is_super_admin, u.status, u.created_at, u.last_sign_in_at
              FROM sessions s JOIN users u ON u.id = s.user_id
              WHERE s.token_hash = $1",

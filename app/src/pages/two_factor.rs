@@ -1,0 +1,284 @@
+//! Two-factor sign-in: the second step after a password (`/sign-in/verify`),
+//! enrollment when a person must have a second factor (`/two-factor/setup`),
+//! and the own account page's section for managing factors.
+
+use leptos::{prelude::*, server_fn::ServerFn};
+use leptos_router::hooks::use_query_map;
+
+use crate::{
+    AppError,
+    api::{
+        ConfirmSecondFactor, ConfirmTotp, FactorView, RegenerateRecoveryCodes, RemoveSecondFactor,
+        TwoFactorSettings, VerifySecondStep, own_two_factor, second_step_options, start_totp_setup,
+    },
+    components::{AuthCard, ErrorAlert, FormAlert, FormErrors, FormField, LastSignIn, SubmitButton, TimeAgo},
+};
+
+/// The second step of a sign-in: a code from an authenticator app, or a
+/// recovery code. A plain form post, so that the answer's redirect (to a
+/// page, or to an app's authorization request) is followed by the browser.
+#[component]
+pub fn SecondStepPage() -> impl IntoView {
+    let query = use_query_map();
+    let next = Memo::new(move |_| query.read().get("next").unwrap_or_default());
+    let options = Resource::new(|| (), |()| second_step_options());
+    let action = ServerAction::<VerifySecondStep>::new();
+    let errors = FormErrors::of(action.value());
+    view! {
+        <AuthCard title="Two-factor sign-in" heading="Confirm it is you" heading_id="second-step-heading">
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match options.await {
+                        Ok(Some(_)) => view! {
+                            <p>"Enter the six-digit code your authenticator app shows for Roster."</p>
+                            <form method="post" action=VerifySecondStep::PATH>
+                                <input type="hidden" name="next" value=next />
+                                <FormField
+                                    label="Code"
+                                    name="code"
+                                    autocomplete="one-time-code"
+                                    hint="Lost your phone? Enter one of your recovery codes instead."
+                                    error=errors.field("code")
+                                />
+                                <FormAlert message=errors.general() />
+                                <button type="submit" class="button-primary">"Continue"</button>
+                            </form>
+                        }
+                        .into_any(),
+                        Ok(None) => view! {
+                            <p role="alert">"This sign-in has expired. Sign in again."</p>
+                            <p><a href="/sign-in">"Sign in"</a></p>
+                        }
+                        .into_any(),
+                        Err(error) => view! { <ErrorAlert error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <p><a href="/sign-in">"Use another account"</a></p>
+        </AuthCard>
+    }
+}
+
+/// Where someone whose organization requires a second factor is taken
+/// right after their password, and stays until they have one.
+#[component]
+pub fn TwoFactorSetupPage() -> impl IntoView {
+    let query = use_query_map();
+    let next = Memo::new(move |_| crate::pages::two_factor::safe_path(query.read().get("next")));
+    view! {
+        <AuthCard title="Set up two-factor sign-in" heading="Set up two-factor sign-in" heading_id="setup-2fa-heading">
+            <p>
+                "Your organization requires a second factor. Add an authenticator app (such as "
+                "1Password, Google Authenticator or Microsoft Authenticator) to continue."
+            </p>
+            <AddAuthenticator on_done=Callback::new(|_| ()) continue_to=Signal::derive(move || next.get()) />
+            <form method="post" action=crate::api::SignOut::PATH>
+                <button type="submit" class="button-secondary">"Sign out"</button>
+            </form>
+        </AuthCard>
+    }
+}
+
+/// A path on this site to continue to, or `/`.
+pub fn safe_path(next: Option<String>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\") => path,
+        _ => "/".to_owned(),
+    }
+}
+
+/// Adding an authenticator app: scan (or type) the secret, confirm with a
+/// code, name it; a first factor then shows its recovery codes once.
+#[component]
+fn AddAuthenticator(
+    /// Called once the app is added.
+    on_done: Callback<()>,
+    /// Where the "Continue" link after the recovery codes goes; `None`
+    /// stays on the page.
+    #[prop(optional, into)]
+    continue_to: Option<Signal<String>>,
+) -> impl IntoView {
+    let setup = Action::new(|(): &()| start_totp_setup());
+    let confirm = ServerAction::<ConfirmTotp>::new();
+    let errors = FormErrors::of(confirm.value());
+    Effect::new(move |_| {
+        if confirm.value().with(|result| matches!(result, Some(Ok(_)))) {
+            on_done.run(());
+        }
+    });
+    let started = move || setup.value().with(|value| matches!(value, Some(Ok(_))));
+    view! {
+        <Show
+            when=move || confirm.value().with(|result| matches!(result, Some(Ok(_))))
+            fallback=move || view! {
+                <Show when=move || !started()>
+                    <button type="button" class="button-primary button-inline" on:click=move |_| { setup.dispatch(()); }>
+                        "Add an authenticator app"
+                    </button>
+                </Show>
+                {move || setup.value().get().map(|result| match result {
+                    Ok(view) => view! {
+                        <div class="totp-setup">
+                            <p>"Scan this code with your authenticator app, or type the key below into it."</p>
+                            <div class="qr-code" role="img" aria-label="QR code of the authenticator app setup" inner_html=view.qr_svg />
+                            <p>"Key: " <code class="secret" data-totp-secret=view.secret.clone()>{view.secret.clone()}</code></p>
+                            <ActionForm action=confirm>
+                                <input type="hidden" name="secret" value=view.secret />
+                                <FormField label="Name it" name="name" value="Authenticator app" hint="So you recognise it later, such as “Work phone”." error=errors.field("name") />
+                                <FormField label="Code the app shows" name="code" autocomplete="one-time-code" error=errors.field("code") />
+                                <FormAlert message=errors.general() />
+                                <SubmitButton label="Add authenticator app" busy="Checking…" pending=confirm.pending() />
+                            </ActionForm>
+                        </div>
+                    }
+                    .into_any(),
+                    Err(error) => view! { <ErrorAlert error /> }.into_any(),
+                })}
+            }
+        >
+            <p role="status" class="form-notice">"Authenticator app added."</p>
+            {move || confirm.value().get().and_then(Result::ok).flatten().map(|codes| view! { <RecoveryCodes codes /> })}
+            {continue_to.map(|to| view! {
+                <p><a class="button-primary button-inline" href=to rel="external">"Continue"</a></p>
+            })}
+        </Show>
+    }
+}
+
+/// Recovery codes, shown this once.
+#[component]
+fn RecoveryCodes(codes: Vec<String>) -> impl IntoView {
+    view! {
+        <div class="recovery-codes" aria-labelledby="recovery-codes-heading">
+            <h3 id="recovery-codes-heading">"Your recovery codes"</h3>
+            <p>
+                "Each code signs you in once if you lose your authenticator. Keep them somewhere safe, "
+                "such as a password manager: they are shown only now."
+            </p>
+            <ul class="code-list">
+                {codes
+                    .into_iter()
+                    .map(|code| {
+                        let shown = code.clone();
+                        view! { <li><code data-recovery-code=code>{shown}</code></li> }
+                    })
+                    .collect_view()}
+            </ul>
+        </div>
+    }
+}
+
+/// The own account page's section: factors, recovery codes, adding and removing.
+#[component]
+pub fn TwoFactorSection() -> impl IntoView {
+    let remove = ServerAction::<RemoveSecondFactor>::new();
+    let regenerate = ServerAction::<RegenerateRecoveryCodes>::new();
+    let confirm = ServerAction::<ConfirmSecondFactor>::new();
+    let added = RwSignal::new(0u32);
+    let settings: Resource<Result<TwoFactorSettings, AppError>> = Resource::new(
+        move || (remove.version().get(), regenerate.version().get(), added.get()),
+        |_| own_two_factor(),
+    );
+    let remove_errors = FormErrors::of(remove.value());
+    let regenerate_errors = FormErrors::of(regenerate.value());
+    // A sensitive change asks for the second factor again after 15 minutes.
+    let needs_factor = move || {
+        matches!(remove_errors.last().get(), Some(AppError::SecondFactorRequired))
+            || matches!(regenerate_errors.last().get(), Some(AppError::SecondFactorRequired))
+    };
+    view! {
+        <section aria-labelledby="two-factor-heading">
+            <h2 id="two-factor-heading">"Two-factor sign-in"</h2>
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match settings.await {
+                        Ok(settings) => view! { <FactorList settings remove /> }.into_any(),
+                        Err(error) => view! { <ErrorAlert error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <FormAlert message=remove_errors.general() />
+            <Show when=needs_factor>
+                <ConfirmFactorForm confirm />
+            </Show>
+            <ActionForm action=regenerate>
+                <SubmitButton label="New recovery codes" busy="Making codes…" pending=regenerate.pending() class="button-secondary" />
+            </ActionForm>
+            <FormAlert message=regenerate_errors.general() />
+            {move || regenerate.value().get().and_then(Result::ok).map(|codes| view! { <RecoveryCodes codes /> })}
+            <AddAuthenticator on_done=Callback::new(move |_| added.update(|n| *n += 1)) />
+        </section>
+    }
+}
+
+#[component]
+fn FactorList(settings: TwoFactorSettings, remove: ServerAction<RemoveSecondFactor>) -> impl IntoView {
+    let now = settings.now;
+    let summary = if settings.factors.is_empty() {
+        if settings.required {
+            "Your organization requires a second factor: add one."
+        } else {
+            "Only your password protects your account. Add an authenticator app to ask for a code too."
+        }
+    } else {
+        "Signing in asks for one of these after your password."
+    };
+    view! {
+        <p>{summary}</p>
+        <Show when={
+            let any = !settings.factors.is_empty();
+            move || any
+        }>
+            <table class="data-table factor-table">
+                <thead><tr><th scope="col">"Name"</th><th scope="col">"Type"</th><th scope="col">"Added"</th><th scope="col">"Last used"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
+                <tbody>
+                    {settings.factors.clone().into_iter().map(|factor| view! { <FactorRow factor now remove /> }).collect_view()}
+                </tbody>
+            </table>
+            <p>{format!("Recovery codes left: {}", settings.recovery_codes_left)}</p>
+        </Show>
+    }
+}
+
+#[component]
+fn FactorRow(factor: FactorView, now: chrono::DateTime<chrono::Utc>, remove: ServerAction<RemoveSecondFactor>) -> impl IntoView {
+    let label = format!("Remove {}", factor.name);
+    view! {
+        <tr>
+            <td>{factor.name.clone()}</td>
+            <td>{factor.kind.label()}</td>
+            <td><TimeAgo at=factor.created_at now /></td>
+            <td><LastSignIn at=factor.last_used_at now /></td>
+            <td>
+                <ActionForm action=remove>
+                    <input type="hidden" name="id" value=factor.id />
+                    <SubmitButton label="Remove" busy="Removing…" pending=remove.pending() class="button-secondary" aria_label=label />
+                </ActionForm>
+            </td>
+        </tr>
+    }
+}
+
+/// Gives the second factor again, for a sensitive change; then the change
+/// is tried again by the person.
+#[component]
+pub fn ConfirmFactorForm(confirm: ServerAction<ConfirmSecondFactor>) -> impl IntoView {
+    let errors = FormErrors::of(confirm.value());
+    view! {
+        <div class="confirm-factor" role="group" aria-labelledby="confirm-factor-heading">
+            <h3 id="confirm-factor-heading">"Confirm it is you"</h3>
+            <Show
+                when=move || confirm.value().with(|result| matches!(result, Some(Ok(()))))
+                fallback=move || view! {
+                    <ActionForm action=confirm>
+                        <FormField label="Code from your authenticator app, or a recovery code" name="confirm_code" autocomplete="one-time-code" error=errors.field("confirm_code") />
+                        <FormAlert message=errors.general() />
+                        <SubmitButton label="Confirm" busy="Checking…" pending=confirm.pending() />
+                    </ActionForm>
+                }
+            >
+                <p role="status" class="form-notice">"Confirmed. Try the change again."</p>
+            </Show>
+        </div>
+    }
+}
