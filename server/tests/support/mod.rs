@@ -170,6 +170,8 @@ pub struct Browser {
     base: String,
     http: reqwest::Client,
     pub session: Option<String>,
+    /// The cookie that carries a sign-in from its password to its second step.
+    pub second_step: Option<String>,
 }
 
 pub struct Answer {
@@ -181,7 +183,7 @@ pub struct Answer {
 impl Browser {
     /// A browser for the Roster at `base` (`http://127.0.0.1:port`).
     pub fn new(base: &str) -> Self {
-        Self { base: base.to_owned(), http: http_client(), session: None }
+        Self { base: base.to_owned(), http: http_client(), session: None, second_step: None }
     }
 
     /// A page or file. A GET that times out is tried once more, loudly:
@@ -211,8 +213,12 @@ impl Browser {
     }
 
     async fn try_send(&mut self, mut request: reqwest::RequestBuilder) -> Result<Answer, reqwest::Error> {
-        if let Some(token) = &self.session {
-            request = request.header(header::COOKIE, format!("roster_session={token}"));
+        let cookies: Vec<String> = [("roster_session", &self.session), ("roster_second_step", &self.second_step)]
+            .into_iter()
+            .filter_map(|(name, value)| value.as_ref().map(|value| format!("{name}={value}")))
+            .collect();
+        if !cookies.is_empty() {
+            request = request.header(header::COOKIE, cookies.join("; "));
         }
         let response = request.send().await?;
         let status = response.status();
@@ -222,6 +228,10 @@ impl Browser {
             if let Some(rest) = value.strip_prefix("roster_session=") {
                 let token = rest.split(';').next().unwrap_or_default();
                 self.session = (!token.is_empty()).then(|| token.to_owned());
+            }
+            if let Some(rest) = value.strip_prefix("roster_second_step=") {
+                let token = rest.split(';').next().unwrap_or_default();
+                self.second_step = (!token.is_empty()).then(|| token.to_owned());
             }
         }
         Ok(Answer { status, headers, body: response.text().await? })
