@@ -39,7 +39,7 @@ const SIGNED_OUT: usize = ACTORS.len() - 1;
 /// The server functions anyone may call, signed in or not: they answer the
 /// signed-out browser as they answer everyone else. Every other function
 /// answers it "please sign in".
-const PUBLIC: [&str; 11] = [
+const PUBLIC: [&str; 13] = [
     "current_user",
     "sign_in",
     "sign_out",
@@ -51,6 +51,9 @@ const PUBLIC: [&str; 11] = [
     "invitation",
     "accept_invitation",
     "app_sign_in_name",
+    // The second step of a sign-in: the browser has no session yet.
+    "second_step_options",
+    "verify_second_step",
 ];
 
 /// Called after the cases, in this order, each with its own assertions:
@@ -109,6 +112,8 @@ struct Ids {
     api_key: String,
     /// A SCIM token of Org A.
     scim_token: String,
+    /// A member of Org A who acts in no case (a reset signs them out).
+    bystander_a: String,
 }
 
 /// Every call but the [`LAST`] ones, with the status each actor must get.
@@ -118,6 +123,7 @@ fn cases(ids: &Ids) -> Vec<Case> {
     let (hook_a, hook_all) = (ids.hook_a.as_str(), ids.hook_all.as_str());
     let receiver = "http://127.0.0.1:9/hooks";
     let (api_key, scim_token) = (ids.api_key.as_str(), ids.scim_token.as_str());
+    let bystander_a = ids.bystander_a.as_str();
     //                                                  super  adminA  editorA viewerA adminB  signed out
     vec![
         case("current_user", &[], [OK, OK, OK, OK, OK, OK]),
@@ -711,6 +717,62 @@ fn cases(ids: &Ids) -> Vec<Case> {
             &[("slug", "org-a"), ("id", scim_token)],
             [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
         ),
+        // Two-factor: the second step has nothing pending here, alike for everyone.
+        case("second_step_options", &[], [OK, OK, OK, OK, OK, OK]),
+        case(
+            "verify_second_step",
+            &[("code", "123456")],
+            [UNAUTHENTICATED, UNAUTHENTICATED, UNAUTHENTICATED, UNAUTHENTICATED, UNAUTHENTICATED, UNAUTHENTICATED],
+        ),
+        // One's own factors.
+        case("own_two_factor", &[], [OK, OK, OK, OK, OK, UNAUTHENTICATED]),
+        case("start_totp_setup", &[], [OK, OK, OK, OK, OK, UNAUTHENTICATED]),
+        case(
+            "confirm_totp",
+            &[("name", "Phone"), ("secret", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"), ("code", "12")],
+            [BAD, BAD, BAD, BAD, BAD, UNAUTHENTICATED],
+        ),
+        case("remove_second_factor", &[("id", "999999")], [NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED]),
+        case("regenerate_recovery_codes", &[], [CONFLICT, CONFLICT, CONFLICT, CONFLICT, CONFLICT, UNAUTHENTICATED]),
+        case("confirm_second_factor", &[("confirm_code", "")], [BAD, BAD, BAD, BAD, BAD, UNAUTHENTICATED]),
+        // Resetting someone's factors: their organization's admins, super admins.
+        case(
+            "reset_two_factor",
+            &[("org", "org-a"), ("user_id", bystander_a)],
+            [OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "reset_two_factor",
+            &[("user_id", bystander_a)],
+            [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "reset_two_factor",
+            &[("org", "org-b"), ("user_id", bystander_a)],
+            [NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        // Who must use a second factor.
+        case(
+            "organization_two_factor",
+            &[("slug", "org-a")],
+            [OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "set_two_factor_requirement",
+            &[("slug", "org-a"), ("required_for", "off")],
+            [OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "set_two_factor_requirement",
+            &[("slug", "org-b"), ("required_for", "sometimes")],
+            [BAD, NOT_FOUND, NOT_FOUND, NOT_FOUND, BAD, UNAUTHENTICATED],
+        ),
+        case("super_admin_two_factor", &[], [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED]),
+        case(
+            "set_super_admin_two_factor",
+            &[("required", "false")],
+            [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
         // One's own account: everyone signed in, about themselves only.
         case("end_other_sessions", &[], [OK, OK, OK, OK, OK, UNAUTHENTICATED]),
         case("rename_self", &[("name", "")], [BAD, BAD, BAD, BAD, BAD, UNAUTHENTICATED]),
@@ -766,6 +828,8 @@ async fn every_server_function_answers_every_actor_as_designed(db: &TestDatabase
         ..key_of(org_a.id)
     };
     let token = app.store.create_api_key(token, store::Actor::system(), chrono::Utc::now()).await.unwrap();
+    let bystander = app.create_user("bystander@a.example", support::SUPPORT_PASSWORD, false).await;
+    app.add_member(org_a.id, bystander.id, Role::Viewer).await;
     let cases = cases(&Ids {
         viewer_a: viewer_a.clone(),
         admin_b: admin_b.clone(),
@@ -775,6 +839,7 @@ async fn every_server_function_answers_every_actor_as_designed(db: &TestDatabase
         hook_all: hooks[1].to_string(),
         api_key: key.id.to_string(),
         scim_token: token.id.to_string(),
+        bystander_a: bystander.id.to_string(),
     });
 
     let mut failures = Vec::new();
@@ -852,6 +917,7 @@ fn listed_cases() -> Vec<Case> {
         hook_all: "5".to_owned(),
         api_key: "4".to_owned(),
         scim_token: "6".to_owned(),
+        bystander_a: "7".to_owned(),
     })
 }
 

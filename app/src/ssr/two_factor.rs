@@ -353,6 +353,9 @@ pub async fn regenerate_recovery_codes(state: &AppState, request: &RequestContex
 /// A second factor given again in this session, for sensitive actions.
 pub async fn confirm(state: &AppState, request: &RequestContext, code: &str) -> Result<(), AppError> {
     let session = request.require_session()?;
+    if state.store.second_factors(session.user.id).await?.is_empty() {
+        return Err(AppError::Conflict("You have no second factor to confirm with.".to_owned()));
+    }
     verify_code(state, request, session.user.id, code).await.map_err(|error| match error {
         AppError::Invalid { message, .. } => AppError::invalid("confirm_code", message),
         other => other,
