@@ -99,6 +99,8 @@ pub struct MemberView {
     pub sign_in: Option<SignInFilter>,
     /// Only the members a SCIM token provisioned (`source=scim`).
     pub provisioned: bool,
+    /// Only members with (`2fa=on`) or without (`2fa=off`) a second factor.
+    pub two_factor: Option<bool>,
     pub sort: MemberSort,
     pub descending: bool,
     /// 1-based.
@@ -114,6 +116,7 @@ impl Default for MemberView {
             status: None,
             sign_in: None,
             provisioned: false,
+            two_factor: None,
             sort: MemberSort::Name,
             descending: false,
             page: 1,
@@ -138,6 +141,11 @@ impl MemberView {
             status: get("status").and_then(|s| s.parse().ok()),
             sign_in: get("signin").and_then(|s| SignInFilter::from_key(&s)),
             provisioned: get("source").is_some_and(|s| s == "scim"),
+            two_factor: match get("2fa").as_deref() {
+                Some("on") => Some(true),
+                Some("off") => Some(false),
+                _ => None,
+            },
             sort: get("sort").and_then(|s| s.parse().ok()).unwrap_or(defaults.sort),
             descending: get("dir").is_some_and(|d| d == "desc"),
             page: Paging::requested(get("page")),
@@ -201,6 +209,9 @@ impl MemberView {
         }
         if self.provisioned {
             pairs.push(("source", "scim".to_owned()));
+        }
+        if let Some(on) = self.two_factor {
+            pairs.push(("2fa", if on { "on" } else { "off" }.to_owned()));
         }
         if self.sort != defaults.sort {
             pairs.push(("sort", self.sort.key().to_owned()));
@@ -272,6 +283,7 @@ mod tests {
             status: Some(MembershipStatus::Invited),
             sign_in: Some(SignInFilter::InactiveDays(90)),
             provisioned: true,
+            two_factor: Some(false),
             sort: MemberSort::LastSignIn,
             descending: true,
             page: 7,

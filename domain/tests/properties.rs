@@ -302,13 +302,14 @@ fn member_view() -> impl Strategy<Value = MemberView> {
         ])),
         proptest::option::of(proptest::sample::select(SignInFilter::CHOICES.to_vec())),
         any::<bool>(),
+        proptest::option::of(any::<bool>()),
         proptest::sample::select(MemberSort::ALL.to_vec()),
         any::<bool>(),
         prop_oneof![1..5u32, 1..=u32::MAX],
         proptest::sample::select(PAGE_SIZES.to_vec()),
     )
-        .prop_map(|(search, role, status, sign_in, provisioned, sort, descending, page, page_size)| {
-            MemberView { search, role, status, sign_in, provisioned, sort, descending, page, page_size }
+        .prop_map(|(search, role, status, sign_in, provisioned, two_factor, sort, descending, page, page_size)| {
+            MemberView { search, role, status, sign_in, provisioned, two_factor, sort, descending, page, page_size }
         })
 }
 

@@ -207,6 +207,8 @@ pub struct MemberRow {
     pub status: MembershipStatus,
     pub joined_at: Option<DateTime<Utc>>,
     pub last_sign_in_at: Option<DateTime<Utc>>,
+    /// Whether they have a second factor.
+    pub two_factor: bool,
 }
 
 /// How many members of an organization have one role and status: a sum

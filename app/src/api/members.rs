@@ -16,6 +16,8 @@ pub struct MemberRowView {
     pub status: MembershipStatus,
     pub joined_at: Option<DateTime<Utc>>,
     pub last_sign_in_at: Option<DateTime<Utc>>,
+    /// Whether they have a second factor.
+    pub two_factor: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,6 +54,7 @@ pub async fn list_members(slug: String, query: String) -> Result<MemberList, App
             status: m.status,
             joined_at: m.joined_at,
             last_sign_in_at: m.last_sign_in_at,
+            two_factor: m.two_factor,
         })
         .collect();
     Ok(MemberList { rows, total: found.total, page: found.page, page_size: view.page_size, now })

@@ -64,6 +64,7 @@ pub fn AccountsPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        <crate::pages::SuperAdminTwoFactorForm />
         <AccountStatusDialog pending open=dialog_open action=change_status />
         <RemovalDialog removals />
     }

@@ -158,6 +158,18 @@ fn MemberFilters(view: Memo<MemberView>, show: Callback<(MemberView, bool)>) -> 
                 </select>
             </div>
             <div class="field">
+                <label for="member-two-factor">"Two-factor"</label>
+                <select
+                    id="member-two-factor"
+                    name="2fa"
+                    on:change=choose(|v, value| v.two_factor = match value { "on" => Some(true), "off" => Some(false), _ => None })
+                >
+                    <option value="">"Any"</option>
+                    <option value="on" selected=current.two_factor == Some(true)>"On"</option>
+                    <option value="off" selected=current.two_factor == Some(false)>"Off"</option>
+                </select>
+            </div>
+            <div class="field">
                 <label for="member-source">"Source"</label>
                 <select id="member-source" name="source" on:change=choose(|v, value| v.provisioned = value == "scim")>
                     <option value="">"Everyone"</option>
@@ -263,6 +275,7 @@ fn MembersTable(
                         {header("Status", MemberSort::Status)}
                         {header("Joined", MemberSort::Joined)}
                         {header("Last sign-in", MemberSort::LastSignIn)}
+                        <th scope="col">"Two-factor"</th>
                         <th scope="col">
                             <span class="visually-hidden">"Actions"</span>
                         </th>
@@ -308,6 +321,7 @@ fn MembersTable(
                                     <td>{member.status.label()}</td>
                                     <td>{joined}</td>
                                     <td><LastSignIn at=member.last_sign_in_at now /></td>
+                                    <td>{if member.two_factor { "On" } else { "Off" }}</td>
                                     <td>
                                         <RowActions changes user_id name=who email=member.email.clone() status=member.status />
                                     </td>

@@ -43,5 +43,8 @@ pub use provisioning::ProvisioningPage;
 pub use setup::SetupPage;
 pub use sign_in::SignInPage;
 pub use signed_in_layout::SignedInLayout;
-pub use two_factor::{ConfirmFactorForm, SecondStepPage, TwoFactorSection, TwoFactorSetupPage};
+pub use two_factor::{
+    ConfirmFactorForm, SecondStepPage, SuperAdminTwoFactorForm, TwoFactorRequirementForm, TwoFactorSection,
+    TwoFactorSetupPage,
+};
 pub use webhooks::{InstallationWebhooksPage, OrganizationWebhooksPage, WebhookPage, webhooks_path};

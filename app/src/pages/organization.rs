@@ -69,6 +69,10 @@ fn OrganizationDetails(
         (None, false) => "You are viewing this organization as a super admin.".to_owned(),
     };
     let slug = organization.slug.clone();
+    let policy = organization.can_invite.then(|| {
+        let slug = organization.slug.clone();
+        view! { <crate::pages::TwoFactorRequirementForm slug /> }
+    });
     view! {
         <Title text=organization.name.clone() />
         <h1>{organization.name.clone()}</h1>
@@ -77,6 +81,7 @@ fn OrganizationDetails(
         {organization
             .can_manage
             .then(|| view! { <OrganizationSettings organization rename=actions.rename suspend=actions.suspend /> })}
+        {policy}
     }
 }
 

@@ -6,8 +6,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::{
     AppError,
     api::{
-        AuditPage, EndPersonAppSession, EndPersonSession, PersonOverview, SessionView, person_activity,
-        person_timeline,
+        AuditPage, EndPersonAppSession, EndPersonSession, PersonOverview, ResetTwoFactor, SessionView,
+        person_activity, person_timeline,
     },
     components::{
         AuditTable, Breadcrumbs, DataTable, ErrorAlert, FormAlert, FormErrors, LastSignIn, SignInChart,
@@ -111,6 +111,7 @@ fn PersonPage(org: Memo<Option<String>>, user_id: Memo<Option<i64>>) -> impl Int
                             <Breadcrumbs trail current=called.clone() />
                             <h1>{called}</h1>
                             <Profile person=person.clone() />
+                            <SecondFactors person=person.clone() org=org.get_untracked() />
                             <Memberships person=person.clone() />
                             <SignIns person=person.clone() />
                             <Sessions person=person.clone() org=org.get_untracked() end_session=resources.end_session />
@@ -151,6 +152,61 @@ pub fn Profile(person: PersonOverview) -> impl IntoView {
                 <LastSignIn at=person.last_sign_in_at now />
             </dd>
         </dl>
+    }
+}
+
+/// The person's second factors (what and when, never a secret), and the
+/// admin's way out for someone locked out of theirs.
+#[component]
+fn SecondFactors(person: PersonOverview, org: Option<String>) -> impl IntoView {
+    let now = person.now;
+    let reset = ServerAction::<ResetTwoFactor>::new();
+    let errors = FormErrors::of(reset.value());
+    let asking = RwSignal::new(false);
+    let done = move || reset.value().with(|result| matches!(result, Some(Ok(()))));
+    let may_reset = person.may_reset_two_factor && !person.factors.is_empty();
+    let user_id = person.user_id;
+    let org = StoredValue::new(org.unwrap_or_default());
+    view! {
+        <section aria-labelledby="factors-heading">
+            <h2 id="factors-heading">"Two-factor sign-in"</h2>
+            <DataTable
+                class="factor-table"
+                columns=&["Name", "Type", "Added", "Last used"]
+                rows=person.factors
+                row=move |factor| view! {
+                    <tr>
+                        <td>{factor.name}</td>
+                        <td>{factor.kind.label()}</td>
+                        <td><TimeAgo at=factor.created_at now /></td>
+                        <td><LastSignIn at=factor.last_used_at now /></td>
+                    </tr>
+                }
+                empty="No second factor: a password alone signs them in."
+            />
+            <Show when=move || may_reset && !done()>
+                <button type="button" class="button-secondary button-inline" aria-expanded=move || asking.get().to_string() on:click=move |_| asking.update(|open| *open = !*open)>
+                    "Reset two-factor…"
+                </button>
+                <Show when=move || asking.get()>
+                    <div class="confirm-panel" role="group" aria-label="Reset two-factor">
+                        <p>"This removes every authenticator app, passkey and recovery code of theirs and signs them out everywhere. They are emailed, and set up a new factor when they next sign in."</p>
+                        <ActionForm action=reset>
+                            {move || {
+                                let org = org.get_value();
+                                (!org.is_empty()).then(|| view! { <input type="hidden" name="org" value=org /> })
+                            }}
+                            <input type="hidden" name="user_id" value=user_id />
+                            <FormAlert message=errors.general() />
+                            <button type="submit" class="button-danger button-inline">"Reset two-factor"</button>
+                        </ActionForm>
+                    </div>
+                </Show>
+            </Show>
+            <Show when=done>
+                <p role="status" class="form-notice">{crate::notice::Notice::TwoFactorReset.message()}</p>
+            </Show>
+        </section>
     }
 }
 

@@ -2,6 +2,7 @@
 //! enrollment when a person must have a second factor (`/two-factor/setup`),
 //! and the own account page's section for managing factors.
 
+use domain::TwoFactorRequirement;
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_router::hooks::use_query_map;
 
@@ -9,7 +10,8 @@ use crate::{
     AppError,
     api::{
         ConfirmSecondFactor, ConfirmTotp, FactorView, RegenerateRecoveryCodes, RemoveSecondFactor,
-        TwoFactorSettings, VerifySecondStep, own_two_factor, second_step_options, start_totp_setup,
+        SetSuperAdminTwoFactor, SetTwoFactorRequirement, TwoFactorSettings, VerifySecondStep,
+        organization_two_factor, own_two_factor, second_step_options, start_totp_setup, super_admin_two_factor,
     },
     components::{AuthCard, ErrorAlert, FormAlert, FormErrors, FormField, LastSignIn, SubmitButton, TimeAgo},
 };
@@ -280,5 +282,97 @@ pub fn ConfirmFactorForm(confirm: ServerAction<ConfirmSecondFactor>) -> impl Int
                 <p role="status" class="form-notice">"Confirmed. Try the change again."</p>
             </Show>
         </div>
+    }
+}
+
+/// Whom an organization requires to use a second factor: on its page, for
+/// its admins and super admins.
+#[component]
+pub fn TwoFactorRequirementForm(slug: String) -> impl IntoView {
+    let save = ServerAction::<SetTwoFactorRequirement>::new();
+    let errors = FormErrors::of(save.value());
+    let current = {
+        let slug = slug.clone();
+        Resource::new(move || save.version().get(), move |_| organization_two_factor(slug.clone()))
+    };
+    let saved = move || save.value().with(|result| matches!(result, Some(Ok(()))));
+    view! {
+        <section class="panel" aria-labelledby="two-factor-policy-heading">
+            <h2 id="two-factor-policy-heading">"Two-factor sign-in"</h2>
+            <Transition fallback=|| ()>
+                {move || {
+                    let slug = slug.clone();
+                    Suspend::new(async move {
+                        match current.await {
+                            Ok(requirement) => view! {
+                                <ActionForm action=save>
+                                    <input type="hidden" name="slug" value=slug />
+                                    <div class="field">
+                                        <label for="required-for">"Require a second factor of"</label>
+                                        <p id="required-for-hint" class="field-hint">
+                                            "Whoever must and has none is taken to set one up right after their password."
+                                        </p>
+                                        <select id="required-for" name="required_for" aria-describedby="required-for-hint">
+                                            {TwoFactorRequirement::ALL
+                                                .into_iter()
+                                                .map(|choice| view! {
+                                                    <option value=choice.as_str() selected=choice == requirement>{choice.label()}</option>
+                                                })
+                                                .collect_view()}
+                                        </select>
+                                    </div>
+                                    <FormAlert message=errors.general() />
+                                    <SubmitButton label="Save" busy="Saving…" pending=save.pending() class="button-secondary" />
+                                </ActionForm>
+                            }
+                            .into_any(),
+                            Err(error) => view! { <ErrorAlert error /> }.into_any(),
+                        }
+                    })
+                }}
+            </Transition>
+            <Show when=saved>
+                <p role="status" class="form-notice">"Saved."</p>
+            </Show>
+        </section>
+    }
+}
+
+/// Whether super admins must use a second factor: on the all-users page.
+#[component]
+pub fn SuperAdminTwoFactorForm() -> impl IntoView {
+    let save = ServerAction::<SetSuperAdminTwoFactor>::new();
+    let errors = FormErrors::of(save.value());
+    let current = Resource::new(move || save.version().get(), |_| super_admin_two_factor());
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match current.await {
+                    Ok(required) => view! {
+                        <section class="panel" aria-labelledby="super-admin-2fa-heading">
+                            <h2 id="super-admin-2fa-heading">"Two-factor sign-in for super admins"</h2>
+                            <p>{if required {
+                                "Super admins must use a second factor."
+                            } else {
+                                "Super admins may sign in with a password alone."
+                            }}</p>
+                            <ActionForm action=save>
+                                <input type="hidden" name="required" value=(!required).to_string() />
+                                <FormAlert message=errors.general() />
+                                <SubmitButton
+                                    label=if required { "Stop requiring it" } else { "Require it of super admins" }
+                                    busy="Saving…"
+                                    pending=save.pending()
+                                    class="button-secondary"
+                                />
+                            </ActionForm>
+                        </section>
+                    }
+                    .into_any(),
+                    // Not a super admin: nothing to show.
+                    Err(_) => ().into_any(),
+                }
+            })}
+        </Transition>
     }
 }

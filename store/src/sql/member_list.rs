@@ -111,6 +111,13 @@ pub(super) fn push_member_filters(
     if view.provisioned {
         query.push(" AND m.provisioned_at IS NOT NULL");
     }
+    // One probe of `second_factors_by_user` per membership: the filter is
+    // an admin's occasional question, not a view the tallies keep.
+    match view.two_factor {
+        Some(true) => query.push(" AND EXISTS (SELECT 1 FROM second_factors f WHERE f.user_id = m.user_id)"),
+        Some(false) => query.push(" AND NOT EXISTS (SELECT 1 FROM second_factors f WHERE f.user_id = m.user_id)"),
+        None => &mut *query,
+    };
 }
 
 /// How many members a view finds. Without a search, the tallies kept
@@ -128,7 +135,7 @@ pub(super) async fn count_members(
     let term = crate::search_term(&view.search);
     // The tallies do not count who was provisioned (a SCIM directory's
     // members are few enough to count by its partial index).
-    if view.provisioned {
+    if view.provisioned || view.two_factor.is_some() {
         return count_rows(pool, organization_id, view, now, rows).await;
     }
     let tallies = match view.sign_in.and_then(|filter| filter.inactive_cutoff(now)) {

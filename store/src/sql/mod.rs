@@ -20,7 +20,7 @@ macro_rules! user_columns {
 /// The columns of [`crate::MemberRow`], from `organization_members m JOIN users u`.
 macro_rules! member_columns {
     () => {
-        "u.id AS user_id, u.name, u.email, m.role, m.status, m.joined_at, u.last_sign_in_at"
+        "u.id AS user_id, u.name, u.email, m.role, m.status, m.joined_at, u.last_sign_in_at, u.two_factor"
     };
 }
 
