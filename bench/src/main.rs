@@ -9,6 +9,7 @@ mod figures;
 mod oidc;
 mod scim;
 mod server;
+mod two_factor;
 mod workload;
 
 use std::{path::PathBuf, time::Duration};
@@ -158,6 +159,11 @@ async fn measure(args: &Args, label: &str, roster: &Roster) -> Result<(Vec<Strin
             &under_load,
         ));
         facts.push(format!("{label}: {rate:.1} sign-ins per second on all cores"));
+        let admin = workload::signed_in(&roster.base, ADMIN, PASSWORD).await?;
+        let rate = two_factor::sign_ins(&admin, &roster.base, 300, Duration::from_secs(15)).await?;
+        facts.push(format!(
+            "{label}: {rate:.1} sign-ins per second with an authenticator app (password, then code; on all cores)"
+        ));
     }
     if args.oidc {
         let root = workload::signed_in(&roster.base, SUPER_ADMIN, PASSWORD).await?;

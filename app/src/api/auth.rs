@@ -30,11 +30,7 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
     let state = ssr::state()?;
     let signed_in = ssr::auth::sign_in(&state, &ssr::request(), &email, password).await?;
     let next = ssr::auth::safe_next(next.as_deref());
-    if signed_in.hand_over(&state) {
-        leptos_axum::redirect(&ssr::auth::second_step_url(&next));
-    } else {
-        leptos_axum::redirect(&next);
-    }
+    leptos_axum::redirect(&signed_in.hand_over(&state, &next));
     Ok(())
 }
 

@@ -125,9 +125,10 @@ pub async fn accept_invitation(
 ) -> Result<(), AppError> {
     let state = ssr::state()?;
     let accepted = ssr::invitations::accept(&state, &ssr::request(), &token, name, password).await?;
-    if let Some(signed_in) = accepted.new_session {
-        signed_in.hand_over(&state);
+    let next = format!("/orgs/{}", accepted.organization_slug);
+    match accepted.new_session {
+        Some(signed_in) => leptos_axum::redirect(&signed_in.hand_over(&state, &next)),
+        None => leptos_axum::redirect(&next),
     }
-    leptos_axum::redirect(&format!("/orgs/{}", accepted.organization_slug));
     Ok(())
 }

@@ -28,7 +28,6 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
     let state = ssr::state()?;
     let signed_in = ssr::password_resets::complete(&state, &ssr::request(), &token, password).await?;
     // Someone with a second factor gives it before the new password signs them in.
-    let next = if signed_in.hand_over(&state) { ssr::auth::second_step_url("/") } else { "/".to_owned() };
-    leptos_axum::redirect(&next);
+    leptos_axum::redirect(&signed_in.hand_over(&state, "/"));
     Ok(())
 }

@@ -22,7 +22,7 @@ pub async fn complete_setup(
 ) -> Result<(), AppError> {
     let state = ssr::state()?;
     let form = ssr::setup::SetupForm { token, email, name, password };
-    ssr::setup::complete(&state, &ssr::request(), form).await?.hand_over(&state);
-    leptos_axum::redirect("/");
+    let next = ssr::setup::complete(&state, &ssr::request(), form).await?.hand_over(&state, "/");
+    leptos_axum::redirect(&next);
     Ok(())
 }

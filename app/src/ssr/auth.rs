@@ -13,35 +13,36 @@ const MAX_PASSWORD_BYTES: usize = 1024;
 
 /// Where a proven password leads: a session, or the second step first.
 pub enum SignedIn {
-    Session(IssuedToken),
+    /// A session; `true` when it must enroll a second factor first.
+    Session(IssuedToken, bool),
     /// The person has a second factor: this token (in its own cookie)
     /// carries the sign-in to `/sign-in/verify`.
     SecondStepDue(IssuedToken),
 }
 
 impl SignedIn {
-    /// Hands the browser its cookie; `true` when the second step is due.
-    pub fn hand_over(self, state: &AppState) -> bool {
+    /// Hands the browser its cookie, and says where it goes on to from
+    /// `next`: there, to the second step, or to enrollment first.
+    pub fn hand_over(self, state: &AppState, next: &str) -> String {
         match self {
-            Self::Session(token) => {
+            Self::Session(token, must_enroll) => {
                 super::context::set_session_cookie(state, &token.clear);
-                false
+                if must_enroll { with_next("/two-factor/setup", next) } else { next.to_owned() }
             }
             Self::SecondStepDue(token) => {
                 super::context::set_second_step_cookie(state, &token.clear);
-                true
+                with_next("/sign-in/verify", next)
             }
         }
     }
 }
 
-/// Where the second step of a sign-in is, remembering where it goes next.
-pub fn second_step_url(next: &str) -> String {
+fn with_next(page: &str, next: &str) -> String {
     if next == "/" {
-        return "/sign-in/verify".to_owned();
+        return page.to_owned();
     }
     let next: String = url::form_urlencoded::byte_serialize(next.as_bytes()).collect();
-    format!("/sign-in/verify?next={next}")
+    format!("{page}?next={next}")
 }
 
 /// Checks an email and password and starts a session (or its second step).
@@ -122,7 +123,7 @@ pub async fn password_proven(
     }
     let must_enroll = state.store.two_factor_required(user_id).await?;
     let token = start_session(state, request, user_id, domain::Amr::password(), None, must_enroll).await?;
-    Ok(SignedIn::Session(token))
+    Ok(SignedIn::Session(token, must_enroll))
 }
 
 /// Failed sign-ins allowed per typed address, and per IP address, in
