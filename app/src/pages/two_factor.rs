@@ -103,6 +103,7 @@ fn AddAuthenticator(
     let setup = Action::new(|(): &()| start_totp_setup());
     let confirm = ServerAction::<ConfirmTotp>::new();
     let errors = FormErrors::of(confirm.value());
+    let step_up = ServerAction::<ConfirmSecondFactor>::new();
     Effect::new(move |_| {
         if confirm.value().with(|result| matches!(result, Some(Ok(_)))) {
             on_done.run(());
@@ -131,6 +132,9 @@ fn AddAuthenticator(
                                 <FormAlert message=errors.general() />
                                 <SubmitButton label="Add authenticator app" busy="Checking…" pending=confirm.pending() />
                             </ActionForm>
+                            <Show when=move || matches!(errors.last().get(), Some(AppError::SecondFactorRequired))>
+                                <ConfirmFactorForm confirm=step_up />
+                            </Show>
                         </div>
                     }
                     .into_any(),
