@@ -246,3 +246,36 @@ async fn super_admins_can_require_it_of_super_admins(db: &TestDatabase) {
     app.stop().await;
 }
 on_both_databases!(super_admins_can_require_it_of_super_admins);
+
+async fn apps_hear_how_the_person_signed_in(db: &TestDatabase) {
+    use support::oidc;
+    let app = TestApp::spawn(db).await;
+    let acme = app.create_organization("Acme").await;
+    let client = oidc::register(&app.store, domain::AppKind::Confidential, "").await;
+    let (amy, mut browser) = app.signed_in("amy@example.com", false).await;
+    app.add_member(acme.id, amy.id, Role::Viewer).await;
+    let tokens = oidc::sign_in_to(&app.base, &mut browser, &client, "").await;
+    let id = oidc::verify(&app.base, &tokens.id, "JWT", &client.client_id).await;
+    assert_eq!(id["amr"], serde_json::json!(["pwd"]), "{id}");
+    assert_eq!(id["acr"], domain::ACR_PASSWORD);
+
+    let (secret, _) = enroll(&mut browser, 0).await;
+    let mut second = password_step(&app, "amy@example.com").await;
+    let code = code_at(&secret, Utc::now() + Duration::seconds(30)).unwrap();
+    assert_eq!(second_step(&mut second, &code).await.status, StatusCode::OK);
+    let tokens = oidc::sign_in_to(&app.base, &mut second, &client, "").await;
+    let id = oidc::verify(&app.base, &tokens.id, "JWT", &client.client_id).await;
+    assert_eq!(id["amr"], serde_json::json!(["pwd", "otp"]), "{id}");
+    assert_eq!(id["acr"], domain::ACR_MFA);
+    let discovery: serde_json::Value = oidc::http()
+        .get(format!("{}/.well-known/openid-configuration", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(discovery["acr_values_supported"], serde_json::json!([domain::ACR_PASSWORD, domain::ACR_MFA]));
+    app.stop().await;
+}
+on_both_databases!(apps_hear_how_the_person_signed_in);
