@@ -30,8 +30,8 @@ use crate::{
     pages::{
         AcceptInvitationPage, AccountActivityPage, AccountsPage, ForgotPasswordPage, GlobalAuditPage,
         HomePage, InvitationsPage, MemberActivityPage, MembersPage, NotFoundPage, OrganizationAuditPage,
-        OrganizationPage, OrganizationsPage, OutboxPage, OwnAccountPage, ResetPasswordPage, SetupPage,
-        SecondStepPage, SignInPage, SignedInLayout, TwoFactorSetupPage,
+        OrganizationPage, OrganizationsPage, OutboxPage, OwnAccountPage, ResetPasswordPage, SecondStepPage,
+        SetupPage, SignInPage, SignedInLayout, TwoFactorSetupPage,
     },
     pages::{
         AppPage, AppsPage, InstallationApiKeysPage, LogoutsPage, NewAppPage, OrganizationApiKeysPage,

@@ -66,7 +66,9 @@ impl Notice {
             Self::InvitationResent => "The invitation is sent again.",
             Self::InvitationRevoked => "The invitation is revoked.",
             Self::SessionEnded => "The session is ended.",
-            Self::TwoFactorReset => "Their second factors are removed and they are signed out. They will set up a new one.",
+            Self::TwoFactorReset => {
+                "Their second factors are removed and they are signed out. They will set up a new one."
+            }
         }
     }
 }

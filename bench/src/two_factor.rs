@@ -12,18 +12,32 @@ use crate::{ORGANIZATION, PASSWORD, workload};
 
 fn code(secret: &str, steps_ahead: i64) -> Result<String, String> {
     let secret = totp_rs::Secret::try_from_base32(secret).map_err(|e| e.to_string())?;
-    let totp = totp_rs::Builder::new().with_secret(secret).with_account_name("bench").build().map_err(|e| e.to_string())?;
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_err(|e| e.to_string())?;
+    let totp = totp_rs::Builder::new()
+        .with_secret(secret)
+        .with_account_name("bench")
+        .build()
+        .map_err(|e| e.to_string())?;
+    let now =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_err(|e| e.to_string())?;
     let at = now.as_secs().saturating_add_signed(30 * steps_ahead);
     Ok(totp.generate(at).to_string())
 }
 
-async fn call(client: &reqwest::Client, base: &str, function: &str, form: &[(&str, &str)]) -> Result<String, String> {
+async fn call(
+    client: &reqwest::Client,
+    base: &str,
+    function: &str,
+    form: &[(&str, &str)],
+) -> Result<String, String> {
     let response =
         client.post(format!("{base}/api/{function}")).form(form).send().await.map_err(|e| e.to_string())?;
     let status = response.status();
     let body = response.text().await.map_err(|e| e.to_string())?;
-    if status.is_success() || status.is_redirection() { Ok(body) } else { Err(format!("{function}: {status} {body}")) }
+    if status.is_success() || status.is_redirection() {
+        Ok(body)
+    } else {
+        Err(format!("{function}: {status} {body}"))
+    }
 }
 
 /// Active members' addresses, read from the members table as their admin would.
@@ -47,15 +61,22 @@ async fn active_members(admin: &reqwest::Client, base: &str, wanted: usize) -> R
 
 /// Enrolls `people` members, then signs them in (password and code) as many
 /// at once as twice the cores, for at most `period`: sign-ins per second.
-pub async fn sign_ins(admin: &reqwest::Client, base: &str, people: usize, period: Duration) -> Result<f64, String> {
+pub async fn sign_ins(
+    admin: &reqwest::Client,
+    base: &str,
+    people: usize,
+    period: Duration,
+) -> Result<f64, String> {
     let mut enrolled = VecDeque::new();
     for email in active_members(admin, base, people).await? {
         let member = workload::signed_in(base, &email, PASSWORD).await?;
         let setup: serde_json::Value =
-            serde_json::from_str(&call(&member, base, "start_totp_setup", &[]).await?).map_err(|e| e.to_string())?;
+            serde_json::from_str(&call(&member, base, "start_totp_setup", &[]).await?)
+                .map_err(|e| e.to_string())?;
         let secret = setup["secret"].as_str().ok_or("no secret in the setup")?.to_owned();
         let now = code(&secret, 0)?;
-        call(&member, base, "confirm_totp", &[("name", "Bench phone"), ("secret", &secret), ("code", &now)]).await?;
+        call(&member, base, "confirm_totp", &[("name", "Bench phone"), ("secret", &secret), ("code", &now)])
+            .await?;
         enrolled.push_back((email, secret));
     }
     let queue = Arc::new(Mutex::new(enrolled));
@@ -68,7 +89,9 @@ pub async fn sign_ins(admin: &reqwest::Client, base: &str, people: usize, period
         workers.push(tokio::spawn(async move {
             let mut done = 0u32;
             while Instant::now() < deadline {
-                let Some((email, secret)) = queue.lock().map_err(|e| e.to_string())?.pop_front() else { break };
+                let Some((email, secret)) = queue.lock().map_err(|e| e.to_string())?.pop_front() else {
+                    break;
+                };
                 let client = reqwest::Client::builder()
                     .cookie_store(true)
                     .redirect(reqwest::redirect::Policy::none())

@@ -46,8 +46,8 @@ pub use password::{NewPassword, PasswordError};
 pub use reason::{Reason, ReasonError};
 pub use role::Role;
 pub use two_factor::{
-    ACR_MFA, ACR_PASSWORD, Amr, FactorKind, MAX_FACTOR_NAME_CHARS, SecondStep, TwoFactorRequirement, factor_name,
-    totp_code,
+    ACR_MFA, ACR_PASSWORD, Amr, FactorKind, MAX_FACTOR_NAME_CHARS, SecondStep, TwoFactorRequirement,
+    factor_name, totp_code,
 };
 pub use webhook::{
     MAX_DESCRIPTION_CHARS, MAX_URL_CHARS, TEST_EVENT, WebhookEvent, WebhookSettings, WebhookSettingsError,

@@ -308,9 +308,22 @@ fn member_view() -> impl Strategy<Value = MemberView> {
         prop_oneof![1..5u32, 1..=u32::MAX],
         proptest::sample::select(PAGE_SIZES.to_vec()),
     )
-        .prop_map(|(search, role, status, sign_in, provisioned, two_factor, sort, descending, page, page_size)| {
-            MemberView { search, role, status, sign_in, provisioned, two_factor, sort, descending, page, page_size }
-        })
+        .prop_map(
+            |(search, role, status, sign_in, provisioned, two_factor, sort, descending, page, page_size)| {
+                MemberView {
+                    search,
+                    role,
+                    status,
+                    sign_in,
+                    provisioned,
+                    two_factor,
+                    sort,
+                    descending,
+                    page,
+                    page_size,
+                }
+            },
+        )
 }
 
 /// The canonical query holds only known keys and URL-safe characters, so a

@@ -722,7 +722,14 @@ fn cases(ids: &Ids) -> Vec<Case> {
         case(
             "verify_second_step",
             &[("code", "123456")],
-            [UNAUTHENTICATED, UNAUTHENTICATED, UNAUTHENTICATED, UNAUTHENTICATED, UNAUTHENTICATED, UNAUTHENTICATED],
+            [
+                UNAUTHENTICATED,
+                UNAUTHENTICATED,
+                UNAUTHENTICATED,
+                UNAUTHENTICATED,
+                UNAUTHENTICATED,
+                UNAUTHENTICATED,
+            ],
         ),
         // One's own factors.
         case("own_two_factor", &[], [OK, OK, OK, OK, OK, UNAUTHENTICATED]),
@@ -732,8 +739,16 @@ fn cases(ids: &Ids) -> Vec<Case> {
             &[("name", "Phone"), ("secret", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"), ("code", "12")],
             [BAD, BAD, BAD, BAD, BAD, UNAUTHENTICATED],
         ),
-        case("remove_second_factor", &[("id", "999999")], [NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED]),
-        case("regenerate_recovery_codes", &[], [CONFLICT, CONFLICT, CONFLICT, CONFLICT, CONFLICT, UNAUTHENTICATED]),
+        case(
+            "remove_second_factor",
+            &[("id", "999999")],
+            [NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
+        case(
+            "regenerate_recovery_codes",
+            &[],
+            [CONFLICT, CONFLICT, CONFLICT, CONFLICT, CONFLICT, UNAUTHENTICATED],
+        ),
         case("confirm_second_factor", &[("confirm_code", "")], [BAD, BAD, BAD, BAD, BAD, UNAUTHENTICATED]),
         // Resetting someone's factors: their organization's admins, super admins.
         case(
@@ -767,7 +782,11 @@ fn cases(ids: &Ids) -> Vec<Case> {
             &[("slug", "org-b"), ("required_for", "sometimes")],
             [BAD, NOT_FOUND, NOT_FOUND, NOT_FOUND, BAD, UNAUTHENTICATED],
         ),
-        case("super_admin_two_factor", &[], [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED]),
+        case(
+            "super_admin_two_factor",
+            &[],
+            [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED],
+        ),
         case(
             "set_super_admin_two_factor",
             &[("required", "false")],

@@ -507,7 +507,11 @@ async fn world(app: &TestApp) -> World {
         ),
         changes("remove_second_factor", SuperAdmin, vec![field("id", Id, 1)]),
         changes("confirm_second_factor", SuperAdmin, vec![field("confirm_code", Lookup, "123456")]),
-        changes("verify_second_step", SignedOut, vec![field("code", Lookup, "123456"), optional("next", Lookup, "/")]),
+        changes(
+            "verify_second_step",
+            SignedOut,
+            vec![field("code", Lookup, "123456"), optional("next", Lookup, "/")],
+        ),
         changes(
             "reset_two_factor",
             SuperAdmin,

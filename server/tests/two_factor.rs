@@ -23,7 +23,8 @@ async fn enroll(browser: &mut Browser, offset: i64) -> (String, Vec<String>) {
     let secret = setup["secret"].as_str().unwrap().to_owned();
     assert!(setup["qr_svg"].as_str().unwrap().starts_with("<svg"));
     let code = code_at(&secret, Utc::now() + Duration::seconds(30 * offset)).unwrap();
-    let added = browser.call("confirm_totp", &[("name", "Work phone"), ("secret", &secret), ("code", &code)]).await;
+    let added =
+        browser.call("confirm_totp", &[("name", "Work phone"), ("secret", &secret), ("code", &code)]).await;
     assert_eq!(added.status, StatusCode::OK, "{}", added.body);
     let codes: Option<Vec<String>> = serde_json::from_str(&added.body).unwrap();
     (secret, codes.unwrap_or_default())
@@ -56,7 +57,8 @@ async fn an_authenticator_app_guards_the_sign_in(db: &TestDatabase) {
     let setup: serde_json::Value =
         serde_json::from_str(&browser.call("start_totp_setup", &[]).await.body).unwrap();
     let secret = setup["secret"].as_str().unwrap();
-    let wrong = browser.call("confirm_totp", &[("name", "Phone"), ("secret", secret), ("code", "000000")]).await;
+    let wrong =
+        browser.call("confirm_totp", &[("name", "Phone"), ("secret", secret), ("code", "000000")]).await;
     let right_now = code_at(secret, Utc::now()).unwrap();
     if right_now != "000000" {
         assert_eq!(wrong.status, StatusCode::BAD_REQUEST, "{}", wrong.body);
@@ -144,10 +146,13 @@ async fn an_organization_that_requires_two_factor_sends_its_people_to_enroll(db:
     let viewer = app.create_user("vic@example.com", SUPPORT_PASSWORD, false).await;
     app.add_member(acme.id, viewer.id, Role::Viewer).await;
 
-    let set = boss_browser.call("set_two_factor_requirement", &[("slug", "acme"), ("required_for", "admins")]).await;
+    let set = boss_browser
+        .call("set_two_factor_requirement", &[("slug", "acme"), ("required_for", "admins")])
+        .await;
     assert_eq!(set.status, StatusCode::OK, "{}", set.body);
     assert_eq!(app.store.two_factor_requirement(acme.id).await.unwrap(), TwoFactorRequirement::Admins);
-    let bad = boss_browser.call("set_two_factor_requirement", &[("slug", "acme"), ("required_for", "most")]).await;
+    let bad =
+        boss_browser.call("set_two_factor_requirement", &[("slug", "acme"), ("required_for", "most")]).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.body);
 
     // A viewer is not an admin: signed in as before.
@@ -200,7 +205,8 @@ async fn an_admin_resets_a_locked_out_members_second_factors(db: &TestDatabase) 
     let root_id = root.id.to_string();
     let super_admin = boss_browser.call("reset_two_factor", &[("org", "acme"), ("user_id", &root_id)]).await;
     assert_eq!(super_admin.status, StatusCode::CONFLICT, "{}", super_admin.body);
-    let own = boss_browser.call("reset_two_factor", &[("org", "acme"), ("user_id", &boss.id.to_string())]).await;
+    let own =
+        boss_browser.call("reset_two_factor", &[("org", "acme"), ("user_id", &boss.id.to_string())]).await;
     assert_eq!(own.status, StatusCode::CONFLICT, "{}", own.body);
     assert_eq!(app.store.second_factors(member.id).await.unwrap().len(), 1, "refusals change nothing");
 

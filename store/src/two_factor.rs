@@ -92,7 +92,13 @@ pub trait TwoFactorStore: Send + Sync {
 
     /// Removes one of a person's factors; the last one takes the recovery
     /// codes with it. [`crate::StoreError::NotFound`] when it is not theirs.
-    async fn remove_second_factor(&self, user_id: i64, factor_id: i64, by: Actor, at: DateTime<Utc>) -> Result<()>;
+    async fn remove_second_factor(
+        &self,
+        user_id: i64,
+        factor_id: i64,
+        by: Actor,
+        at: DateTime<Utc>,
+    ) -> Result<()>;
 
     /// Replaces a person's recovery codes with new ones (hashes).
     async fn replace_recovery_codes(
@@ -153,8 +159,12 @@ pub trait TwoFactorStore: Send + Sync {
 
     async fn super_admins_require_two_factor(&self) -> Result<bool>;
 
-    async fn set_super_admins_require_two_factor(&self, required: bool, by: Actor, at: DateTime<Utc>)
-    -> Result<()>;
+    async fn set_super_admins_require_two_factor(
+        &self,
+        required: bool,
+        by: Actor,
+        at: DateTime<Utc>,
+    ) -> Result<()>;
 
     /// Notes that a session's person has just given a second factor again
     /// (sensitive actions ask for it when the last one is older than 15 minutes).

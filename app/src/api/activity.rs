@@ -101,7 +101,9 @@ impl SignInView {
         match (&self.app, self.outcome) {
             (Some(app), SignInOutcome::Succeeded) => format!("Signed in to {app}{with}"),
             (Some(app), outcome) => format!("{} (to {app})", outcome.label()),
-            (None, SignInOutcome::WrongCode) => format!("Wrong {}", self.factor.map_or("second factor", |f| f.label())),
+            (None, SignInOutcome::WrongCode) => {
+                format!("Wrong {}", self.factor.map_or("second factor", |f| f.label()))
+            }
             (None, outcome) => format!("{}{with}", outcome.label()),
         }
     }

@@ -88,7 +88,11 @@ pub async fn start_totp_setup() -> Result<TotpSetupView, AppError> {
 /// Adds the authenticator app showing `code` for `secret`. A first factor
 /// comes with ten recovery codes, returned this once.
 #[server(endpoint = "confirm_totp")]
-pub async fn confirm_totp(name: String, secret: String, code: String) -> Result<Option<Vec<String>>, AppError> {
+pub async fn confirm_totp(
+    name: String,
+    secret: String,
+    code: String,
+) -> Result<Option<Vec<String>>, AppError> {
     let state = ssr::state()?;
     ssr::two_factor::add_totp(&state, &ssr::request(), &name, &secret, &code).await
 }

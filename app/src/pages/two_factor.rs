@@ -11,7 +11,8 @@ use crate::{
     api::{
         ConfirmSecondFactor, ConfirmTotp, FactorView, RegenerateRecoveryCodes, RemoveSecondFactor,
         SetSuperAdminTwoFactor, SetTwoFactorRequirement, TwoFactorSettings, VerifySecondStep,
-        organization_two_factor, own_two_factor, second_step_options, start_totp_setup, super_admin_two_factor,
+        organization_two_factor, own_two_factor, second_step_options, start_totp_setup,
+        super_admin_two_factor,
     },
     components::{AuthCard, ErrorAlert, FormAlert, FormErrors, FormField, LastSignIn, SubmitButton, TimeAgo},
 };
@@ -247,7 +248,11 @@ fn FactorList(settings: TwoFactorSettings, remove: ServerAction<RemoveSecondFact
 }
 
 #[component]
-fn FactorRow(factor: FactorView, now: chrono::DateTime<chrono::Utc>, remove: ServerAction<RemoveSecondFactor>) -> impl IntoView {
+fn FactorRow(
+    factor: FactorView,
+    now: chrono::DateTime<chrono::Utc>,
+    remove: ServerAction<RemoveSecondFactor>,
+) -> impl IntoView {
     let label = format!("Remove {}", factor.name);
     view! {
         <tr>

@@ -116,7 +116,8 @@ impl Person {
         let today = now.date_naive();
         let first_day = today - Duration::days(CHART_DAYS as i64 - 1);
         let times = store.sign_in_times(self.user.id, start_of(first_day)).await?;
-        let factors = store.second_factors(self.user.id).await?.iter().map(super::two_factor::factor_view).collect();
+        let factors =
+            store.second_factors(self.user.id).await?.iter().map(super::two_factor::factor_view).collect();
         Ok(PersonOverview {
             may_end_sessions: self.caller.may(Action::EndSessions, &self.target),
             may_reset_two_factor: self.caller.may(Action::ResetTwoFactor, &self.target),
@@ -168,7 +169,8 @@ impl Person {
             reset_by: &admin,
             sign_in_link: &self.state.settings.link("/sign-in"),
         });
-        let reset = store::TwoFactorReset { user_id: self.user.id, organization_id: self.organization_id, email };
+        let reset =
+            store::TwoFactorReset { user_id: self.user.id, organization_id: self.organization_id, email };
         self.state.store.reset_two_factor(reset, self.caller.actor(), Utc::now()).await?;
         Ok(())
     }

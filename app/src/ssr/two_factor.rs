@@ -5,7 +5,9 @@
 use chrono::{DateTime, Duration, Utc};
 use domain::{Amr, FactorKind, SecondStep};
 use sha2::{Digest, Sha256};
-use store::{FactorRecord, NewFactor, NewFactorSecret, NewSignInAttempt, NewSignInChallenge, SignInChallengeRecord};
+use store::{
+    FactorRecord, NewFactor, NewFactorSecret, NewSignInAttempt, NewSignInChallenge, SignInChallengeRecord,
+};
 use totp_rs::{Secret, Totp};
 
 use super::{AppState, RequestContext, context, tokens};
@@ -47,7 +49,8 @@ async fn count_failure(state: &AppState, user_id: i64, now: DateTime<Utc>) -> Re
 /// A TOTP generator for a stored base32 secret: SHA-1, six digits, 30-second
 /// steps, one step of skew either way (what every authenticator app does).
 fn generator(secret: &str, account: &str) -> Result<Totp, AppError> {
-    let secret = Secret::try_from_base32(secret).map_err(|_| AppError::invalid("secret", "This setup has expired. Start again."))?;
+    let secret = Secret::try_from_base32(secret)
+        .map_err(|_| AppError::invalid("secret", "This setup has expired. Start again."))?;
     totp_rs::Builder::new()
         .with_secret(secret)
         .with_issuer(Some(ISSUER))
@@ -111,7 +114,11 @@ pub fn new_recovery_codes() -> RecoveryCodes {
     let clear: Vec<String> = (0..RECOVERY_CODES)
         .map(|_| {
             let hex: String = rand::random::<[u8; 16]>().iter().map(|b| format!("{b:02x}")).collect();
-            hex.as_bytes().chunks(8).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join("-")
+            hex.as_bytes()
+                .chunks(8)
+                .map(|c| String::from_utf8_lossy(c).into_owned())
+                .collect::<Vec<_>>()
+                .join("-")
         })
         .collect();
     let hashes = clear.iter().filter_map(|code| recovery_code_hash(code)).collect();
@@ -138,7 +145,10 @@ pub async fn verify_code(
 ) -> Result<SecondStep, AppError> {
     let now = Utc::now();
     if typed.trim().is_empty() {
-        return Err(AppError::invalid("code", "Enter the code from your authenticator app, or a recovery code."));
+        return Err(AppError::invalid(
+            "code",
+            "Enter the code from your authenticator app, or a recovery code.",
+        ));
     }
     if locked_out(state, user_id, now).await? {
         return Err(AppError::RateLimited);
@@ -222,7 +232,11 @@ pub const RECENT_FACTOR: Duration = Duration::minutes(15);
 
 /// Finishes the pending sign-in of this browser with a typed code: the
 /// session starts (its `amr` naming the code), the pending cookie goes.
-pub async fn complete_with_code(state: &AppState, request: &RequestContext, code: &str) -> Result<(), AppError> {
+pub async fn complete_with_code(
+    state: &AppState,
+    request: &RequestContext,
+    code: &str,
+) -> Result<(), AppError> {
     let challenge = pending_second_step(state).await?.ok_or(AppError::Unauthenticated)?;
     let user_id = challenge.user_id.ok_or(AppError::Unauthenticated)?;
     let step = verify_code(state, request, user_id, code).await?;
@@ -254,7 +268,10 @@ pub async fn finish_sign_in(
 
 /// Refuses a sensitive action when the person has a second factor and has
 /// not given it in this session for [`RECENT_FACTOR`].
-pub async fn require_recent_factor(state: &AppState, session: &super::CurrentSession) -> Result<(), AppError> {
+pub async fn require_recent_factor(
+    state: &AppState,
+    session: &super::CurrentSession,
+) -> Result<(), AppError> {
     let recent = session.factor_verified_at.is_some_and(|at| Utc::now() - at < RECENT_FACTOR);
     if recent || state.store.second_factors(session.user.id).await?.is_empty() {
         return Ok(());
@@ -262,7 +279,10 @@ pub async fn require_recent_factor(state: &AppState, session: &super::CurrentSes
     Err(AppError::SecondFactorRequired)
 }
 
-pub async fn own(state: &AppState, request: &RequestContext) -> Result<crate::api::TwoFactorSettings, AppError> {
+pub async fn own(
+    state: &AppState,
+    request: &RequestContext,
+) -> Result<crate::api::TwoFactorSettings, AppError> {
     let session = request.require_session()?;
     let user_id = session.user.id;
     let factors = state.store.second_factors(user_id).await?;
@@ -291,7 +311,10 @@ pub async fn add_totp(
         .ok_or_else(|| AppError::invalid("code", "Enter the six digits your app shows."))?;
     generator(secret, &session.user.email)?;
     let step = code_step(secret, &code, now).ok_or_else(|| {
-        AppError::invalid("code", "That code does not match. Check the clock of your phone and enter the current code.")
+        AppError::invalid(
+            "code",
+            "That code does not match. Check the clock of your phone and enter the current code.",
+        )
     })?;
     let recovery = first_factor_codes(state, session).await?;
     let factor = NewFactor {
@@ -333,13 +356,17 @@ pub async fn remove(state: &AppState, request: &RequestContext, factor_id: i64) 
     require_recent_factor(state, session).await?;
     if factors.len() == 1 && state.store.two_factor_required(session.user.id).await? {
         return Err(AppError::Conflict(
-            "Your organization requires a second factor: add another one before removing this one.".to_owned(),
+            "Your organization requires a second factor: add another one before removing this one."
+                .to_owned(),
         ));
     }
     Ok(state.store.remove_second_factor(session.user.id, factor_id, request.actor(), Utc::now()).await?)
 }
 
-pub async fn regenerate_recovery_codes(state: &AppState, request: &RequestContext) -> Result<Vec<String>, AppError> {
+pub async fn regenerate_recovery_codes(
+    state: &AppState,
+    request: &RequestContext,
+) -> Result<Vec<String>, AppError> {
     let session = request.require_session()?;
     if state.store.second_factors(session.user.id).await?.is_empty() {
         return Err(AppError::Conflict("Add an authenticator app or a passkey first.".to_owned()));
@@ -402,7 +429,10 @@ mod tests {
         assert_eq!(codes.hashes.len(), 10);
         let code = &codes.clear[0];
         assert_eq!(code.len(), 35);
-        assert_eq!(recovery_code_hash(&code.to_uppercase().replace('-', " ")).as_ref(), Some(&codes.hashes[0]));
+        assert_eq!(
+            recovery_code_hash(&code.to_uppercase().replace('-', " ")).as_ref(),
+            Some(&codes.hashes[0])
+        );
         assert_eq!(recovery_code_hash("123456"), None);
         assert_eq!(recovery_code_hash(&"z".repeat(32)), None);
     }

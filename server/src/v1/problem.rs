@@ -66,7 +66,9 @@ impl From<AppError> for Problem {
         let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let code = match &error {
             AppError::Unauthenticated | AppError::WrongCredentials => "unauthorized",
-            AppError::AccountSuspended | AppError::EnrollmentRequired | AppError::SecondFactorRequired => "forbidden",
+            AppError::AccountSuspended | AppError::EnrollmentRequired | AppError::SecondFactorRequired => {
+                "forbidden"
+            }
             AppError::NotFound => "not_found",
             AppError::Invalid { .. } | AppError::BadRequest(_) | AppError::Link(_) => "invalid",
             AppError::Conflict(_) => "conflict",

@@ -213,10 +213,11 @@ impl Browser {
     }
 
     async fn try_send(&mut self, mut request: reqwest::RequestBuilder) -> Result<Answer, reqwest::Error> {
-        let cookies: Vec<String> = [("roster_session", &self.session), ("roster_second_step", &self.second_step)]
-            .into_iter()
-            .filter_map(|(name, value)| value.as_ref().map(|value| format!("{name}={value}")))
-            .collect();
+        let cookies: Vec<String> =
+            [("roster_session", &self.session), ("roster_second_step", &self.second_step)]
+                .into_iter()
+                .filter_map(|(name, value)| value.as_ref().map(|value| format!("{name}={value}")))
+                .collect();
         if !cookies.is_empty() {
             request = request.header(header::COOKIE, cookies.join("; "));
         }

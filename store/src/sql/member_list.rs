@@ -115,7 +115,9 @@ pub(super) fn push_member_filters(
     // an admin's occasional question, not a view the tallies keep.
     match view.two_factor {
         Some(true) => query.push(" AND EXISTS (SELECT 1 FROM second_factors f WHERE f.user_id = m.user_id)"),
-        Some(false) => query.push(" AND NOT EXISTS (SELECT 1 FROM second_factors f WHERE f.user_id = m.user_id)"),
+        Some(false) => {
+            query.push(" AND NOT EXISTS (SELECT 1 FROM second_factors f WHERE f.user_id = m.user_id)")
+        }
         None => &mut *query,
     };
 }

@@ -20,10 +20,16 @@ use crate::{
     },
 };
 
-const FACTOR_COLUMNS: &str = "id, user_id, kind, name, totp_secret, totp_last_step, credential_id, credential,
+const FACTOR_COLUMNS: &str =
+    "id, user_id, kind, name, totp_secret, totp_last_step, credential_id, credential,
      created_at, last_used_at";
 
-async fn insert_recovery_codes(conn: &mut Conn, user_id: i64, hashes: &[String], at: DateTime<Utc>) -> Result<()> {
+async fn insert_recovery_codes(
+    conn: &mut Conn,
+    user_id: i64,
+    hashes: &[String],
+    at: DateTime<Utc>,
+) -> Result<()> {
     sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1").bind(user_id).execute(&mut *conn).await?;
     for hash in hashes {
         sqlx::query("INSERT INTO recovery_codes (user_id, code_hash, created_at) VALUES ($1, $2, $3)")
@@ -52,10 +58,12 @@ async fn refresh_two_factor_flag(conn: &mut Conn, user_id: i64) -> Result<()> {
 #[async_trait]
 impl TwoFactorStore for DbStore {
     async fn second_factors(&self, user_id: i64) -> Result<Vec<FactorRecord>> {
-        Ok(sqlx::query_as(&format!("SELECT {FACTOR_COLUMNS} FROM second_factors WHERE user_id = $1 ORDER BY id"))
-            .bind(user_id)
-            .fetch_all(&self.pool)
-            .await?)
+        Ok(sqlx::query_as(&format!(
+            "SELECT {FACTOR_COLUMNS} FROM second_factors WHERE user_id = $1 ORDER BY id"
+        ))
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     async fn find_passkey(&self, credential_id: &str) -> Result<Option<FactorRecord>> {
@@ -116,7 +124,13 @@ impl TwoFactorStore for DbStore {
         Ok(id)
     }
 
-    async fn remove_second_factor(&self, user_id: i64, factor_id: i64, by: Actor, at: DateTime<Utc>) -> Result<()> {
+    async fn remove_second_factor(
+        &self,
+        user_id: i64,
+        factor_id: i64,
+        by: Actor,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
         let mut tx = self.write().await?;
         let removed: Option<(String, String)> =
             sqlx::query_as("DELETE FROM second_factors WHERE id = $1 AND user_id = $2 RETURNING kind, name")
@@ -136,7 +150,8 @@ impl TwoFactorStore for DbStore {
         .execute(&mut *tx)
         .await?;
         let details = serde_json::json!({ "kind": kind, "name": name });
-        audit_with_details(&mut tx, &by, at, action::TWO_FACTOR_REMOVED, None, Some(user_id), &details).await?;
+        audit_with_details(&mut tx, &by, at, action::TWO_FACTOR_REMOVED, None, Some(user_id), &details)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -204,7 +219,10 @@ impl TwoFactorStore for DbStore {
             .execute(&mut *tx)
             .await?
             .rows_affected();
-        sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1").bind(reset.user_id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+            .bind(reset.user_id)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("UPDATE users SET two_factor = $1 WHERE id = $2")
             .bind(false)
             .bind(reset.user_id)
@@ -274,8 +292,10 @@ impl TwoFactorStore for DbStore {
     }
 
     async fn consume_sign_in_challenge(&self, challenge_id: i64) -> Result<bool> {
-        let deleted =
-            sqlx::query("DELETE FROM sign_in_challenges WHERE id = $1").bind(challenge_id).execute(&self.pool).await?;
+        let deleted = sqlx::query("DELETE FROM sign_in_challenges WHERE id = $1")
+            .bind(challenge_id)
+            .execute(&self.pool)
+            .await?;
         Ok(deleted.rows_affected() == 1)
     }
 
@@ -323,17 +343,27 @@ impl TwoFactorStore for DbStore {
             return Err(StoreError::NotFound);
         }
         let details = serde_json::json!({ "required_for": requirement.as_str() });
-        audit_with_details(&mut tx, &by, at, action::TWO_FACTOR_POLICY_CHANGED, Some(organization_id), None, &details)
-            .await?;
+        audit_with_details(
+            &mut tx,
+            &by,
+            at,
+            action::TWO_FACTOR_POLICY_CHANGED,
+            Some(organization_id),
+            None,
+            &details,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
     async fn super_admins_require_two_factor(&self) -> Result<bool> {
-        Ok(sqlx::query_scalar("SELECT super_admins_require_two_factor FROM installation_settings WHERE id = 1")
-            .fetch_optional(&self.pool)
-            .await?
-            .unwrap_or(false))
+        Ok(sqlx::query_scalar(
+            "SELECT super_admins_require_two_factor FROM installation_settings WHERE id = 1",
+        )
+        .fetch_optional(&self.pool)
+        .await?
+        .unwrap_or(false))
     }
 
     async fn set_super_admins_require_two_factor(
