@@ -73,7 +73,9 @@ test('a person adds an authenticator app, then signs in with its code', async ({
   expect(codes).toHaveLength(10);
   await tess.reload();
   await hydrated(tess);
-  await expect(tess.getByRole('row').filter({ hasText: 'Work phone' })).toContainText('Authenticator app');
+  const section = tess.getByRole('region', { name: 'Two-factor sign-in' });
+  await expect(section.getByRole('row').filter({ hasText: 'Work phone' })).toContainText('Authenticator app');
+  await expect(section).toContainText('Recovery codes left: 10');
 
   // The admin sees it in the members table, filtered on it.
   await page.goto(`/orgs/${demo.slug}/members?2fa=on&q=${encodeURIComponent(email)}`);

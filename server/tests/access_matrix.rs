@@ -736,7 +736,7 @@ fn cases(ids: &Ids) -> Vec<Case> {
         case("start_totp_setup", &[], [OK, OK, OK, OK, OK, UNAUTHENTICATED]),
         case(
             "confirm_totp",
-            &[("name", "Phone"), ("secret", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"), ("code", "12")],
+            &[("factor_name", "Phone"), ("secret", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"), ("code", "12")],
             [BAD, BAD, BAD, BAD, BAD, UNAUTHENTICATED],
         ),
         case(

@@ -500,7 +500,7 @@ async fn world(app: &TestApp) -> World {
             "confirm_totp",
             SuperAdmin,
             vec![
-                field("name", Name, "Phone"),
+                field("factor_name", Name, "Phone"),
                 field("secret", Lookup, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"),
                 field("code", Lookup, "123456"),
             ],

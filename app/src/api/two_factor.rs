@@ -89,12 +89,12 @@ pub async fn start_totp_setup() -> Result<TotpSetupView, AppError> {
 /// comes with ten recovery codes, returned this once.
 #[server(endpoint = "confirm_totp")]
 pub async fn confirm_totp(
-    name: String,
+    factor_name: String,
     secret: String,
     code: String,
 ) -> Result<Option<Vec<String>>, AppError> {
     let state = ssr::state()?;
-    ssr::two_factor::add_totp(&state, &ssr::request(), &name, &secret, &code).await
+    ssr::two_factor::add_totp(&state, &ssr::request(), &factor_name, &secret, &code).await
 }
 
 #[server(endpoint = "remove_second_factor")]

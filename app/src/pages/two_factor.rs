@@ -128,7 +128,7 @@ fn AddAuthenticator(
                             <p>"Key: " <code class="secret" data-totp-secret=view.secret.clone()>{view.secret.clone()}</code></p>
                             <ActionForm action=confirm>
                                 <input type="hidden" name="secret" value=view.secret />
-                                <FormField label="Name it" name="name" value="Authenticator app" hint="So you recognise it later, such as “Work phone”." error=errors.field("name") />
+                                <FormField label="Name it" name="factor_name" value="Authenticator app" hint="So you recognise it later, such as “Work phone”." error=errors.field("factor_name") />
                                 <FormField label="Code the app shows" name="code" autocomplete="one-time-code" error=errors.field("code") />
                                 <FormAlert message=errors.general() />
                                 <SubmitButton label="Add authenticator app" busy="Checking…" pending=confirm.pending() />

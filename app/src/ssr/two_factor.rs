@@ -305,7 +305,7 @@ pub async fn add_totp(
     code: &str,
 ) -> Result<Option<Vec<String>>, AppError> {
     let session = request.require_session()?;
-    let name = domain::factor_name(name).map_err(|message| AppError::invalid("name", message))?;
+    let name = domain::factor_name(name).map_err(|message| AppError::invalid("factor_name", message))?;
     let now = Utc::now();
     let code = domain::totp_code(code)
         .ok_or_else(|| AppError::invalid("code", "Enter the six digits your app shows."))?;
