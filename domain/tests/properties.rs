@@ -333,7 +333,7 @@ fn assert_canonical_shape(query: &str) -> Result<(), TestCaseError> {
         let (key, value) =
             pair.split_once('=').ok_or_else(|| TestCaseError::fail(format!("no '=' in {pair:?}")))?;
         prop_assert!(
-            ["q", "role", "status", "signin", "source", "sort", "dir", "size", "page"].contains(&key),
+            ["q", "role", "status", "signin", "source", "2fa", "sort", "dir", "size", "page"].contains(&key),
             "{}",
             key
         );
