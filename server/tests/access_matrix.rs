@@ -749,7 +749,11 @@ fn cases(ids: &Ids) -> Vec<Case> {
             &[],
             [CONFLICT, CONFLICT, CONFLICT, CONFLICT, CONFLICT, UNAUTHENTICATED],
         ),
-        case("confirm_second_factor", &[("confirm_code", "")], [BAD, BAD, BAD, BAD, BAD, UNAUTHENTICATED]),
+        case(
+            "confirm_second_factor",
+            &[("confirm_code", "")],
+            [CONFLICT, CONFLICT, CONFLICT, CONFLICT, CONFLICT, UNAUTHENTICATED],
+        ),
         // Resetting someone's factors: their organization's admins, super admins.
         case(
             "reset_two_factor",
