@@ -75,8 +75,13 @@ pub async fn sign_ins(
                 .map_err(|e| e.to_string())?;
         let secret = setup["secret"].as_str().ok_or("no secret in the setup")?.to_owned();
         let now = code(&secret, 0)?;
-        call(&member, base, "confirm_totp", &[("factor_name", "Bench phone"), ("secret", &secret), ("code", &now)])
-            .await?;
+        call(
+            &member,
+            base,
+            "confirm_totp",
+            &[("factor_name", "Bench phone"), ("secret", &secret), ("code", &now)],
+        )
+        .await?;
         enrolled.push_back((email, secret));
     }
     let queue = Arc::new(Mutex::new(enrolled));

@@ -23,8 +23,9 @@ async fn enroll(browser: &mut Browser, offset: i64) -> (String, Vec<String>) {
     let secret = setup["secret"].as_str().unwrap().to_owned();
     assert!(setup["qr_svg"].as_str().unwrap().starts_with("<svg"));
     let code = code_at(&secret, Utc::now() + Duration::seconds(30 * offset)).unwrap();
-    let added =
-        browser.call("confirm_totp", &[("factor_name", "Work phone"), ("secret", &secret), ("code", &code)]).await;
+    let added = browser
+        .call("confirm_totp", &[("factor_name", "Work phone"), ("secret", &secret), ("code", &code)])
+        .await;
     assert_eq!(added.status, StatusCode::OK, "{}", added.body);
     let codes: Option<Vec<String>> = serde_json::from_str(&added.body).unwrap();
     (secret, codes.unwrap_or_default())
@@ -57,8 +58,9 @@ async fn an_authenticator_app_guards_the_sign_in(db: &TestDatabase) {
     let setup: serde_json::Value =
         serde_json::from_str(&browser.call("start_totp_setup", &[]).await.body).unwrap();
     let secret = setup["secret"].as_str().unwrap();
-    let wrong =
-        browser.call("confirm_totp", &[("factor_name", "Phone"), ("secret", secret), ("code", "000000")]).await;
+    let wrong = browser
+        .call("confirm_totp", &[("factor_name", "Phone"), ("secret", secret), ("code", "000000")])
+        .await;
     let right_now = code_at(secret, Utc::now()).unwrap();
     if right_now != "000000" {
         assert_eq!(wrong.status, StatusCode::BAD_REQUEST, "{}", wrong.body);
