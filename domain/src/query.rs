@@ -24,6 +24,22 @@ pub fn join<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
 /// Every parameter of a query string in its order, repeats included,
 /// decoded as [`Params`] decodes them: what a form must send again to keep
 /// an address as it was.
+/// Where to send someone after signing in: only a path on this site, so a
+/// crafted `?next=` link cannot bounce them to another origin.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.starts_with("/\\")
+                && !path.chars().any(char::is_control) =>
+        {
+            path.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
 pub fn pairs(query: &str) -> Vec<(String, String)> {
     form_urlencoded::parse(query.as_bytes()).into_owned().collect()
 }

@@ -35,9 +35,6 @@ pub enum StoreError {
     /// another organization.
     #[error("the account belongs to another organization too")]
     BelongsElsewhere,
-    /// The passkey being registered is registered already (to anyone).
-    #[error("this passkey is registered already")]
-    PasskeyTaken,
     /// A suspended account asked for something only an active one may do.
     #[error("the account is suspended")]
     AccountSuspended,

@@ -81,8 +81,7 @@ pub use signing_keys::{NewSigningKey, SigningKeyRecord, SigningKeyStore};
 pub use sqlite::SqliteStore;
 pub use tokens::{TokenKind, TokenRecord};
 pub use two_factor::{
-    FactorRecord, NewFactor, NewFactorSecret, NewSignInChallenge, SignInChallengeRecord, TwoFactorReset,
-    TwoFactorStore,
+    FactorRecord, NewFactor, NewSignInChallenge, SignInChallengeRecord, TwoFactorReset, TwoFactorStore,
 };
 pub use url::{DatabaseUrl, DatabaseUrlError};
 pub use webhooks::{

@@ -28,22 +28,15 @@ pub struct FactorRecord {
     pub last_used_at: Option<DateTime<Utc>>,
 }
 
-/// A factor about to be added, with what proves it.
-#[derive(Debug, Clone)]
-pub enum NewFactorSecret {
-    /// The base32 secret, and the time step of the code that confirmed it
-    /// (that code is then spent).
-    Totp { secret: String, confirmed_step: i64 },
-    /// The credential's id (base64url) and the credential as the WebAuthn
-    /// library serialises it.
-    Passkey { credential_id: String, credential: String },
-}
-
+/// An authenticator app about to be added.
 #[derive(Debug, Clone)]
 pub struct NewFactor {
     pub user_id: i64,
     pub name: String,
-    pub secret: NewFactorSecret,
+    /// The base32 secret.
+    pub totp_secret: String,
+    /// The time step of the code that confirmed it (that code is then spent).
+    pub confirmed_step: i64,
     /// Fresh recovery codes (SHA-256 hashes) when this is the person's first
     /// factor; `None` keeps the codes they have.
     pub recovery_code_hashes: Option<Vec<String>>,
@@ -82,12 +75,8 @@ pub trait TwoFactorStore: Send + Sync {
     /// A person's second factors, oldest first.
     async fn second_factors(&self, user_id: i64) -> Result<Vec<FactorRecord>>;
 
-    /// The passkey with this credential id, whoever owns it.
-    async fn find_passkey(&self, credential_id: &str) -> Result<Option<FactorRecord>>;
-
     /// Adds a factor (and, for a first factor, its recovery codes), lifts
     /// the enrollment requirement of the person's sessions, and audits it.
-    /// [`crate::StoreError::PasskeyTaken`] when the passkey is registered already.
     async fn add_second_factor(&self, factor: NewFactor, by: Actor, at: DateTime<Utc>) -> Result<i64>;
 
     /// Removes one of a person's factors; the last one takes the recovery
@@ -120,9 +109,6 @@ pub trait TwoFactorStore: Send + Sync {
     /// unused codes.
     async fn spend_recovery_code(&self, user_id: i64, code_hash: &str, at: DateTime<Utc>) -> Result<bool>;
 
-    /// Keeps a passkey's updated credential (its signature counter) after a use.
-    async fn passkey_used(&self, factor_id: i64, credential: &str, at: DateTime<Utc>) -> Result<()>;
-
     /// Removes every second factor and recovery code of a person, ends
     /// their sessions and app sign-ins, and emails them; audited.
     async fn reset_two_factor(&self, reset: TwoFactorReset, by: Actor, at: DateTime<Utc>) -> Result<()>;
@@ -135,8 +121,6 @@ pub trait TwoFactorStore: Send + Sync {
         token_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<SignInChallengeRecord>>;
-
-    async fn set_challenge_passkey_state(&self, challenge_id: i64, state: &str) -> Result<()>;
 
     /// Ends a challenge: `true` for the one caller that ended it, so a
     /// second step completes a sign-in once.

@@ -67,7 +67,7 @@ pub fn SecondStepPage() -> impl IntoView {
 #[component]
 pub fn TwoFactorSetupPage() -> impl IntoView {
     let query = use_query_map();
-    let next = Memo::new(move |_| crate::pages::two_factor::safe_path(query.read().get("next")));
+    let next = Memo::new(move |_| domain::query::safe_next(query.read().get("next").as_deref()));
     view! {
         <AuthCard title="Set up two-factor sign-in" heading="Set up two-factor sign-in" heading_id="setup-2fa-heading">
             <p>
@@ -79,14 +79,6 @@ pub fn TwoFactorSetupPage() -> impl IntoView {
                 <button type="submit" class="button-secondary">"Sign out"</button>
             </form>
         </AuthCard>
-    }
-}
-
-/// A path on this site to continue to, or `/`.
-pub fn safe_path(next: Option<String>) -> String {
-    match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\") => path,
-        _ => "/".to_owned(),
     }
 }
 

@@ -37,7 +37,8 @@ impl SignedIn {
     }
 }
 
-fn with_next(page: &str, next: &str) -> String {
+/// `page?next=<next>`, or `page` alone when `next` is the home page.
+pub fn with_next(page: &str, next: &str) -> String {
     if next == "/" {
         return page.to_owned();
     }
@@ -238,21 +239,8 @@ pub async fn start_session(
     Ok(token)
 }
 
-/// Where to send someone after signing in: only a path on this site, so a
-/// crafted `?next=` link cannot bounce them to another origin.
-pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(path)
-            if path.starts_with('/')
-                && !path.starts_with("//")
-                && !path.starts_with("/\\")
-                && !path.chars().any(char::is_control) =>
-        {
-            path.to_owned()
-        }
-        _ => "/".to_owned(),
-    }
-}
+/// Where to send someone after signing in (shared with the pages).
+pub use domain::query::safe_next;
 
 #[cfg(test)]
 mod tests {

@@ -5,9 +5,7 @@
 use chrono::{DateTime, Duration, Utc};
 use domain::{Amr, FactorKind, SecondStep};
 use sha2::{Digest, Sha256};
-use store::{
-    FactorRecord, NewFactor, NewFactorSecret, NewSignInAttempt, NewSignInChallenge, SignInChallengeRecord,
-};
+use store::{FactorRecord, NewFactor, NewSignInAttempt, NewSignInChallenge, SignInChallengeRecord};
 use totp_rs::{Secret, Totp};
 
 use super::{AppState, RequestContext, context, tokens};
@@ -208,11 +206,6 @@ pub async fn pending_second_step(state: &AppState) -> Result<Option<SignInChalle
     Ok(state.store.find_sign_in_challenge(&tokens::hash(&token), Utc::now()).await?)
 }
 
-/// How the person behind a finished second step is signed in.
-pub fn amr_after(step: SecondStep) -> Amr {
-    Amr::password_and(step)
-}
-
 /// A factor for pages: what it is and when it was used, never its secret.
 pub fn factor_view(factor: &FactorRecord) -> crate::api::FactorView {
     crate::api::FactorView {
@@ -240,7 +233,7 @@ pub async fn complete_with_code(
     let challenge = pending_second_step(state).await?.ok_or(AppError::Unauthenticated)?;
     let user_id = challenge.user_id.ok_or(AppError::Unauthenticated)?;
     let step = verify_code(state, request, user_id, code).await?;
-    finish_sign_in(state, request, challenge.id, user_id, amr_after(step), step).await
+    finish_sign_in(state, request, challenge.id, user_id, Amr::password_and(step), step).await
 }
 
 /// Starts the session a finished second step earns, once per challenge.
@@ -320,7 +313,8 @@ pub async fn add_totp(
     let factor = NewFactor {
         user_id: session.user.id,
         name,
-        secret: NewFactorSecret::Totp { secret: secret.to_owned(), confirmed_step: step },
+        totp_secret: secret.to_owned(),
+        confirmed_step: step,
         recovery_code_hashes: recovery.as_ref().map(|codes| codes.hashes.clone()),
     };
     state.store.add_second_factor(factor, request.actor(), now).await?;

@@ -133,11 +133,10 @@ fn open_while_enrolling(path: &str) -> bool {
 const ENROLLMENT_PAGE: &str = "/two-factor/setup";
 
 fn enrollment_url(target: &str) -> String {
-    if target == "/" || target.starts_with(ENROLLMENT_PAGE) {
+    if target.starts_with(ENROLLMENT_PAGE) {
         return ENROLLMENT_PAGE.to_owned();
     }
-    let next: String = url::form_urlencoded::byte_serialize(target.as_bytes()).collect();
-    format!("{ENROLLMENT_PAGE}?next={next}")
+    app::ssr::auth::with_next(ENROLLMENT_PAGE, target)
 }
 
 /// Whether a sign-in page asks someone already signed in to prove who they
@@ -155,11 +154,7 @@ fn is_reauthentication(query: Option<&str>) -> bool {
 }
 
 fn sign_in_url(target: &str) -> String {
-    if target == "/" {
-        return "/sign-in".to_owned();
-    }
-    let next: String = url::form_urlencoded::byte_serialize(target.as_bytes()).collect();
-    format!("/sign-in?next={next}")
+    app::ssr::auth::with_next("/sign-in", target)
 }
 
 #[cfg(test)]

@@ -15,9 +15,7 @@ use crate::{
     Result, StoreError, TwoFactorStore,
     dialect::Dialect,
     records::{Actor, action},
-    two_factor::{
-        FactorRecord, NewFactor, NewFactorSecret, NewSignInChallenge, SignInChallengeRecord, TwoFactorReset,
-    },
+    two_factor::{FactorRecord, NewFactor, NewSignInChallenge, SignInChallengeRecord, TwoFactorReset},
 };
 
 const FACTOR_COLUMNS: &str =
@@ -66,44 +64,19 @@ impl TwoFactorStore for DbStore {
         .await?)
     }
 
-    async fn find_passkey(&self, credential_id: &str) -> Result<Option<FactorRecord>> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT {FACTOR_COLUMNS} FROM second_factors WHERE credential_id = $1 AND kind = 'passkey'"
-        ))
-        .bind(credential_id)
-        .fetch_optional(&self.pool)
-        .await?)
-    }
-
     async fn add_second_factor(&self, factor: NewFactor, by: Actor, at: DateTime<Utc>) -> Result<i64> {
         let mut tx = self.write().await?;
-        let (kind, totp_secret, totp_step, credential_id, credential) = match &factor.secret {
-            NewFactorSecret::Totp { secret, confirmed_step } => {
-                ("totp", Some(secret.as_str()), Some(*confirmed_step), None, None)
-            }
-            NewFactorSecret::Passkey { credential_id, credential } => {
-                ("passkey", None, None, Some(credential_id.as_str()), Some(credential.as_str()))
-            }
-        };
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO second_factors
-                 (user_id, kind, name, totp_secret, totp_last_step, credential_id, credential, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            "INSERT INTO second_factors (user_id, kind, name, totp_secret, totp_last_step, created_at)
+             VALUES ($1, 'totp', $2, $3, $4, $5) RETURNING id",
         )
         .bind(factor.user_id)
-        .bind(kind)
         .bind(&factor.name)
-        .bind(totp_secret)
-        .bind(totp_step)
-        .bind(credential_id)
-        .bind(credential)
+        .bind(&factor.totp_secret)
+        .bind(factor.confirmed_step)
         .bind(at)
         .fetch_one(&mut *tx)
-        .await
-        .map_err(|error| match &error {
-            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::PasskeyTaken,
-            _ => StoreError::Database(error),
-        })?;
+        .await?;
         if let Some(hashes) = &factor.recovery_code_hashes {
             insert_recovery_codes(&mut tx, factor.user_id, hashes, at).await?;
         }
@@ -117,7 +90,7 @@ impl TwoFactorStore for DbStore {
             .bind(factor.user_id)
             .execute(&mut *tx)
             .await?;
-        let details = serde_json::json!({ "kind": kind, "name": factor.name });
+        let details = serde_json::json!({ "kind": "totp", "name": factor.name });
         audit_with_details(&mut tx, &by, at, action::TWO_FACTOR_ADDED, None, Some(factor.user_id), &details)
             .await?;
         tx.commit().await?;
@@ -202,16 +175,6 @@ impl TwoFactorStore for DbStore {
         Ok(spent.rows_affected() == 1)
     }
 
-    async fn passkey_used(&self, factor_id: i64, credential: &str, at: DateTime<Utc>) -> Result<()> {
-        sqlx::query("UPDATE second_factors SET credential = $1, last_used_at = $2 WHERE id = $3")
-            .bind(credential)
-            .bind(at)
-            .bind(factor_id)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
     async fn reset_two_factor(&self, reset: TwoFactorReset, by: Actor, at: DateTime<Utc>) -> Result<()> {
         let mut tx = self.write().await?;
         let removed = sqlx::query("DELETE FROM second_factors WHERE user_id = $1")
@@ -280,15 +243,6 @@ impl TwoFactorStore for DbStore {
         .bind(now)
         .fetch_optional(&self.pool)
         .await?)
-    }
-
-    async fn set_challenge_passkey_state(&self, challenge_id: i64, state: &str) -> Result<()> {
-        sqlx::query("UPDATE sign_in_challenges SET passkey_state = $1 WHERE id = $2")
-            .bind(state)
-            .bind(challenge_id)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
     }
 
     async fn consume_sign_in_challenge(&self, challenge_id: i64) -> Result<bool> {
