@@ -56,6 +56,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
+                // Passkey prompts: a small plain script, outside the bundle.
+                <script src="/passkeys.js" defer></script>
                 <MetaTags />
             </head>
             <body>

@@ -39,7 +39,7 @@ const SIGNED_OUT: usize = ACTORS.len() - 1;
 /// The server functions anyone may call, signed in or not: they answer the
 /// signed-out browser as they answer everyone else. Every other function
 /// answers it "please sign in".
-const PUBLIC: [&str; 13] = [
+const PUBLIC: [&str; 17] = [
     "current_user",
     "sign_in",
     "sign_out",
@@ -54,6 +54,11 @@ const PUBLIC: [&str; 13] = [
     // The second step of a sign-in: the browser has no session yet.
     "second_step_options",
     "verify_second_step",
+    "start_passkey_second_step",
+    "finish_passkey_second_step",
+    // Signing in with a passkey alone.
+    "start_passkey_sign_in",
+    "finish_passkey_sign_in",
 ];
 
 /// Called after the cases, in this order, each with its own assertions:
@@ -731,8 +736,35 @@ fn cases(ids: &Ids) -> Vec<Case> {
                 UNAUTHENTICATED,
             ],
         ),
+        case("start_passkey_second_step", &[], [UNAUTHENTICATED; 6]),
+        case("finish_passkey_second_step", &[("credential", "{}")], [UNAUTHENTICATED; 6]),
+        // The test server's public URL is an IP address, where browsers
+        // refuse passkeys: alike for everyone (the ceremonies themselves
+        // are tested end to end, at localhost).
+        case("start_passkey_sign_in", &[], [CONFLICT; 6]),
+        case("finish_passkey_sign_in", &[("challenge", "x"), ("credential", "{}")], [BAD; 6]),
         // One's own factors.
         case("own_two_factor", &[], [OK, OK, OK, OK, OK, UNAUTHENTICATED]),
+        case(
+            "start_passkey_registration",
+            &[],
+            [CONFLICT, CONFLICT, CONFLICT, CONFLICT, CONFLICT, UNAUTHENTICATED],
+        ),
+        case(
+            "finish_passkey_registration",
+            &[("challenge", "x"), ("passkey_name", "Laptop"), ("credential", "{}")],
+            [BAD, BAD, BAD, BAD, BAD, UNAUTHENTICATED],
+        ),
+        case(
+            "start_passkey_confirmation",
+            &[],
+            [CONFLICT, CONFLICT, CONFLICT, CONFLICT, CONFLICT, UNAUTHENTICATED],
+        ),
+        case(
+            "confirm_with_passkey",
+            &[("challenge", "x"), ("credential", "{}")],
+            [BAD, BAD, BAD, BAD, BAD, UNAUTHENTICATED],
+        ),
         case("start_totp_setup", &[], [OK, OK, OK, OK, OK, UNAUTHENTICATED]),
         case(
             "confirm_totp",

@@ -43,6 +43,8 @@ enum Kind {
     Ids,
     /// URIs of an application, one per line.
     Uris,
+    /// A browser's answer to a passkey prompt, as JSON.
+    Json,
 }
 
 const SQL: &str = "x' OR '1'='1'; DROP TABLE users; --";
@@ -81,6 +83,14 @@ fn bad_values(kind: Kind) -> Vec<(&'static str, String)> {
         Kind::Search => vec![("oversized", huge)],
         Kind::Password => vec![("oversized", huge)],
         Kind::NewPassword => vec![("oversized", huge), ("empty", "".into()), ("short", "short".into())],
+        Kind::Json => vec![
+            ("oversized", huge),
+            ("nul", "{\"id\":\"a\0b\"}".into()),
+            ("not json", "{\"id\":".into()),
+            ("another shape", "[1, 2, 3]".into()),
+            ("sql", SQL.into()),
+            ("markup", MARKUP.into()),
+        ],
         Kind::Uris => vec![
             ("oversized", huge),
             ("nul", "https://a.example/\0cb".into()),
@@ -511,6 +521,34 @@ async fn world(app: &TestApp) -> World {
             "verify_second_step",
             SignedOut,
             vec![field("code", Lookup, "123456"), optional("next", Lookup, "/")],
+        ),
+        changes(
+            "finish_passkey_registration",
+            SuperAdmin,
+            vec![
+                field("challenge", Lookup, "unknown"),
+                field("passkey_name", Name, "Laptop"),
+                field("credential", Json, "{}"),
+            ],
+        ),
+        changes(
+            "confirm_with_passkey",
+            SuperAdmin,
+            vec![field("challenge", Lookup, "unknown"), field("credential", Json, "{}")],
+        ),
+        changes(
+            "finish_passkey_second_step",
+            SignedOut,
+            vec![field("credential", Json, "{}"), optional("next", Lookup, "/")],
+        ),
+        changes(
+            "finish_passkey_sign_in",
+            SignedOut,
+            vec![
+                field("challenge", Lookup, "unknown"),
+                field("credential", Json, "{}"),
+                optional("next", Lookup, "/"),
+            ],
         ),
         changes(
             "reset_two_factor",

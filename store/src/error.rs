@@ -38,6 +38,9 @@ pub enum StoreError {
     /// A suspended account asked for something only an active one may do.
     #[error("the account is suspended")]
     AccountSuspended,
+    /// A passkey with this credential ID is registered already.
+    #[error("this passkey is registered already")]
+    PasskeyTaken,
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error(transparent)]
@@ -56,6 +59,13 @@ impl StoreError {
     pub(crate) fn from_insert_organization(error: sqlx::Error) -> Self {
         match &error {
             sqlx::Error::Database(db) if db.is_unique_violation() => Self::SlugTaken,
+            _ => Self::Database(error),
+        }
+    }
+
+    pub(crate) fn from_insert_factor(error: sqlx::Error) -> Self {
+        match &error {
+            sqlx::Error::Database(db) if db.is_unique_violation() => Self::PasskeyTaken,
             _ => Self::Database(error),
         }
     }

@@ -81,7 +81,8 @@ pub use signing_keys::{NewSigningKey, SigningKeyRecord, SigningKeyStore};
 pub use sqlite::SqliteStore;
 pub use tokens::{TokenKind, TokenRecord};
 pub use two_factor::{
-    FactorRecord, NewFactor, NewSignInChallenge, SignInChallengeRecord, TwoFactorReset, TwoFactorStore,
+    ChallengePurpose, FactorRecord, FactorSecret, NewFactor, NewSignInChallenge, SignInChallengeRecord,
+    TwoFactorReset, TwoFactorStore,
 };
 pub use url::{DatabaseUrl, DatabaseUrlError};
 pub use webhooks::{

@@ -28,23 +28,73 @@ pub struct FactorRecord {
     pub last_used_at: Option<DateTime<Utc>>,
 }
 
-/// An authenticator app about to be added.
+/// A second factor about to be added.
 #[derive(Debug, Clone)]
 pub struct NewFactor {
     pub user_id: i64,
     pub name: String,
-    /// The base32 secret.
-    pub totp_secret: String,
-    /// The time step of the code that confirmed it (that code is then spent).
-    pub confirmed_step: i64,
+    pub secret: FactorSecret,
     /// Fresh recovery codes (SHA-256 hashes) when this is the person's first
     /// factor; `None` keeps the codes they have.
     pub recovery_code_hashes: Option<Vec<String>>,
 }
 
-/// A password accepted, the second step still to come.
+/// What a new factor proves itself with.
+#[derive(Debug, Clone)]
+pub enum FactorSecret {
+    Totp {
+        /// The base32 secret.
+        secret: String,
+        /// The time step of the code that confirmed it (that code is then spent).
+        confirmed_step: i64,
+    },
+    Passkey {
+        /// The credential's ID (base64url), unique across everyone's passkeys.
+        credential_id: String,
+        /// The credential as the WebAuthn library serialises it (a public
+        /// key and a signature counter: nothing secret).
+        credential: String,
+    },
+}
+
+impl FactorSecret {
+    pub fn kind(&self) -> FactorKind {
+        match self {
+            Self::Totp { .. } => FactorKind::Totp,
+            Self::Passkey { .. } => FactorKind::Passkey,
+        }
+    }
+}
+
+/// What a sign-in challenge is for: its token works for that alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChallengePurpose {
+    /// A password accepted, the second step still to come.
+    SecondStep,
+    /// A signed-in person adding a passkey.
+    PasskeyRegistration,
+    /// A sign-in with a passkey alone: whose it is, the passkey will say.
+    PasskeySignIn,
+    /// A signed-in person confirming a sensitive change with a passkey.
+    PasskeyConfirmation,
+}
+
+impl ChallengePurpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SecondStep => "second_step",
+            Self::PasskeyRegistration => "passkey_registration",
+            Self::PasskeySignIn => "passkey_sign_in",
+            Self::PasskeyConfirmation => "passkey_confirmation",
+        }
+    }
+}
+
+/// A ceremony between two requests: the second step of a sign-in, or a
+/// passkey's registration or sign-in.
 #[derive(Debug, Clone)]
 pub struct NewSignInChallenge {
+    pub purpose: ChallengePurpose,
     /// `None` for a passkey sign-in without a password, whose person is
     /// known only when the passkey answers.
     pub user_id: Option<i64>,
@@ -113,12 +163,23 @@ pub trait TwoFactorStore: Send + Sync {
     /// their sessions and app sign-ins, and emails them; audited.
     async fn reset_two_factor(&self, reset: TwoFactorReset, by: Actor, at: DateTime<Utc>) -> Result<()>;
 
+    /// The passkey with this credential ID, whoever's it is.
+    async fn find_passkey(&self, credential_id: &str) -> Result<Option<FactorRecord>>;
+
+    /// Keeps a passkey's credential as updated by a sign-in (its signature
+    /// counter) and when it was used.
+    async fn passkey_used(&self, factor_id: i64, credential: &str, at: DateTime<Utc>) -> Result<()>;
+
     async fn create_sign_in_challenge(&self, challenge: NewSignInChallenge) -> Result<()>;
 
-    /// The unexpired challenge with this token hash.
+    /// Keeps the state of a passkey ceremony started for a pending sign-in.
+    async fn set_sign_in_challenge_passkey_state(&self, challenge_id: i64, state: &str) -> Result<()>;
+
+    /// The unexpired challenge for this purpose with this token hash.
     async fn find_sign_in_challenge(
         &self,
         token_hash: &str,
+        purpose: ChallengePurpose,
         now: DateTime<Utc>,
     ) -> Result<Option<SignInChallengeRecord>>;
 

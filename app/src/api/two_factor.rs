@@ -29,6 +29,9 @@ pub struct TwoFactorSettings {
     pub required: bool,
     /// Whether this session may do nothing else until they enroll.
     pub must_enroll: bool,
+    /// Whether a sensitive change would first ask for a second factor
+    /// again (the session's last one is older than 15 minutes).
+    pub step_up_due: bool,
     pub now: DateTime<Utc>,
 }
 
@@ -46,6 +49,15 @@ pub struct TotpSetupView {
 pub struct SecondStepChoices {
     pub totp: bool,
     pub passkey: bool,
+}
+
+/// A passkey ceremony for the browser: the token that finishes it, and the
+/// options of its `navigator.credentials` call (WebAuthn's JSON form), which
+/// `passkeys.js` hands to the browser.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PasskeyPrompt {
+    pub challenge: String,
+    pub options: serde_json::Value,
 }
 
 /// The pending sign-in of this browser, if its password was right moments ago.
@@ -68,6 +80,79 @@ pub async fn verify_second_step(code: String, next: Option<String>) -> Result<()
     ssr::two_factor::complete_with_code(&state, &ssr::request(), &code).await?;
     leptos_axum::redirect(&ssr::auth::safe_next(next.as_deref()));
     Ok(())
+}
+
+/// Asks the pending sign-in's passkeys for the second step.
+#[server(endpoint = "start_passkey_second_step")]
+pub async fn start_passkey_second_step() -> Result<PasskeyPrompt, AppError> {
+    let state = ssr::state()?;
+    let options = ssr::passkeys::start_second_step(&state).await?;
+    Ok(PasskeyPrompt { challenge: String::new(), options })
+}
+
+/// Completes a sign-in with the passkey's answer (`credential`, JSON).
+#[server(endpoint = "finish_passkey_second_step")]
+pub async fn finish_passkey_second_step(credential: String, next: Option<String>) -> Result<(), AppError> {
+    let state = ssr::state()?;
+    ssr::passkeys::finish_second_step(&state, &ssr::request(), &credential).await?;
+    leptos_axum::redirect(&ssr::auth::safe_next(next.as_deref()));
+    Ok(())
+}
+
+/// Starts a sign-in with a passkey alone, without a password.
+#[server(endpoint = "start_passkey_sign_in")]
+pub async fn start_passkey_sign_in() -> Result<PasskeyPrompt, AppError> {
+    let state = ssr::state()?;
+    let ceremony = ssr::passkeys::start_sign_in(&state).await?;
+    Ok(PasskeyPrompt { challenge: ceremony.token, options: ceremony.options })
+}
+
+/// Signs in whoever's passkey answered `challenge`.
+#[server(endpoint = "finish_passkey_sign_in")]
+pub async fn finish_passkey_sign_in(
+    challenge: String,
+    credential: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    let state = ssr::state()?;
+    ssr::passkeys::finish_sign_in(&state, &ssr::request(), &challenge, &credential).await?;
+    leptos_axum::redirect(&ssr::auth::safe_next(next.as_deref()));
+    Ok(())
+}
+
+/// Starts adding a passkey or security key for the signed-in person.
+#[server(endpoint = "start_passkey_registration")]
+pub async fn start_passkey_registration() -> Result<PasskeyPrompt, AppError> {
+    let state = ssr::state()?;
+    let ceremony = ssr::passkeys::start_registration(&state, &ssr::request()).await?;
+    Ok(PasskeyPrompt { challenge: ceremony.token, options: ceremony.options })
+}
+
+/// Adds the passkey the browser created. A first factor comes with ten
+/// recovery codes, returned this once.
+#[server(endpoint = "finish_passkey_registration")]
+pub async fn finish_passkey_registration(
+    challenge: String,
+    passkey_name: String,
+    credential: String,
+) -> Result<Option<Vec<String>>, AppError> {
+    let state = ssr::state()?;
+    ssr::passkeys::finish_registration(&state, &ssr::request(), &challenge, &passkey_name, &credential).await
+}
+
+/// Starts confirming a sensitive change with one of the person's passkeys.
+#[server(endpoint = "start_passkey_confirmation")]
+pub async fn start_passkey_confirmation() -> Result<PasskeyPrompt, AppError> {
+    let state = ssr::state()?;
+    let ceremony = ssr::passkeys::start_confirmation(&state, &ssr::request()).await?;
+    Ok(PasskeyPrompt { challenge: ceremony.token, options: ceremony.options })
+}
+
+/// Confirms a sensitive change with the passkey's answer to `challenge`.
+#[server(endpoint = "confirm_with_passkey")]
+pub async fn confirm_with_passkey(challenge: String, credential: String) -> Result<(), AppError> {
+    let state = ssr::state()?;
+    ssr::passkeys::finish_confirmation(&state, &ssr::request(), &challenge, &credential).await
 }
 
 #[server(endpoint = "own_two_factor")]

@@ -92,7 +92,6 @@ fn RenameForm(rename: ServerAction<RenameSelf>, name: String) -> impl IntoView {
 #[component]
 fn PasswordForm(change_password: ServerAction<ChangePassword>) -> impl IntoView {
     let errors = FormErrors::of(change_password.value());
-    let confirm_factor = ServerAction::<crate::api::ConfirmSecondFactor>::new();
     let done = move || {
         change_password.value().with(|result| matches!(result, Some(Ok(())))).then(|| {
             view! { <p role="status" class="form-notice">"Password changed. Every other session was signed out."</p> }
@@ -122,7 +121,7 @@ fn PasswordForm(change_password: ServerAction<ChangePassword>) -> impl IntoView 
                 <SubmitButton label="Change password" busy="Changing password…" pending=change_password.pending() />
             </ActionForm>
             <Show when=move || matches!(errors.last().get(), Some(AppError::SecondFactorRequired))>
-                <crate::pages::ConfirmFactorForm confirm=confirm_factor />
+                <crate::pages::ConfirmFactorForm />
             </Show>
         </section>
     }

@@ -26,6 +26,8 @@ pub fn SignInPage() -> impl IntoView {
             <p>
                 <a href="/forgot-password">"Forgot your password?"</a>
             </p>
+            <p class="divider-text">"or"</p>
+            <crate::pages::PasskeySignInForm next />
         </AuthCard>
     }
 }

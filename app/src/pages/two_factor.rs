@@ -9,8 +9,10 @@ use leptos_router::hooks::use_query_map;
 use crate::{
     AppError,
     api::{
-        ConfirmSecondFactor, ConfirmTotp, FactorView, RegenerateRecoveryCodes, RemoveSecondFactor,
-        SetSuperAdminTwoFactor, SetTwoFactorRequirement, TwoFactorSettings, VerifySecondStep,
+        ConfirmSecondFactor, ConfirmTotp, ConfirmWithPasskey, FactorView, FinishPasskeyRegistration,
+        FinishPasskeySecondStep, FinishPasskeySignIn, RegenerateRecoveryCodes, RemoveSecondFactor,
+        SetSuperAdminTwoFactor, SetTwoFactorRequirement, StartPasskeyConfirmation, StartPasskeyRegistration,
+        StartPasskeySecondStep, StartPasskeySignIn, TwoFactorSettings, VerifySecondStep,
         organization_two_factor, own_two_factor, second_step_options, start_totp_setup,
         super_admin_two_factor,
     },
@@ -32,19 +34,27 @@ pub fn SecondStepPage() -> impl IntoView {
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match options.await {
-                        Ok(Some(_)) => view! {
-                            <p>"Enter the six-digit code your authenticator app shows for Roster."</p>
+                        Ok(Some(choices)) => view! {
+                            {choices.passkey.then(|| view! {
+                                <PasskeySecondStepForm next />
+                                <p class="divider-text">"or"</p>
+                            })}
+                            <p>{if choices.totp {
+                                "Enter the six-digit code your authenticator app shows for Roster."
+                            } else {
+                                "Lost your passkey? Enter one of your recovery codes."
+                            }}</p>
                             <form method="post" action=VerifySecondStep::PATH>
                                 <input type="hidden" name="next" value=next />
                                 <FormField
-                                    label="Code"
+                                    label=if choices.totp { "Code" } else { "Recovery code" }
                                     name="code"
                                     autocomplete="one-time-code"
-                                    hint="Lost your phone? Enter one of your recovery codes instead."
+                                    hint=if choices.totp { "Lost your phone? Enter one of your recovery codes instead." } else { "" }
                                     error=errors.field("code")
                                 />
                                 <FormAlert message=errors.general() />
-                                <button type="submit" class="button-primary">"Continue"</button>
+                                <button type="submit" class=if choices.passkey { "button-secondary" } else { "button-primary" }>"Continue"</button>
                             </form>
                         }
                         .into_any(),
@@ -71,10 +81,11 @@ pub fn TwoFactorSetupPage() -> impl IntoView {
     view! {
         <AuthCard title="Set up two-factor sign-in" heading="Set up two-factor sign-in" heading_id="setup-2fa-heading">
             <p>
-                "Your organization requires a second factor. Add an authenticator app (such as "
-                "1Password, Google Authenticator or Microsoft Authenticator) to continue."
+                "Your organization requires a second factor. Add a passkey (this device's screen lock, "
+                "a phone or a security key), or an authenticator app (such as 1Password, Google "
+                "Authenticator or Microsoft Authenticator), to continue."
             </p>
-            <AddAuthenticator on_done=Callback::new(|_| ()) continue_to=Signal::derive(move || next.get()) />
+            <AddFactor continue_to=Signal::derive(move || next.get()) />
             <form method="post" action=crate::api::SignOut::PATH>
                 <button type="submit" class="button-secondary">"Sign out"</button>
             </form>
@@ -90,13 +101,11 @@ fn AddAuthenticator(
     on_done: Callback<()>,
     /// Where the "Continue" link after the recovery codes goes; `None`
     /// stays on the page.
-    #[prop(optional, into)]
     continue_to: Option<Signal<String>>,
 ) -> impl IntoView {
     let setup = Action::new(|(): &()| start_totp_setup());
     let confirm = ServerAction::<ConfirmTotp>::new();
     let errors = FormErrors::of(confirm.value());
-    let step_up = ServerAction::<ConfirmSecondFactor>::new();
     Effect::new(move |_| {
         if confirm.value().with(|result| matches!(result, Some(Ok(_)))) {
             on_done.run(());
@@ -126,7 +135,7 @@ fn AddAuthenticator(
                                 <SubmitButton label="Add authenticator app" busy="Checking…" pending=confirm.pending() />
                             </ActionForm>
                             <Show when=move || matches!(errors.last().get(), Some(AppError::SecondFactorRequired))>
-                                <ConfirmFactorForm confirm=step_up />
+                                <ConfirmFactorForm />
                             </Show>
                         </div>
                     }
@@ -172,12 +181,13 @@ fn RecoveryCodes(codes: Vec<String>) -> impl IntoView {
 pub fn TwoFactorSection() -> impl IntoView {
     let remove = ServerAction::<RemoveSecondFactor>::new();
     let regenerate = ServerAction::<RegenerateRecoveryCodes>::new();
-    let confirm = ServerAction::<ConfirmSecondFactor>::new();
-    let added = RwSignal::new(0u32);
+    let changed = RwSignal::new(0u32);
     let settings: Resource<Result<TwoFactorSettings, AppError>> = Resource::new(
-        move || (remove.version().get(), regenerate.version().get(), added.get()),
+        move || (remove.version().get(), regenerate.version().get(), changed.get()),
         |_| own_two_factor(),
     );
+    let step_up_due =
+        move || settings.get().and_then(Result::ok).is_some_and(|settings| settings.step_up_due);
     let remove_errors = FormErrors::of(remove.value());
     let regenerate_errors = FormErrors::of(regenerate.value());
     // A sensitive change asks for the second factor again after 15 minutes.
@@ -197,15 +207,16 @@ pub fn TwoFactorSection() -> impl IntoView {
                 })}
             </Transition>
             <FormAlert message=remove_errors.general() />
-            <Show when=needs_factor>
-                <ConfirmFactorForm confirm />
+            <Show when=move || needs_factor() || step_up_due()>
+                <p>"Changing your second factors asks for one of them again after 15 minutes."</p>
+                <ConfirmFactorForm on_confirmed=Callback::new(move |_| changed.update(|n| *n += 1)) />
             </Show>
             <ActionForm action=regenerate>
                 <SubmitButton label="New recovery codes" busy="Making codes…" pending=regenerate.pending() class="button-secondary" />
             </ActionForm>
             <FormAlert message=regenerate_errors.general() />
             {move || regenerate.value().get().and_then(Result::ok).map(|codes| view! { <RecoveryCodes codes /> })}
-            <AddAuthenticator on_done=Callback::new(move |_| added.update(|n| *n += 1)) />
+            <AddFactor on_done=Callback::new(move |_| changed.update(|n| *n += 1)) />
         </section>
     }
 }
@@ -262,25 +273,171 @@ fn FactorRow(
     }
 }
 
-/// Gives the second factor again, for a sensitive change; then the change
-/// is tried again by the person.
+/// Gives the second factor again, for a sensitive change (a code, or a
+/// passkey); then the change is tried again by the person.
 #[component]
-pub fn ConfirmFactorForm(confirm: ServerAction<ConfirmSecondFactor>) -> impl IntoView {
+pub fn ConfirmFactorForm(
+    /// Called once confirmed.
+    #[prop(optional, into)]
+    on_confirmed: Option<Callback<()>>,
+) -> impl IntoView {
+    let confirm = ServerAction::<ConfirmSecondFactor>::new();
+    let with_passkey = ServerAction::<ConfirmWithPasskey>::new();
     let errors = FormErrors::of(confirm.value());
+    let passkey_errors = FormErrors::of(with_passkey.value());
+    let confirmed = move || {
+        confirm.value().with(|result| matches!(result, Some(Ok(()))))
+            || with_passkey.value().with(|result| matches!(result, Some(Ok(()))))
+    };
+    Effect::new(move |_| {
+        if confirmed()
+            && let Some(callback) = on_confirmed
+        {
+            callback.run(());
+        }
+    });
     view! {
         <div class="confirm-factor" role="group" aria-labelledby="confirm-factor-heading">
             <h3 id="confirm-factor-heading">"Confirm it is you"</h3>
             <Show
-                when=move || confirm.value().with(|result| matches!(result, Some(Ok(()))))
+                when=confirmed
                 fallback=move || view! {
+                    <ActionForm action=with_passkey>
+                        <input type="hidden" name="challenge" />
+                        <input type="hidden" name="credential" />
+                        <PasskeyAlerts errors=passkey_errors />
+                        <PasskeyButton start=StartPasskeyConfirmation::PATH ceremony="get" label="Use a passkey" class="button-secondary button-inline" />
+                    </ActionForm>
                     <ActionForm action=confirm>
-                        <FormField label="Code from your authenticator app, or a recovery code" name="confirm_code" autocomplete="one-time-code" error=errors.field("confirm_code") />
+                        <FormField label="Or a code from your authenticator app, or a recovery code" name="confirm_code" autocomplete="one-time-code" error=errors.field("confirm_code") />
                         <FormAlert message=errors.general() />
                         <SubmitButton label="Confirm" busy="Checking…" pending=confirm.pending() />
                     </ActionForm>
                 }
             >
                 <p role="status" class="form-notice">"Confirmed. Try the change again."</p>
+            </Show>
+        </div>
+    }
+}
+
+/// The button that runs a passkey ceremony for its form (`passkeys.js`).
+#[component]
+fn PasskeyButton(
+    /// The server function that starts the ceremony.
+    start: &'static str,
+    /// `create` (adding a passkey) or `get` (using one).
+    ceremony: &'static str,
+    label: &'static str,
+    #[prop(default = "button-primary")] class: &'static str,
+) -> impl IntoView {
+    view! {
+        <button type="button" class=class data-passkey=start data-ceremony=ceremony>{label}</button>
+    }
+}
+
+/// Where a passkey form says what went wrong: the browser's prompt (written
+/// by `passkeys.js`), or the server's answer.
+#[component]
+fn PasskeyAlerts(errors: FormErrors) -> impl IntoView {
+    let message = Signal::derive(move || errors.field("credential").get().or_else(|| errors.general().get()));
+    view! {
+        <p class="form-alert" role="alert" data-passkey-error></p>
+        <FormAlert message />
+    }
+}
+
+/// The second step with a passkey: a plain form post, like the code's.
+#[component]
+fn PasskeySecondStepForm(next: Memo<String>) -> impl IntoView {
+    let action = ServerAction::<FinishPasskeySecondStep>::new();
+    let errors = FormErrors::of(action.value());
+    view! {
+        <form method="post" action=FinishPasskeySecondStep::PATH>
+            <input type="hidden" name="next" value=next />
+            <input type="hidden" name="credential" />
+            <p>"Use the passkey or security key you added to Roster."</p>
+            <PasskeyAlerts errors />
+            <PasskeyButton start=StartPasskeySecondStep::PATH ceremony="get" label="Use your passkey" />
+        </form>
+    }
+}
+
+/// Signing in with a passkey alone, on the sign-in page: a plain form post,
+/// so its redirect (to a page, or on to an app) is followed by the browser.
+#[component]
+pub fn PasskeySignInForm(next: Memo<String>) -> impl IntoView {
+    let action = ServerAction::<FinishPasskeySignIn>::new();
+    let errors = FormErrors::of(action.value());
+    view! {
+        <form method="post" action=FinishPasskeySignIn::PATH class="passkey-sign-in">
+            <input type="hidden" name="next" value=next />
+            <input type="hidden" name="challenge" />
+            <input type="hidden" name="credential" />
+            <PasskeyAlerts errors />
+            <PasskeyButton start=StartPasskeySignIn::PATH ceremony="get" label="Sign in with a passkey" class="button-secondary" />
+        </form>
+    }
+}
+
+/// Adding a second factor: a passkey, or an authenticator app.
+#[component]
+fn AddFactor(
+    /// Called once a factor is added.
+    #[prop(optional, into)]
+    on_done: Option<Callback<()>>,
+    /// Where the "Continue" link after the recovery codes goes; `None`
+    /// stays on the page.
+    #[prop(optional, into)]
+    continue_to: Option<Signal<String>>,
+) -> impl IntoView {
+    let on_done = on_done.unwrap_or_else(|| Callback::new(|_| ()));
+    view! {
+        <AddPasskey on_done continue_to />
+        <AddAuthenticator on_done continue_to />
+    }
+}
+
+/// Adding a passkey or security key: name it, then the browser's prompt.
+/// A first factor then shows its recovery codes once.
+#[component]
+fn AddPasskey(on_done: Callback<()>, continue_to: Option<Signal<String>>) -> impl IntoView {
+    let finish = ServerAction::<FinishPasskeyRegistration>::new();
+    let errors = FormErrors::of(finish.value());
+    let added = move || finish.value().with(|result| matches!(result, Some(Ok(_))));
+    Effect::new(move |_| {
+        if added() {
+            on_done.run(());
+        }
+    });
+    view! {
+        <div class="add-passkey">
+            <Show
+                when=added
+                fallback=move || view! {
+                    <ActionForm action=finish>
+                        <input type="hidden" name="challenge" />
+                        <input type="hidden" name="credential" />
+                        <FormField
+                            label="Name the passkey"
+                            name="passkey_name"
+                            value="Passkey"
+                            hint="So you recognise it later, such as “Work laptop” or “YubiKey”."
+                            error=errors.field("passkey_name")
+                        />
+                        <PasskeyAlerts errors />
+                        <PasskeyButton start=StartPasskeyRegistration::PATH ceremony="create" label="Add a passkey" class="button-primary button-inline" />
+                    </ActionForm>
+                    <Show when=move || matches!(errors.last().get(), Some(AppError::SecondFactorRequired))>
+                        <ConfirmFactorForm />
+                    </Show>
+                }
+            >
+                <p role="status" class="form-notice">"Passkey added."</p>
+                {move || finish.value().get().and_then(Result::ok).flatten().map(|codes| view! { <RecoveryCodes codes /> })}
+                {continue_to.map(|to| view! {
+                    <p><a class="button-primary button-inline" href=to rel="external">"Continue"</a></p>
+                })}
             </Show>
         </div>
     }

@@ -202,7 +202,7 @@ fn record_failure(state: &AppState, request: &RequestContext, user_id: i64, outc
 /// Whether every organization of the person has suspended them: they would
 /// sign in to nothing, so they hear that they are suspended instead. Super
 /// admins and people with no organization yet are not.
-async fn suspended_everywhere(state: &AppState, user_id: i64) -> Result<bool, AppError> {
+pub(crate) async fn suspended_everywhere(state: &AppState, user_id: i64) -> Result<bool, AppError> {
     let memberships = state.store.memberships_of(user_id).await?;
     let is_super_admin = state.store.find_user(user_id).await?.is_some_and(|user| user.is_super_admin);
     Ok(!is_super_admin

@@ -19,6 +19,7 @@ pub mod invitations;
 pub mod members;
 pub mod organizations;
 pub mod overview;
+pub mod passkeys;
 pub mod password_resets;
 pub mod scim;
 pub mod setup;

@@ -34,6 +34,7 @@ impl From<StoreError> for AppError {
                 "This address already has an account: sign in to accept the invitation.".to_owned(),
             ),
             StoreError::AccountSuspended => AppError::AccountSuspended,
+            StoreError::PasskeyTaken => AppError::Conflict("This passkey is registered already.".to_owned()),
             StoreError::BelongsElsewhere => Refusal::BelongsElsewhere.into(),
             StoreError::Database(_) | StoreError::Migrate(_) => {
                 tracing::error!(error = %error, "database error");

@@ -5,7 +5,10 @@
 use chrono::{DateTime, Duration, Utc};
 use domain::{Amr, FactorKind, SecondStep};
 use sha2::{Digest, Sha256};
-use store::{FactorRecord, NewFactor, NewSignInAttempt, NewSignInChallenge, SignInChallengeRecord};
+use store::{
+    ChallengePurpose, FactorRecord, FactorSecret, NewFactor, NewSignInAttempt, NewSignInChallenge,
+    SignInChallengeRecord,
+};
 use totp_rs::{Secret, Totp};
 
 use super::{AppState, RequestContext, context, tokens};
@@ -39,8 +42,25 @@ pub async fn locked_out(state: &AppState, user_id: i64, now: DateTime<Utc>) -> R
     Ok(state.store.rate_limit_hits(&lockout_bucket(user_id), now - LOCKOUT_WINDOW).await? >= FAILURES_ALLOWED)
 }
 
-async fn count_failure(state: &AppState, user_id: i64, now: DateTime<Utc>) -> Result<(), AppError> {
+/// Counts a wrong second step towards the lockout and records it in the
+/// person's sign-in history.
+pub async fn count_failure(
+    state: &AppState,
+    request: &RequestContext,
+    user_id: i64,
+    tried: SecondStep,
+) -> Result<(), AppError> {
+    let now = Utc::now();
     state.store.take_rate_limit(&lockout_bucket(user_id), i64::MAX, now - LOCKOUT_WINDOW, now).await?;
+    let attempt = NewSignInAttempt {
+        user_id,
+        at: now,
+        outcome: domain::SignInOutcome::WrongCode,
+        ip: request.ip.clone(),
+        user_agent: request.user_agent.clone(),
+        factor: Some(tried),
+    };
+    state.store.record_failed_sign_in(attempt).await?;
     Ok(())
 }
 
@@ -170,16 +190,7 @@ pub async fn verify_code(
         }
         SecondStep::RecoveryCode
     };
-    count_failure(state, user_id, now).await?;
-    let attempt = NewSignInAttempt {
-        user_id,
-        at: now,
-        outcome: domain::SignInOutcome::WrongCode,
-        ip: request.ip.clone(),
-        user_agent: request.user_agent.clone(),
-        factor: Some(tried),
-    };
-    state.store.record_failed_sign_in(attempt).await?;
+    count_failure(state, request, user_id, tried).await?;
     Err(AppError::invalid("code", "That code is not right, or it was used already. Try the current one."))
 }
 
@@ -190,6 +201,7 @@ pub async fn open_second_step(state: &AppState, user_id: i64) -> Result<tokens::
     state
         .store
         .create_sign_in_challenge(NewSignInChallenge {
+            purpose: ChallengePurpose::SecondStep,
             user_id: Some(user_id),
             token_hash: token.hash.clone(),
             created_at: now,
@@ -203,7 +215,10 @@ pub async fn open_second_step(state: &AppState, user_id: i64) -> Result<tokens::
 /// The sign-in waiting for its second step in this browser, if any.
 pub async fn pending_second_step(state: &AppState) -> Result<Option<SignInChallengeRecord>, AppError> {
     let Some(token) = context::request_cookie(SECOND_STEP_COOKIE) else { return Ok(None) };
-    Ok(state.store.find_sign_in_challenge(&tokens::hash(&token), Utc::now()).await?)
+    Ok(state
+        .store
+        .find_sign_in_challenge(&tokens::hash(&token), ChallengePurpose::SecondStep, Utc::now())
+        .await?)
 }
 
 /// A factor for pages: what it is and when it was used, never its secret.
@@ -259,14 +274,18 @@ pub async fn finish_sign_in(
     Ok(())
 }
 
+/// Whether the session's person gave a second factor in the last [`RECENT_FACTOR`].
+fn factor_is_recent(session: &super::CurrentSession) -> bool {
+    session.factor_verified_at.is_some_and(|at| Utc::now() - at < RECENT_FACTOR)
+}
+
 /// Refuses a sensitive action when the person has a second factor and has
 /// not given it in this session for [`RECENT_FACTOR`].
 pub async fn require_recent_factor(
     state: &AppState,
     session: &super::CurrentSession,
 ) -> Result<(), AppError> {
-    let recent = session.factor_verified_at.is_some_and(|at| Utc::now() - at < RECENT_FACTOR);
-    if recent || state.store.second_factors(session.user.id).await?.is_empty() {
+    if factor_is_recent(session) || state.store.second_factors(session.user.id).await?.is_empty() {
         return Ok(());
     }
     Err(AppError::SecondFactorRequired)
@@ -280,6 +299,7 @@ pub async fn own(
     let user_id = session.user.id;
     let factors = state.store.second_factors(user_id).await?;
     Ok(crate::api::TwoFactorSettings {
+        step_up_due: !factors.is_empty() && !factor_is_recent(session),
         factors: factors.iter().map(factor_view).collect(),
         recovery_codes_left: state.store.recovery_codes_left(user_id).await?,
         required: state.store.two_factor_required(user_id).await?,
@@ -313,8 +333,7 @@ pub async fn add_totp(
     let factor = NewFactor {
         user_id: session.user.id,
         name,
-        totp_secret: secret.to_owned(),
-        confirmed_step: step,
+        secret: FactorSecret::Totp { secret: secret.to_owned(), confirmed_step: step },
         recovery_code_hashes: recovery.as_ref().map(|codes| codes.hashes.clone()),
     };
     state.store.add_second_factor(factor, request.actor(), now).await?;
@@ -322,15 +341,12 @@ pub async fn add_totp(
     Ok(recovery.map(|codes| codes.clear))
 }
 
-/// Before a factor is added: recovery codes for a first one; for another,
-/// the limit and a recent second factor.
-pub async fn first_factor_codes(
-    state: &AppState,
-    session: &super::CurrentSession,
-) -> Result<Option<RecoveryCodes>, AppError> {
+/// Whether the person may add a factor now: `true` for a first one; another
+/// must stay within the limit and follow a recent second factor.
+pub async fn may_add_factor(state: &AppState, session: &super::CurrentSession) -> Result<bool, AppError> {
     let existing = state.store.second_factors(session.user.id).await?;
     if existing.is_empty() {
-        return Ok(Some(new_recovery_codes()));
+        return Ok(true);
     }
     if existing.len() >= MAX_FACTORS {
         return Err(AppError::QuotaExceeded(format!(
@@ -338,7 +354,16 @@ pub async fn first_factor_codes(
         )));
     }
     require_recent_factor(state, session).await?;
-    Ok(None)
+    Ok(false)
+}
+
+/// Before a factor is added: recovery codes for a first one (see
+/// [`may_add_factor`] for another).
+pub async fn first_factor_codes(
+    state: &AppState,
+    session: &super::CurrentSession,
+) -> Result<Option<RecoveryCodes>, AppError> {
+    Ok(may_add_factor(state, session).await?.then(new_recovery_codes))
 }
 
 pub async fn remove(state: &AppState, request: &RequestContext, factor_id: i64) -> Result<(), AppError> {

@@ -15,7 +15,10 @@ use crate::{
     Result, StoreError, TwoFactorStore,
     dialect::Dialect,
     records::{Actor, action},
-    two_factor::{FactorRecord, NewFactor, NewSignInChallenge, SignInChallengeRecord, TwoFactorReset},
+    two_factor::{
+        ChallengePurpose, FactorRecord, FactorSecret, NewFactor, NewSignInChallenge, SignInChallengeRecord,
+        TwoFactorReset,
+    },
 };
 
 const FACTOR_COLUMNS: &str =
@@ -66,17 +69,31 @@ impl TwoFactorStore for DbStore {
 
     async fn add_second_factor(&self, factor: NewFactor, by: Actor, at: DateTime<Utc>) -> Result<i64> {
         let mut tx = self.write().await?;
+        let (totp_secret, totp_last_step, credential_id, credential) = match &factor.secret {
+            FactorSecret::Totp { secret, confirmed_step } => {
+                (Some(secret), Some(*confirmed_step), None, None)
+            }
+            FactorSecret::Passkey { credential_id, credential } => {
+                (None, None, Some(credential_id), Some(credential))
+            }
+        };
+        let kind = factor.secret.kind().as_str();
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO second_factors (user_id, kind, name, totp_secret, totp_last_step, created_at)
-             VALUES ($1, 'totp', $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO second_factors
+                 (user_id, kind, name, totp_secret, totp_last_step, credential_id, credential, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(factor.user_id)
+        .bind(kind)
         .bind(&factor.name)
-        .bind(&factor.totp_secret)
-        .bind(factor.confirmed_step)
+        .bind(totp_secret)
+        .bind(totp_last_step)
+        .bind(credential_id)
+        .bind(credential)
         .bind(at)
         .fetch_one(&mut *tx)
-        .await?;
+        .await
+        .map_err(StoreError::from_insert_factor)?;
         if let Some(hashes) = &factor.recovery_code_hashes {
             insert_recovery_codes(&mut tx, factor.user_id, hashes, at).await?;
         }
@@ -90,7 +107,7 @@ impl TwoFactorStore for DbStore {
             .bind(factor.user_id)
             .execute(&mut *tx)
             .await?;
-        let details = serde_json::json!({ "kind": "totp", "name": factor.name });
+        let details = serde_json::json!({ "kind": kind, "name": factor.name });
         audit_with_details(&mut tx, &by, at, action::TWO_FACTOR_ADDED, None, Some(factor.user_id), &details)
             .await?;
         tx.commit().await?;
@@ -209,6 +226,34 @@ impl TwoFactorStore for DbStore {
         Ok(())
     }
 
+    async fn find_passkey(&self, credential_id: &str) -> Result<Option<FactorRecord>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {FACTOR_COLUMNS} FROM second_factors WHERE credential_id = $1 AND kind = 'passkey'"
+        ))
+        .bind(credential_id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    async fn passkey_used(&self, factor_id: i64, credential: &str, at: DateTime<Utc>) -> Result<()> {
+        sqlx::query("UPDATE second_factors SET credential = $1, last_used_at = $2 WHERE id = $3")
+            .bind(credential)
+            .bind(at)
+            .bind(factor_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn set_sign_in_challenge_passkey_state(&self, challenge_id: i64, state: &str) -> Result<()> {
+        sqlx::query("UPDATE sign_in_challenges SET passkey_state = $1 WHERE id = $2")
+            .bind(state)
+            .bind(challenge_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     async fn create_sign_in_challenge(&self, challenge: NewSignInChallenge) -> Result<()> {
         let mut tx = self.write().await?;
         // Abandoned challenges go as new ones come.
@@ -217,14 +262,15 @@ impl TwoFactorStore for DbStore {
             .execute(&mut *tx)
             .await?;
         sqlx::query(
-            "INSERT INTO sign_in_challenges (user_id, token_hash, created_at, expires_at, passkey_state)
-             VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO sign_in_challenges (user_id, token_hash, created_at, expires_at, passkey_state, purpose)
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(challenge.user_id)
         .bind(&challenge.token_hash)
         .bind(challenge.created_at)
         .bind(challenge.expires_at)
         .bind(challenge.passkey_state.as_deref())
+        .bind(challenge.purpose.as_str())
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -234,12 +280,15 @@ impl TwoFactorStore for DbStore {
     async fn find_sign_in_challenge(
         &self,
         token_hash: &str,
+        purpose: ChallengePurpose,
         now: DateTime<Utc>,
     ) -> Result<Option<SignInChallengeRecord>> {
         Ok(sqlx::query_as(
-            "SELECT id, user_id, passkey_state FROM sign_in_challenges WHERE token_hash = $1 AND expires_at > $2",
+            "SELECT id, user_id, passkey_state FROM sign_in_challenges
+             WHERE token_hash = $1 AND purpose = $2 AND expires_at > $3",
         )
         .bind(token_hash)
+        .bind(purpose.as_str())
         .bind(now)
         .fetch_optional(&self.pool)
         .await?)
