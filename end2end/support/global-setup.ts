@@ -6,7 +6,7 @@ import path from 'node:path';
 
 import { SMTP_URL } from './maildev';
 import { demo } from './pages';
-import { BASE_URL } from './server';
+import { BASE_URL, LISTEN_ADDR } from './server';
 
 /**
  * Starts the release build of Roster on a fresh SQLite database, as a new
@@ -21,7 +21,7 @@ export default async function globalSetup() {
   const env = {
     ...process.env,
     ROSTER_DATABASE_URL: `sqlite://${dataDir}/roster.db`,
-    LEPTOS_SITE_ADDR: new URL(BASE_URL).host,
+    LEPTOS_SITE_ADDR: LISTEN_ADDR,
     ROSTER_PUBLIC_URL: BASE_URL,
     // maildev is started by the suites that read mail; until then Roster keeps mail queued.
     ROSTER_SMTP_URL: SMTP_URL,

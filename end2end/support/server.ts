@@ -1,2 +1,9 @@
-/** Where the suite's Roster listens (a port unlikely to be taken). */
-export const BASE_URL = 'http://127.0.0.1:3187';
+/**
+ * Where the suite's Roster is reached (a port unlikely to be taken). At
+ * `localhost`, not 127.0.0.1: browsers refuse passkeys at an IP address,
+ * and `localhost` is a secure context without TLS.
+ */
+export const BASE_URL = 'http://localhost:3187';
+
+/** Where it listens. */
+export const LISTEN_ADDR = '127.0.0.1:3187';

@@ -163,3 +163,83 @@ test('an organization that requires two-factor sends a new admin to set it up; a
     await expect(policy.getByRole('status')).toHaveText('Saved.');
   }
 });
+
+/**
+ * Gives `page` a passkey device: Chromium's virtual authenticator (Chrome
+ * DevTools Protocol), with user verification (PIN or biometrics) that always
+ * succeeds and room for passkeys that sign in without a password.
+ */
+async function virtualAuthenticator(page: Page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  return {
+    credentials: async () => (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials,
+  };
+}
+
+test('a person adds a passkey, signs in with it after the password and without one, then removes it', async ({ page, browser }) => {
+  await signIn(page, demo.admin, demo.password);
+  const email = `pam.${Date.now()}@two-factor.example`;
+  const pam = await newMember(browser, page, email, 'editor');
+  await expect(pam).toHaveURL(`/orgs/${demo.slug}`);
+  const device = await virtualAuthenticator(pam);
+
+  await pam.goto('/account');
+  await hydrated(pam);
+  const section = pam.getByRole('region', { name: 'Two-factor sign-in' });
+  await section.getByLabel('Name the passkey').fill('Work laptop');
+  await section.getByRole('button', { name: 'Add a passkey' }).click();
+  await expect(section.getByRole('status').filter({ hasText: 'Passkey added.' })).toBeVisible();
+  // A first factor brings its recovery codes, shown once.
+  await expect(section.locator('[data-recovery-code]')).toHaveCount(10);
+  const stored = await device.credentials();
+  expect(stored).toHaveLength(1);
+  // Discoverable, so it can also sign in without a password.
+  expect(stored[0].isResidentCredential).toBe(true);
+  await pam.reload();
+  await hydrated(pam);
+  await expect(section.getByRole('row').filter({ hasText: 'Work laptop' })).toContainText('Passkey');
+
+  // The second step after the password: the passkey answers.
+  await signOut(pam);
+  await passwordStep(pam, email);
+  await expect(pam).toHaveURL(/\/sign-in\/verify/);
+  await hydrated(pam);
+  expect((await new AxeBuilder({ page: pam }).analyze()).violations).toEqual([]);
+  await pam.getByRole('button', { name: 'Use your passkey' }).click();
+  await expect(pam).toHaveURL(`/orgs/${demo.slug}`);
+  await pam.goto('/account');
+  await expect(pam.getByRole('cell', { name: 'Signed in with passkey' }).first()).toBeVisible();
+  const used = await device.credentials();
+  expect(used[0].signCount).toBeGreaterThan(stored[0].signCount);
+
+  // Without a password: the device offers its passkey for Roster.
+  await signOut(pam);
+  await pam.goto('/sign-in');
+  await hydrated(pam);
+  await pam.getByRole('button', { name: 'Use a passkey instead' }).click();
+  await expect(pam).toHaveURL(`/orgs/${demo.slug}`);
+
+  // Removed, it no longer signs in, and Roster says so plainly.
+  await pam.goto('/account');
+  await hydrated(pam);
+  await section.getByRole('button', { name: 'Remove Work laptop' }).click();
+  await expect(section.getByRole('row').filter({ hasText: 'Work laptop' })).toHaveCount(0);
+  await signOut(pam);
+  await pam.goto('/sign-in');
+  await hydrated(pam);
+  await pam.getByRole('button', { name: 'Use a passkey instead' }).click();
+  await expect(pam.getByRole('alert').filter({ hasText: 'Roster does not know this passkey' })).toBeVisible();
+  await expect(pam).toHaveURL(/\/sign-in/);
+  await pam.context().close();
+});

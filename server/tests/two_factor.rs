@@ -287,3 +287,73 @@ async fn apps_hear_how_the_person_signed_in(db: &TestDatabase) {
     app.stop().await;
 }
 on_both_databases!(apps_hear_how_the_person_signed_in);
+
+async fn deleting_an_account_asks_for_the_second_factor_again_after_15_minutes(db: &TestDatabase) {
+    let app = TestApp::spawn(db).await;
+    let (_, mut root) = app.signed_in("root@example.com", true).await;
+    let (vic, _) = app.signed_in("vic@example.com", false).await;
+    let (secret, _) = enroll(&mut root, 0).await;
+    let token = root.session.clone().expect("signed in");
+    let session = app.store.find_session(&tokens::hash(&token)).await.unwrap().unwrap();
+    // The factor was given at enrollment; twenty minutes pass.
+    app.store.second_factor_given(session.id, Utc::now() - Duration::minutes(20)).await.unwrap();
+    let delete = [
+        ("user_id", vic.id.to_string()),
+        ("confirm_email", vic.email.clone()),
+        ("with_data", "false".into()),
+    ];
+    let delete: Vec<(&str, &str)> = delete.iter().map(|(k, v)| (*k, v.as_str())).collect();
+
+    let refused = root.call("delete_account", &delete).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    assert!(refused.body.contains("SecondFactorRequired"), "{}", refused.body);
+    assert!(app.store.find_user(vic.id).await.unwrap().is_some(), "nothing is deleted");
+
+    let code = code_at(&secret, Utc::now() + Duration::seconds(30)).unwrap();
+    let confirmed = root.call("confirm_second_factor", &[("confirm_code", &code)]).await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+    let deleted = root.call("delete_account", &delete).await;
+    assert_eq!(deleted.status, StatusCode::OK, "{}", deleted.body);
+    assert!(app.store.find_user(vic.id).await.unwrap().is_none());
+    app.stop().await;
+}
+on_both_databases!(deleting_an_account_asks_for_the_second_factor_again_after_15_minutes);
+
+async fn a_ceremony_token_works_for_its_own_purpose_only(db: &TestDatabase) {
+    use store::{ChallengePurpose, NewSignInChallenge};
+    let app = TestApp::spawn(db).await;
+    let (ada, _) = app.signed_in("ada@example.com", false).await;
+    let token = tokens::issue();
+    let now = Utc::now();
+    let challenge = NewSignInChallenge {
+        purpose: ChallengePurpose::PasskeyRegistration,
+        user_id: Some(ada.id),
+        token_hash: token.hash.clone(),
+        created_at: now,
+        expires_at: now + Duration::minutes(5),
+        passkey_state: Some("{}".to_owned()),
+    };
+    app.store.create_sign_in_challenge(challenge).await.unwrap();
+    for other in
+        [ChallengePurpose::SecondStep, ChallengePurpose::PasskeySignIn, ChallengePurpose::PasskeyConfirmation]
+    {
+        assert!(
+            app.store.find_sign_in_challenge(&token.hash, other, now).await.unwrap().is_none(),
+            "{other:?}"
+        );
+    }
+    let found =
+        app.store.find_sign_in_challenge(&token.hash, ChallengePurpose::PasskeyRegistration, now).await;
+    assert_eq!(found.unwrap().map(|c| c.user_id), Some(Some(ada.id)));
+
+    // Handed to the second step as its cookie, it is no pending sign-in.
+    let mut browser = app.browser();
+    browser.second_step = Some(token.clear.clone());
+    let options = browser.call("second_step_options", &[]).await;
+    assert_eq!(options.body, "null", "{}", options.body);
+    let code = browser.call("verify_second_step", &[("code", "123456")]).await;
+    assert_eq!(code.status, StatusCode::UNAUTHORIZED, "{}", code.body);
+    assert!(browser.session.is_none());
+    app.stop().await;
+}
+on_both_databases!(a_ceremony_token_works_for_its_own_purpose_only);

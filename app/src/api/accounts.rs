@@ -88,9 +88,12 @@ pub async fn set_account_suspended(user_id: i64, suspended: bool, reason: String
 /// Deletes an account. Super admins may delete anyone but themselves, and
 /// with `with_data` also what other records hold about the person; an org
 /// admin may delete someone who belongs to their organization alone.
-/// `confirm_email` must be the person's address, typed by the admin.
+/// `confirm_email` must be the person's address, typed by the admin, who
+/// gives their second factor again if their last one is older than 15 minutes.
 #[server(endpoint = "delete_account")]
 pub async fn delete_account(user_id: i64, confirm_email: String, with_data: bool) -> Result<(), AppError> {
     let (caller, state) = ssr::caller().await?;
-    ssr::accounts::delete(&state, &caller, user_id, Some(&confirm_email), with_data).await
+    let request = ssr::request();
+    ssr::accounts::delete(&state, &caller, user_id, Some(&confirm_email), with_data, request.session.as_ref())
+        .await
 }

@@ -375,7 +375,7 @@ pub fn PasskeySignInForm(next: Memo<String>) -> impl IntoView {
             <input type="hidden" name="challenge" />
             <input type="hidden" name="credential" />
             <PasskeyAlerts errors />
-            <PasskeyButton start=StartPasskeySignIn::PATH ceremony="get" label="Sign in with a passkey" class="button-secondary" />
+            <PasskeyButton start=StartPasskeySignIn::PATH ceremony="get" label="Use a passkey instead" class="button-secondary" />
         </form>
     }
 }

@@ -9,7 +9,7 @@ use domain::{
 };
 use store::{AccountDeletion, UserRecord};
 
-use super::{AppState, access, access::Caller};
+use super::{AppState, CurrentSession, access, access::Caller, two_factor};
 use crate::AppError;
 
 /// Suspends an account (blocks sign-in everywhere, ends its sessions now)
@@ -32,14 +32,17 @@ pub async fn set_suspended(
 /// Deletes an account; with `with_data` (super admins), also what other
 /// records hold about the person. Someone the caller manages hears why a
 /// deletion is refused; anyone else does not exist. A person deletes after
-/// typing the address (`confirm_email`); an API call, which has no dialog
-/// to mistype in, names the account by its id alone (`None`).
+/// typing the address (`confirm_email`) and, if they have a second factor
+/// and gave it more than 15 minutes ago, giving it again (`session`); an
+/// API call, which has no dialog to mistype in and no session, names the
+/// account by its id alone (`None`, `None`).
 pub async fn delete(
     state: &AppState,
     caller: &Caller,
     user_id: i64,
     confirm_email: Option<&str>,
     with_data: bool,
+    session: Option<&CurrentSession>,
 ) -> Result<(), AppError> {
     let target = access::account(state, user_id).await?;
     let Target::Account(subject) = &target else { return Err(AppError::NotFound) };
@@ -49,6 +52,9 @@ pub async fn delete(
     }
     if let Some(typed) = confirm_email {
         confirmed_person(state, user_id, typed).await?;
+    }
+    if let Some(session) = session {
+        two_factor::require_recent_factor(state, session).await?;
     }
     // An org admin's deletion is bound to the one organization the policy
     // saw; the store checks it again under its locks.

@@ -128,6 +128,6 @@ pub async fn delete(
         Some("true") => true,
         Some(_) => return Err(Problem::invalid("with_data", "Give true or false.")),
     };
-    ssr::accounts::delete(&state, &key.0, user_id, None, with_data).await?;
+    ssr::accounts::delete(&state, &key.0, user_id, None, with_data, None).await?;
     Ok(StatusCode::NO_CONTENT)
 }
