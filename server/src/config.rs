@@ -64,6 +64,10 @@ impl Config {
 
         let public_url = match get("ROSTER_PUBLIC_URL") {
             Some(url) => parse_public_url(&url).map_err(|e| invalid("ROSTER_PUBLIC_URL", e))?,
+            // On this machine alone, as `localhost`: browsers refuse
+            // passkeys at an IP address, and treat `localhost` as secure.
+            None if bind.ip().is_loopback() => Url::parse(&format!("http://localhost:{}", bind.port()))
+                .map_err(|e| invalid("LEPTOS_SITE_ADDR", e))?,
             None => Url::parse(&format!("http://{bind}")).map_err(|e| invalid("LEPTOS_SITE_ADDR", e))?,
         };
 
@@ -168,7 +172,7 @@ mod tests {
     fn runs_with_no_configuration() {
         let config = config(&[]).unwrap();
         assert_eq!(config.database_url, DatabaseUrl::Sqlite("sqlite://data/roster.db".into()));
-        assert_eq!(config.public_url.as_str(), "http://127.0.0.1:3000/");
+        assert_eq!(config.public_url.as_str(), "http://localhost:3000/");
         assert_eq!(config.bind.to_string(), "127.0.0.1:3000");
         assert!(config.smtp_url.is_none());
         assert_eq!(config.mail_from, "Roster <no-reply@localhost>");

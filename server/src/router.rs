@@ -40,6 +40,14 @@ pub fn build(state: AppState) -> Router {
     Router::new()
         .nest_service("/pkg", assets)
         .route_service("/favicon.svg", ServeFile::new(site_root.join("favicon.svg")))
+        // The passkey prompts' plain script: not fingerprinted, so asked
+        // about each time (a new release may change it).
+        .route_service(
+            "/passkeys.js",
+            ServiceBuilder::new()
+                .layer(from_fn(middleware::asset_caching::add))
+                .service(ServeFile::new(site_root.join("passkeys.js"))),
+        )
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         .route("/orgs/{slug}/members.csv", get(export::members_csv))

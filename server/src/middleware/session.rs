@@ -100,7 +100,7 @@ fn sets_session_cookie(response: &Response) -> bool {
 /// Every page needs a signed-in user except these. Server functions check
 /// the session themselves and answer "unauthenticated" in their own format.
 fn needs_sign_in(path: &str) -> bool {
-    const PUBLIC: [&str; 9] = [
+    const PUBLIC: [&str; 10] = [
         "/sign-in",
         "/sign-in/verify",
         "/forgot-password",
@@ -110,6 +110,7 @@ fn needs_sign_in(path: &str) -> bool {
         "/healthz",
         "/readyz",
         "/favicon.svg",
+        "/passkeys.js",
     ];
     // The OpenID Connect endpoints answer signed-out requests in the
     // protocol's own way (a redirect to sign in, `login_required`, 401),
