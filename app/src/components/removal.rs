@@ -181,7 +181,7 @@ pub fn RemovalDialog(removals: Removals) -> impl IntoView {
                         // Deleting an account asks for the admin's second
                         // factor again after 15 minutes.
                         <Show when=move || matches!(delete_errors.last().get(), Some(crate::AppError::SecondFactorRequired))>
-                            <crate::pages::ConfirmFactorForm />
+                            <super::ConfirmFactorForm />
                         </Show>
                     }
                 })

@@ -44,7 +44,6 @@ pub use setup::SetupPage;
 pub use sign_in::SignInPage;
 pub use signed_in_layout::SignedInLayout;
 pub use two_factor::{
-    ConfirmFactorForm, PasskeySignInForm, SecondStepPage, SuperAdminTwoFactorForm, TwoFactorRequirementForm,
-    TwoFactorSection, TwoFactorSetupPage,
+    SecondStepPage, SuperAdminTwoFactorForm, TwoFactorRequirementForm, TwoFactorSection, TwoFactorSetupPage,
 };
 pub use webhooks::{InstallationWebhooksPage, OrganizationWebhooksPage, WebhookPage, webhooks_path};

@@ -121,7 +121,7 @@ fn PasswordForm(change_password: ServerAction<ChangePassword>) -> impl IntoView 
                 <SubmitButton label="Change password" busy="Changing password…" pending=change_password.pending() />
             </ActionForm>
             <Show when=move || matches!(errors.last().get(), Some(AppError::SecondFactorRequired))>
-                <crate::pages::ConfirmFactorForm />
+                <crate::components::ConfirmFactorForm />
             </Show>
         </section>
     }

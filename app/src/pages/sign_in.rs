@@ -27,7 +27,7 @@ pub fn SignInPage() -> impl IntoView {
                 <a href="/forgot-password">"Forgot your password?"</a>
             </p>
             <p class="divider-text">"or"</p>
-            <crate::pages::PasskeySignInForm next />
+            <crate::components::PasskeySignInForm next />
         </AuthCard>
     }
 }

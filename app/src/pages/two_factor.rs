@@ -1,6 +1,7 @@
 //! Two-factor sign-in: the second step after a password (`/sign-in/verify`),
 //! enrollment when a person must have a second factor (`/two-factor/setup`),
-//! and the own account page's section for managing factors.
+//! the own account page's section for managing factors, and who must have
+//! one. Forms other pages share are in `components/second_factor.rs`.
 
 use domain::TwoFactorRequirement;
 use leptos::{prelude::*, server_fn::ServerFn};
@@ -9,14 +10,15 @@ use leptos_router::hooks::use_query_map;
 use crate::{
     AppError,
     api::{
-        ConfirmSecondFactor, ConfirmTotp, ConfirmWithPasskey, FactorView, FinishPasskeyRegistration,
-        FinishPasskeySecondStep, FinishPasskeySignIn, RegenerateRecoveryCodes, RemoveSecondFactor,
-        SetSuperAdminTwoFactor, SetTwoFactorRequirement, StartPasskeyConfirmation, StartPasskeyRegistration,
-        StartPasskeySecondStep, StartPasskeySignIn, TwoFactorSettings, VerifySecondStep,
-        organization_two_factor, own_two_factor, second_step_options, start_totp_setup,
-        super_admin_two_factor,
+        ConfirmTotp, FactorView, FinishPasskeyRegistration, FinishPasskeySecondStep, RegenerateRecoveryCodes,
+        RemoveSecondFactor, SetSuperAdminTwoFactor, SetTwoFactorRequirement, StartPasskeyRegistration,
+        StartPasskeySecondStep, TwoFactorSettings, VerifySecondStep, organization_two_factor, own_two_factor,
+        second_step_options, start_totp_setup, super_admin_two_factor,
     },
-    components::{AuthCard, ErrorAlert, FormAlert, FormErrors, FormField, LastSignIn, SubmitButton, TimeAgo},
+    components::{
+        AuthCard, ConfirmFactorForm, ErrorAlert, FormAlert, FormErrors, FormField, LastSignIn, PasskeyAlerts,
+        PasskeyButton, SubmitButton, TimeAgo,
+    },
 };
 
 /// The second step of a sign-in: a code from an authenticator app, or a
@@ -273,80 +275,6 @@ fn FactorRow(
     }
 }
 
-/// Gives the second factor again, for a sensitive change (a code, or a
-/// passkey); then the change is tried again by the person.
-#[component]
-pub fn ConfirmFactorForm(
-    /// Called once confirmed.
-    #[prop(optional, into)]
-    on_confirmed: Option<Callback<()>>,
-) -> impl IntoView {
-    let confirm = ServerAction::<ConfirmSecondFactor>::new();
-    let with_passkey = ServerAction::<ConfirmWithPasskey>::new();
-    let errors = FormErrors::of(confirm.value());
-    let passkey_errors = FormErrors::of(with_passkey.value());
-    let confirmed = move || {
-        confirm.value().with(|result| matches!(result, Some(Ok(()))))
-            || with_passkey.value().with(|result| matches!(result, Some(Ok(()))))
-    };
-    Effect::new(move |_| {
-        if confirmed()
-            && let Some(callback) = on_confirmed
-        {
-            callback.run(());
-        }
-    });
-    view! {
-        <div class="confirm-factor" role="group" aria-labelledby="confirm-factor-heading">
-            <h3 id="confirm-factor-heading">"Confirm it is you"</h3>
-            <Show
-                when=confirmed
-                fallback=move || view! {
-                    <ActionForm action=with_passkey>
-                        <input type="hidden" name="challenge" />
-                        <input type="hidden" name="credential" />
-                        <PasskeyAlerts errors=passkey_errors />
-                        <PasskeyButton start=StartPasskeyConfirmation::PATH ceremony="get" label="Use a passkey" class="button-secondary button-inline" />
-                    </ActionForm>
-                    <ActionForm action=confirm>
-                        <FormField label="Or a code from your authenticator app, or a recovery code" name="confirm_code" autocomplete="one-time-code" error=errors.field("confirm_code") />
-                        <FormAlert message=errors.general() />
-                        <SubmitButton label="Confirm" busy="Checking…" pending=confirm.pending() />
-                    </ActionForm>
-                }
-            >
-                <p role="status" class="form-notice">"Confirmed. Try the change again."</p>
-            </Show>
-        </div>
-    }
-}
-
-/// The button that runs a passkey ceremony for its form (`passkeys.js`).
-#[component]
-fn PasskeyButton(
-    /// The server function that starts the ceremony.
-    start: &'static str,
-    /// `create` (adding a passkey) or `get` (using one).
-    ceremony: &'static str,
-    label: &'static str,
-    #[prop(default = "button-primary")] class: &'static str,
-) -> impl IntoView {
-    view! {
-        <button type="button" class=class data-passkey=start data-ceremony=ceremony>{label}</button>
-    }
-}
-
-/// Where a passkey form says what went wrong: the browser's prompt (written
-/// by `passkeys.js`), or the server's answer.
-#[component]
-fn PasskeyAlerts(errors: FormErrors) -> impl IntoView {
-    let message = Signal::derive(move || errors.field("credential").get().or_else(|| errors.general().get()));
-    view! {
-        <p class="form-alert" role="alert" data-passkey-error></p>
-        <FormAlert message />
-    }
-}
-
 /// The second step with a passkey: a plain form post, like the code's.
 #[component]
 fn PasskeySecondStepForm(next: Memo<String>) -> impl IntoView {
@@ -359,23 +287,6 @@ fn PasskeySecondStepForm(next: Memo<String>) -> impl IntoView {
             <p>"Use the passkey or security key you added to Roster."</p>
             <PasskeyAlerts errors />
             <PasskeyButton start=StartPasskeySecondStep::PATH ceremony="get" label="Use your passkey" />
-        </form>
-    }
-}
-
-/// Signing in with a passkey alone, on the sign-in page: a plain form post,
-/// so its redirect (to a page, or on to an app) is followed by the browser.
-#[component]
-pub fn PasskeySignInForm(next: Memo<String>) -> impl IntoView {
-    let action = ServerAction::<FinishPasskeySignIn>::new();
-    let errors = FormErrors::of(action.value());
-    view! {
-        <form method="post" action=FinishPasskeySignIn::PATH class="passkey-sign-in">
-            <input type="hidden" name="next" value=next />
-            <input type="hidden" name="challenge" />
-            <input type="hidden" name="credential" />
-            <PasskeyAlerts errors />
-            <PasskeyButton start=StartPasskeySignIn::PATH ceremony="get" label="Use a passkey instead" class="button-secondary" />
         </form>
     }
 }
