@@ -208,10 +208,9 @@ pub async fn finish_registration(
     Ok(recovery.map(|codes| codes.clear))
 }
 
-/// Asks the pending sign-in's passkeys for the second step.
-pub async fn start_second_step(state: &AppState) -> Result<serde_json::Value, AppError> {
-    let challenge = two_factor::pending_second_step(state).await?.ok_or(AppError::Unauthenticated)?;
-    let user_id = challenge.user_id.ok_or(AppError::Unauthenticated)?;
+/// Asks a person's passkeys to answer: the browser's options, and the
+/// ceremony's state to keep until the answer comes.
+async fn ask_passkeys(state: &AppState, user_id: i64) -> Result<(serde_json::Value, String), AppError> {
     let webauthn = relying_party(state)?;
     let keys: Vec<Passkey> =
         passkeys(state, user_id).await?.into_iter().map(|(_, passkey)| passkey).collect();
@@ -219,11 +218,46 @@ pub async fn start_second_step(state: &AppState) -> Result<serde_json::Value, Ap
         return Err(AppError::Conflict("You have no passkey: enter a code instead.".to_owned()));
     }
     let (options, authentication) = webauthn.start_passkey_authentication(&keys).map_err(|error| {
-        tracing::error!(%error, "could not start a passkey sign-in");
+        tracing::error!(%error, "could not ask for a passkey");
         AppError::Internal
     })?;
-    state.store.set_sign_in_challenge_passkey_state(challenge.id, &to_json(&authentication)?).await?;
-    serde_json::to_value(&options).map_err(|_| AppError::Internal)
+    let options = serde_json::to_value(&options).map_err(|_| AppError::Internal)?;
+    Ok((options, to_json(&authentication)?))
+}
+
+/// Checks a person's passkey answer against the kept ceremony state. A
+/// wrong answer counts towards the second step's lockout and is refused
+/// with `wrong`; the passkey that answered keeps its new signature counter.
+async fn check_answer(
+    state: &AppState,
+    request: &RequestContext,
+    user_id: i64,
+    kept: Option<&str>,
+    credential: &PublicKeyCredential,
+    wrong: &str,
+) -> Result<(), AppError> {
+    if two_factor::locked_out(state, user_id, Utc::now()).await? {
+        return Err(AppError::RateLimited);
+    }
+    let webauthn = relying_party(state)?;
+    let authentication: PasskeyAuthentication = stored(kept)?;
+    let Ok(result) = webauthn.finish_passkey_authentication(credential, &authentication) else {
+        two_factor::count_failure(state, request, user_id, SecondStep::Passkey).await?;
+        return Err(AppError::invalid("credential", wrong));
+    };
+    let used = passkeys(state, user_id).await?.into_iter().find(|(_, key)| key.cred_id() == result.cred_id());
+    let Some((factor, mut passkey)) = used else { return Err(expired()) };
+    passkey.update_credential(&result);
+    Ok(state.store.passkey_used(factor.id, &to_json(&passkey)?, Utc::now()).await?)
+}
+
+/// Asks the pending sign-in's passkeys for the second step.
+pub async fn start_second_step(state: &AppState) -> Result<serde_json::Value, AppError> {
+    let challenge = two_factor::pending_second_step(state).await?.ok_or(AppError::Unauthenticated)?;
+    let user_id = challenge.user_id.ok_or(AppError::Unauthenticated)?;
+    let (options, kept) = ask_passkeys(state, user_id).await?;
+    state.store.set_sign_in_challenge_passkey_state(challenge.id, &kept).await?;
+    Ok(options)
 }
 
 /// Finishes the pending sign-in of this browser with its passkey's answer.
@@ -236,22 +270,8 @@ pub async fn finish_second_step(
     let challenge = two_factor::pending_second_step(state).await?.ok_or(AppError::Unauthenticated)?;
     let user_id = challenge.user_id.ok_or(AppError::Unauthenticated)?;
     let credential: PublicKeyCredential = answer(credential)?;
-    if two_factor::locked_out(state, user_id, Utc::now()).await? {
-        return Err(AppError::RateLimited);
-    }
-    let webauthn = relying_party(state)?;
-    let authentication: PasskeyAuthentication = stored(challenge.passkey_state.as_deref())?;
-    let Ok(result) = webauthn.finish_passkey_authentication(&credential, &authentication) else {
-        two_factor::count_failure(state, request, user_id, SecondStep::Passkey).await?;
-        return Err(AppError::invalid(
-            "credential",
-            "That passkey did not check out. Try again, or enter a code.",
-        ));
-    };
-    let used = passkeys(state, user_id).await?.into_iter().find(|(_, key)| key.cred_id() == result.cred_id());
-    let Some((factor, mut passkey)) = used else { return Err(expired()) };
-    passkey.update_credential(&result);
-    state.store.passkey_used(factor.id, &to_json(&passkey)?, Utc::now()).await?;
+    let wrong = "That passkey did not check out. Try again, or enter a code.";
+    check_answer(state, request, user_id, challenge.passkey_state.as_deref(), &credential, wrong).await?;
     let amr = Amr::password_and(SecondStep::Passkey);
     two_factor::finish_sign_in(state, request, challenge.id, user_id, amr, SecondStep::Passkey).await
 }
@@ -259,20 +279,9 @@ pub async fn finish_second_step(
 /// Asks the signed-in person's passkeys to confirm a sensitive change.
 pub async fn start_confirmation(state: &AppState, request: &RequestContext) -> Result<Ceremony, AppError> {
     let session = request.require_session()?;
-    let webauthn = relying_party(state)?;
-    let keys: Vec<Passkey> =
-        passkeys(state, session.user.id).await?.into_iter().map(|(_, passkey)| passkey).collect();
-    if keys.is_empty() {
-        return Err(AppError::Conflict("You have no passkey: enter a code instead.".to_owned()));
-    }
-    let (options, authentication) = webauthn.start_passkey_authentication(&keys).map_err(|error| {
-        tracing::error!(%error, "could not start a passkey confirmation");
-        AppError::Internal
-    })?;
-    let token =
-        open(state, ChallengePurpose::PasskeyConfirmation, Some(session.user.id), to_json(&authentication)?)
-            .await?;
-    Ok(Ceremony { token, options: serde_json::to_value(&options).map_err(|_| AppError::Internal)? })
+    let (options, kept) = ask_passkeys(state, session.user.id).await?;
+    let token = open(state, ChallengePurpose::PasskeyConfirmation, Some(session.user.id), kept).await?;
+    Ok(Ceremony { token, options })
 }
 
 /// A passkey given again in this session, for sensitive actions. A wrong
@@ -286,28 +295,17 @@ pub async fn finish_confirmation(
     let session = request.require_session()?;
     let user_id = session.user.id;
     let credential: PublicKeyCredential = answer(credential)?;
-    let webauthn = relying_party(state)?;
+    relying_party(state)?;
     let challenge = find(state, ChallengePurpose::PasskeyConfirmation, token).await?;
     if challenge.user_id != Some(user_id) {
         return Err(expired());
     }
-    if two_factor::locked_out(state, user_id, Utc::now()).await? {
-        return Err(AppError::RateLimited);
-    }
-    let authentication: PasskeyAuthentication = stored(challenge.passkey_state.as_deref())?;
-    let Ok(result) = webauthn.finish_passkey_authentication(&credential, &authentication) else {
-        two_factor::count_failure(state, request, user_id, SecondStep::Passkey).await?;
-        return Err(AppError::invalid("credential", "That passkey did not check out. Try again."));
-    };
+    let wrong = "That passkey did not check out. Try again.";
+    check_answer(state, request, user_id, challenge.passkey_state.as_deref(), &credential, wrong).await?;
     if !state.store.consume_sign_in_challenge(challenge.id).await? {
         return Err(expired());
     }
-    let used = passkeys(state, user_id).await?.into_iter().find(|(_, key)| key.cred_id() == result.cred_id());
-    let Some((factor, mut passkey)) = used else { return Err(expired()) };
-    passkey.update_credential(&result);
-    let now = Utc::now();
-    state.store.passkey_used(factor.id, &to_json(&passkey)?, now).await?;
-    Ok(state.store.second_factor_given(session.id, now).await?)
+    Ok(state.store.second_factor_given(session.id, Utc::now()).await?)
 }
 
 /// Starts a sign-in with a passkey alone: the browser offers whichever
