@@ -4,21 +4,19 @@
 //! hydrates it in the browser (feature `hydrate`).
 
 pub mod api;
+pub mod bundles;
 pub mod components;
 pub mod error;
 pub mod notice;
 pub mod pages;
 mod relative_time;
+mod routes;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
-use leptos_router::{
-    SsrMode,
-    components::{ParentRoute, Route, Router, Routes},
-    path,
-};
+use leptos_router::components::Router;
 
 pub use error::AppError;
 
@@ -27,23 +25,17 @@ use crate::{
         AcceptInvitation, CompleteSetup, RenameSelf, ResetPassword, SignIn, SignOut, SignedInUser,
         current_user,
     },
-    pages::{
-        AcceptInvitationPage, AccountActivityPage, AccountsPage, ForgotPasswordPage, GlobalAuditPage,
-        HomePage, InvitationsPage, MemberActivityPage, MembersPage, NotFoundPage, OrganizationAuditPage,
-        OrganizationPage, OrganizationsPage, OutboxPage, OwnAccountPage, ResetPasswordPage, SecondStepPage,
-        SetupPage, SignInPage, SignedInLayout, TwoFactorSetupPage,
-    },
-    pages::{
-        AppPage, AppsPage, InstallationApiKeysPage, LogoutsPage, NewAppPage, OrganizationApiKeysPage,
-        OrganizationPickerPage,
-    },
-    pages::{InstallationWebhooksPage, OrganizationWebhooksPage, ProvisioningPage, WebhookPage},
+    pages::NotFoundPage,
 };
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     ssr::csp::send_policy();
+    #[cfg(feature = "ssr")]
+    let scripts = ssr::bundles::for_page(options.clone());
+    #[cfg(not(feature = "ssr"))]
+    let scripts = options.clone();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -55,7 +47,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // fingerprinting build's hashed name is linked.
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationScripts options=scripts />
                 // Passkey prompts: a small plain script, outside the bundle.
                 <script src="/passkeys.js" defer></script>
                 <MetaTags />
@@ -87,8 +79,10 @@ pub struct AuthActions {
 #[derive(Clone, Copy)]
 pub struct CurrentUserResource(pub Resource<Result<Option<SignedInUser>, AppError>>);
 
-#[component]
-pub fn App() -> impl IntoView {
+/// Everything a page needs around it: the actions that change who is
+/// signed in, and the signed-in user, in context. Every bundle creates them
+/// in the same order, so that hydration finds the resource the server sent.
+fn provide_app_state() {
     provide_meta_context();
 
     let actions = AuthActions {
@@ -114,47 +108,24 @@ pub fn App() -> impl IntoView {
     );
     provide_context(actions);
     provide_context(CurrentUserResource(user));
+}
 
+/// Every page: what the server renders, and what the console bundle
+/// hydrates.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_app_state();
     view! {
-        <Title formatter=|page: String| if page.is_empty() { "Roster".to_owned() } else { format!("{page} · Roster") } />
+        <PageTitle />
         // Pages wait for their data on the server, so the HTML that arrives is
         // complete and readable before the WebAssembly loads.
-        <Router>
-            <Routes fallback=NotFoundPage>
-                <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
-                <Route path=path!("/sign-in/verify") view=SecondStepPage ssr=SsrMode::Async />
-                <Route path=path!("/two-factor/setup") view=TwoFactorSetupPage ssr=SsrMode::Async />
-                <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async />
-                <Route path=path!("/invite") view=AcceptInvitationPage ssr=SsrMode::Async />
-                <Route path=path!("/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async />
-                <Route path=path!("/reset-password") view=ResetPasswordPage ssr=SsrMode::Async />
-                <Route path=path!("/oauth2/organization") view=OrganizationPickerPage ssr=SsrMode::Async />
-                <ParentRoute path=path!("") view=SignedInLayout ssr=SsrMode::Async>
-                    <Route path=path!("") view=HomePage />
-                    <Route path=path!("/orgs") view=OrganizationsPage />
-                    <Route path=path!("/orgs/:slug") view=OrganizationPage />
-                    <Route path=path!("/orgs/:slug/members") view=MembersPage />
-                    <Route path=path!("/orgs/:slug/members/:id") view=MemberActivityPage />
-                    <Route path=path!("/orgs/:slug/invitations") view=InvitationsPage />
-                    <Route path=path!("/orgs/:slug/audit") view=OrganizationAuditPage />
-                    <Route path=path!("/orgs/:slug/webhooks") view=OrganizationWebhooksPage />
-                    <Route path=path!("/orgs/:slug/webhooks/:id") view=WebhookPage />
-                    <Route path=path!("/webhooks") view=InstallationWebhooksPage />
-                    <Route path=path!("/webhooks/:id") view=WebhookPage />
-                    <Route path=path!("/orgs/:slug/api-keys") view=OrganizationApiKeysPage />
-                    <Route path=path!("/orgs/:slug/provisioning") view=ProvisioningPage />
-                    <Route path=path!("/outbox") view=OutboxPage />
-                    <Route path=path!("/apps") view=AppsPage />
-                    <Route path=path!("/apps/new") view=NewAppPage />
-                    <Route path=path!("/apps/logouts") view=LogoutsPage />
-                    <Route path=path!("/apps/:id") view=AppPage />
-                    <Route path=path!("/api-keys") view=InstallationApiKeysPage />
-                    <Route path=path!("/users") view=AccountsPage />
-                    <Route path=path!("/users/:id") view=AccountActivityPage />
-                    <Route path=path!("/audit") view=GlobalAuditPage />
-                    <Route path=path!("/account") view=OwnAccountPage />
-                </ParentRoute>
-            </Routes>
-        </Router>
+        <Router>{routes::with_fallback(NotFoundPage, routes::all_pages())}</Router>
+    }
+}
+
+#[component]
+fn PageTitle() -> impl IntoView {
+    view! {
+        <Title formatter=|page: String| if page.is_empty() { "Roster".to_owned() } else { format!("{page} · Roster") } />
     }
 }
