@@ -1,4 +1,7 @@
-use app::{App, shell, ssr::AppState};
+use app::{
+    App, shell,
+    ssr::{AppState, bundles::Bundles},
+};
 use axum::{Router, middleware::from_fn, middleware::from_fn_with_state, routing::get};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
@@ -9,7 +12,7 @@ use tower_http::{
 };
 use tracing::Level;
 
-use crate::{audit_export, export, health, middleware, oidc, scim, v1};
+use crate::{audit_export, export, health, middleware, oidc, scim, site, v1};
 
 /// Every route Roster answers: health checks, the pages, the server
 /// functions (`/api/…`), the OpenID Connect provider, the management API
@@ -17,9 +20,13 @@ use crate::{audit_export, export, health, middleware, oidc, scim, v1};
 /// (`/scim/v2/…`) and the compiled assets (`/pkg/…`).
 pub fn build(state: AppState) -> Router {
     let routes = generate_route_list(App);
+    let bundles = Bundles(site::bundles(&state.leptos_options));
     let context = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || {
+            provide_context(state.clone());
+            provide_context(bundles.clone());
+        }
     };
     let page = {
         let options = state.leptos_options.clone();

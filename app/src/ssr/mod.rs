@@ -28,6 +28,7 @@ pub mod webhooks;
 
 // Shared by the areas, and by the server crate.
 pub mod access;
+pub mod bundles;
 pub mod context;
 pub mod csp;
 pub mod emails;
