@@ -24,7 +24,13 @@ export async function signIn(page: Page, email: string, password: string) {
   await hydrated(page);
   await page.getByLabel('Email', { exact: true }).fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
+  // The sign-in page has a bundle of its own (app::bundles): the page it
+  // moves on to is loaded from the server, with the console bundle.
+  const next = page.waitForResponse(
+    (response) => response.request().resourceType() === 'document' && !new URL(response.url()).pathname.startsWith('/sign-in'),
+  );
   await page.getByRole('button', { name: 'Sign in' }).click();
-  // Signed in once the app has moved on from the sign-in page.
+  await next;
   await expect(page).not.toHaveURL(/\/sign-in/);
+  await hydrated(page);
 }
