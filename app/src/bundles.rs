@@ -88,7 +88,9 @@ mod tests {
             assert!(Bundle::Members.has_page(path), "{path}");
             assert!(!Bundle::SignIn.has_page(path), "{path}");
         }
-        for path in ["/", "/orgs/acme", "/orgs/acme/invitations", "/orgs/acme/members/42/x", "/setup", "/nowhere"] {
+        for path in
+            ["/", "/orgs/acme", "/orgs/acme/invitations", "/orgs/acme/members/42/x", "/setup", "/nowhere"]
+        {
             assert!(Bundle::ALL.iter().all(|bundle| !bundle.has_page(path)), "{path}");
         }
     }

@@ -28,6 +28,10 @@ use crate::{
     pages::NotFoundPage,
 };
 
+/// Says so when the bundle cannot be downloaded or started (inline, so
+/// that it does not depend on a download itself).
+const LOAD_FAILURE_SCRIPT: &str = include_str!("load_failure.js");
+
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
@@ -47,6 +51,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // fingerprinting build's hashed name is linked.
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
+                <script nonce=use_nonce()>{LOAD_FAILURE_SCRIPT}</script>
                 <HydrationScripts options=scripts />
                 // Passkey prompts: a small plain script, outside the bundle.
                 <script src="/passkeys.js" defer></script>

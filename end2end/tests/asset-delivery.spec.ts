@@ -88,3 +88,17 @@ test('signing in and the members table load their own smaller bundles, and links
     'page',
   );
 });
+
+test('a bundle that cannot be downloaded leaves the page readable and says so', async ({ page }) => {
+  await page.route(/\/pkg\/.*\.wasm$/, (route) => route.abort());
+  await page.goto('/sign-in');
+  await expect(page.getByRole('heading', { name: 'Sign in to Roster' })).toBeVisible();
+  await expect(page.getByRole('alert').filter({ hasText: 'could not finish loading' })).toBeVisible();
+  await expect(page.locator('html')).not.toHaveAttribute('data-hydrated', '');
+
+  // Once the download works again, reloading is all it takes.
+  await page.unroute(/\/pkg\/.*\.wasm$/);
+  await page.getByRole('button', { name: 'Reload' }).click();
+  await hydrated(page);
+  await expect(page.getByText('could not finish loading')).toHaveCount(0);
+});
