@@ -45,6 +45,10 @@ async function followByKeyboard(page: Page, group: string, label: string) {
 }
 
 test('every navigation entry is reached by keyboard and marks its page as current', async ({ page, browser }) => {
+  // Thirty full page loads: each entry is followed from the members page,
+  // whose bundle has no other page (app::bundles), so every link loads its
+  // page from the server and starts the console bundle again.
+  test.slow();
   await signIn(page, superAdmin.email, superAdmin.password);
   const entries: [string, string, string][] = [
     [demo.organization, 'Overview', overview],
