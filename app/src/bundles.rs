@@ -8,11 +8,10 @@
 //! ([`LoadFromServer`]), with the console bundle, which the browser keeps.
 
 use leptos::prelude::*;
-use leptos_router::components::Router;
 
 use crate::{
-    PageTitle, provide_app_state,
-    routes::{self, Pages, has_page, member_pages, sign_in_pages, signed_in},
+    root,
+    routes::{has_page, member_pages, sign_in_pages, signed_in},
 };
 
 /// A bundle besides the console's.
@@ -46,23 +45,13 @@ impl Bundle {
 /// The root of the sign-in bundle.
 #[component]
 pub fn SignInApp() -> impl IntoView {
-    bundle_root(sign_in_pages())
+    root(LoadFromServer, sign_in_pages())
 }
 
 /// The root of the members bundle.
 #[component]
 pub fn MembersApp() -> impl IntoView {
-    bundle_root(signed_in(member_pages()))
-}
-
-/// [`crate::App`] with fewer pages: the same state in the same order, so
-/// that it hydrates what the server rendered.
-fn bundle_root(pages: impl Pages) -> impl IntoView {
-    provide_app_state();
-    view! {
-        <PageTitle />
-        <Router>{routes::with_fallback(LoadFromServer, pages)}</Router>
-    }
+    root(LoadFromServer, signed_in(member_pages()))
 }
 
 /// A page this bundle lacks, reached by navigating in the browser: the

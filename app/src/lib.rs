@@ -119,18 +119,20 @@ fn provide_app_state() {
 /// hydrates.
 #[component]
 pub fn App() -> impl IntoView {
-    provide_app_state();
-    view! {
-        <PageTitle />
-        // Pages wait for their data on the server, so the HTML that arrives is
-        // complete and readable before the WebAssembly loads.
-        <Router>{routes::with_fallback(NotFoundPage, routes::all_pages())}</Router>
-    }
+    root(NotFoundPage, routes::all_pages())
 }
 
-#[component]
-fn PageTitle() -> impl IntoView {
+/// The app around `pages`. Each bundle's root is this with the pages it
+/// has (`bundles`), so that it hydrates what the server rendered.
+fn root<Fallback: IntoView + 'static>(
+    fallback: fn() -> Fallback,
+    pages: impl routes::Pages,
+) -> impl IntoView {
+    provide_app_state();
     view! {
         <Title formatter=|page: String| if page.is_empty() { "Roster".to_owned() } else { format!("{page} · Roster") } />
+        // Pages wait for their data on the server, so the HTML that arrives is
+        // complete and readable before the WebAssembly loads.
+        <Router>{routes::with_fallback(fallback, pages)}</Router>
     }
 }
